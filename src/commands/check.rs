@@ -1,0 +1,67 @@
+//! `mou check`: integrity and data checks; exit 1 when there are problems.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use super::{stdout, Ctx};
+use crate::db::Access;
+use crate::error::{Error, Result};
+
+pub fn run(ctx: &Ctx) -> Result<()> {
+    let store = ctx.open(Access::Read)?;
+    let mut problems: Vec<String> = store.integrity_problems()?;
+    for (a, b) in store.near_duplicate_pairs()? {
+        problems.push(format!(
+            "near-duplicate names: {} ('{}') and {} ('{}')",
+            a.key, a.matched, b.key, b.matched
+        ));
+    }
+    for (r, why) in store.date_order_problems()? {
+        problems.push(format!("{r}: {why}"));
+    }
+    for (r, renews) in store.dangling_renewals()? {
+        problems.push(format!("{r}: renews {renews}, which does not exist"));
+    }
+    let links: HashMap<String, String> = store
+        .renewal_links()?
+        .into_iter()
+        .map(|(a, b)| (a.to_ascii_uppercase(), b.to_ascii_uppercase()))
+        .collect();
+    let mut looped: Vec<String> = Vec::new();
+    for start in links.keys() {
+        let mut seen = vec![start.clone()];
+        let mut cur = start;
+        while let Some(next) = links.get(cur) {
+            if seen.contains(next) {
+                if next == start {
+                    looped.push(start.clone());
+                }
+                break;
+            }
+            seen.push(next.clone());
+            cur = next;
+        }
+    }
+    looped.sort();
+    for r in looped {
+        problems.push(format!("{r}: its renewal chain loops back to itself"));
+    }
+    let info = store.partners_without_agreements()?;
+    let mut out = stdout();
+    for p in &problems {
+        writeln!(out, "problem: {p}")?;
+    }
+    for (key, name) in &info {
+        writeln!(out, "info: partner {key} ({name}) has no agreements")?;
+    }
+    out.flush()?;
+    if problems.is_empty() {
+        eprintln!("check passed: no problems");
+        Ok(())
+    } else {
+        Err(Error::no(format!(
+            "check found {} problem(s)",
+            problems.len()
+        )))
+    }
+}

@@ -1,0 +1,67 @@
+//! `mou demo`: loads the sample registry from data/ into a throwaway registry and shows the
+//! main job: the agreements, what is due, and the summary with its milestone sentence.
+
+use std::path::PathBuf;
+
+use super::{Ctx, Sink};
+use crate::cli::{DemoArgs, Entity, FilterArgs};
+use crate::db::Access;
+use crate::error::{Error, Result};
+use crate::query::Filter;
+
+pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
+    let dir = if a.data.join("partners.csv").exists() {
+        a.data.clone()
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(&a.data)
+    };
+    if !dir.join("partners.csv").exists() {
+        return Err(Error::input(format!(
+            "no sample registry in {}: expected partners.csv and agreements.csv",
+            a.data.display()
+        ))
+        .with_hint("run the demo from the repository's folder, or give --data DIR"));
+    }
+    let tmp = std::env::temp_dir().join(format!("mou-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp)
+        .map_err(|e| Error::registry(format!("cannot create {}: {e}", tmp.display())))?;
+    let demo = Ctx {
+        db: tmp.join("registry.db"),
+        format: ctx.format,
+        as_of: ctx.as_of,
+        today: ctx.today,
+        actor: ctx.actor.clone(),
+    };
+    let result = (|| {
+        eprintln!(
+            "loading the sample registry from {} into {}",
+            dir.display(),
+            demo.db.display()
+        );
+        super::import::import_dir(&demo, &dir)?;
+        let store = demo.open(Access::Read)?;
+        let mut out = Sink::open(None)?;
+        use std::io::Write;
+        writeln!(out, "Agreements at {}\n", crate::dates::iso(demo.as_of))?;
+        super::list::write_rows(
+            &store,
+            Entity::Agreements,
+            &Filter::new(demo.as_of),
+            &mut out,
+            demo.format(),
+            false,
+        )?;
+        writeln!(out)?;
+        out.commit()?;
+        super::report::run(
+            &demo,
+            crate::cli::ReportArgs {
+                which: None,
+                filters: FilterArgs::default(),
+                lang: None,
+            },
+        )
+    })();
+    let _ = std::fs::remove_dir_all(&tmp);
+    result
+}

@@ -1,0 +1,59 @@
+//! `mou due [--within 90d] [--exit-code]`: what needs attention soon.
+
+use super::{Ctx, Sink};
+use crate::cli::DueArgs;
+use crate::dates::iso;
+use crate::db::Access;
+use crate::error::{Error, Result};
+use crate::output::{Cell, RowWriter};
+
+const COLUMNS: &[&str] = &[
+    "ref",
+    "kind",
+    "title",
+    "parties",
+    "expires_on",
+    "notice_on",
+    "days_left",
+    "due",
+];
+
+pub fn run(ctx: &Ctx, a: &DueArgs) -> Result<()> {
+    let store = ctx.open(Access::Read)?;
+    let filter = ctx.filter(&store, &a.filters)?;
+    let until = a.within.after(ctx.as_of).ok_or_else(|| {
+        Error::input("the window runs past the calendar's end; give a shorter --within")
+    })?;
+    let mut out = Sink::open(None)?;
+    let mut w = RowWriter::new(&mut out, ctx.format(), false, COLUMNS, None)?;
+    let mut n = 0;
+    store.for_each_due(&filter, until, |g, _| {
+        n += 1;
+        let notice = g.notice_on();
+        let why = match (notice, g.expires_on) {
+            (Some(d), _) if d < ctx.as_of => "notice date passed",
+            (Some(d), _) if d <= until => "notice date",
+            _ => "expires",
+        };
+        w.row(vec![
+            Cell::text(&g.reference),
+            Cell::text(g.kind.as_str()),
+            Cell::text(&g.title),
+            Cell::List(g.parties.clone()),
+            Cell::opt(g.expires_on.map(iso)),
+            Cell::opt(notice.map(iso)),
+            g.expires_on
+                .map_or(Cell::Null, |e| Cell::Int((e - ctx.as_of).num_days())),
+            Cell::text(why),
+        ])
+    })?;
+    w.finish()?;
+    out.commit()?;
+    if n == 0 {
+        eprintln!("nothing due by {}", iso(until));
+    }
+    if a.exit_code && n > 0 {
+        return Err(Error::no(format!("{n} agreement(s) due by {}", iso(until))));
+    }
+    Ok(())
+}

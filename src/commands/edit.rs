@@ -1,0 +1,236 @@
+//! `mou edit partner|agreement`: change fields; one history row with before and after.
+
+use super::add::{dedupe, resolve_parties, resolve_renews};
+use super::Ctx;
+use crate::cli::{EditAgreementArgs, EditCommand, EditPartnerArgs};
+use crate::db::{now_utc, Access, Change};
+use crate::error::{Error, Result};
+use crate::records::{agreement_json, partner_json};
+use crate::text::normalize;
+use crate::validate;
+
+pub fn run(ctx: &Ctx, cmd: EditCommand) -> Result<()> {
+    match cmd {
+        EditCommand::Partner(a) => edit_partner(ctx, &a),
+        EditCommand::Agreement(a) => edit_agreement(ctx, &a),
+    }
+}
+
+fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {
+    let mut store = ctx.open(Access::Write)?;
+    let (key, changed, warnings) = store.write(|s| {
+        let before = s.find_partner(&a.partner)?;
+        let mut p = before.clone();
+        if let Some(n) = &a.name {
+            p.name = validate::name("name", n)?;
+        }
+        if let Some(k) = &a.key {
+            p.key = k.clone();
+        }
+        if let Some(c) = a.category {
+            p.category = c;
+        }
+        if let Some(c) = &a.country {
+            p.country = Some(c.clone()).filter(|c| !c.is_empty());
+        }
+        if !a.aliases.is_empty() {
+            p.aliases = a
+                .aliases
+                .iter()
+                .map(|x| validate::name("alias", x))
+                .collect::<Result<_>>()?;
+        }
+        for x in &a.add_aliases {
+            p.aliases.push(validate::name("alias", x)?);
+        }
+        for x in &a.remove_aliases {
+            let n = normalize(x);
+            let len = p.aliases.len();
+            p.aliases.retain(|y| normalize(y) != n);
+            if p.aliases.len() == len {
+                return Err(Error::field(
+                    "remove-alias",
+                    x,
+                    format!(
+                        "{} has no such alias; its aliases: {}",
+                        p.key,
+                        before.aliases.join(", ")
+                    ),
+                ));
+            }
+        }
+        p.aliases = validate::dedupe_aliases(&p.name, std::mem::take(&mut p.aliases));
+        if let Some(w) = &a.website {
+            p.website = validate::free_text("website", w)?;
+        }
+        if let Some(n) = &a.note {
+            p.notes = validate::free_text("note", n)?;
+        }
+        if p == before {
+            return Ok((p.key, false, Vec::new()));
+        }
+        p.updated_at = now_utc();
+        let warnings = validate::partner(s, &p, Some(p.id))?;
+        s.update_partner(&p)?;
+        s.record(Change {
+            actor: &ctx.actor,
+            action: "edit",
+            entity: "partner",
+            entity_id: Some(p.id),
+            entity_key: &p.key,
+            before: Some(partner_json(&before)),
+            after: Some(partner_json(&p)),
+        })?;
+        Ok((p.key, true, warnings))
+    })?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    eprintln!(
+        "{} partner {key}",
+        if changed {
+            "changed"
+        } else {
+            "nothing to change in"
+        }
+    );
+    Ok(())
+}
+
+const CLEARABLE: &str = "signed, expires, notice, terminated";
+
+fn edit_agreement(ctx: &Ctx, a: &EditAgreementArgs) -> Result<()> {
+    for f in &a.clear {
+        if !CLEARABLE.split(", ").any(|c| c == f) {
+            return Err(Error::field(
+                "clear",
+                f,
+                format!("fields that can be cleared: {CLEARABLE}"),
+            ));
+        }
+    }
+    let clears = |f: &str| a.clear.iter().any(|c| c == f);
+    let mut store = ctx.open(Access::Write)?;
+    let (reference, changed) = store.write(|s| {
+        let (before, _) = s.find_agreement(&a.agreement, ctx.as_of)?;
+        let mut g = before.clone();
+        let mut party_ids = s.party_ids(g.id)?;
+        if let Some(r) = &a.reference {
+            let r = validate::reference(r)?;
+            if s.ref_taken(&r, Some(g.id))? {
+                return Err(Error::field("ref", &r, "another agreement has this ref; choose another"));
+            }
+            g.reference = r;
+        }
+        if let Some(k) = a.kind {
+            g.kind = k;
+        }
+        if let Some(t) = &a.title {
+            g.title = validate::free_text("title", t)?.unwrap_or_default();
+        }
+        if !a.partners.is_empty() {
+            party_ids = resolve_parties(s, &a.partners)?.iter().map(|p| p.id).collect();
+        }
+        for p in resolve_parties(s, &a.add_partners)? {
+            if !party_ids.contains(&p.id) {
+                party_ids.push(p.id);
+            }
+        }
+        for p in resolve_parties(s, &a.remove_partners)? {
+            if !party_ids.contains(&p.id) {
+                return Err(Error::field("remove-partner", &p.key, format!("it is not a party to {}", g.reference)));
+            }
+            party_ids.retain(|x| *x != p.id);
+        }
+        if let Some(d) = a.signed {
+            // An effective date that only followed the signing date keeps following it.
+            if g.effective_on == g.signed_on {
+                g.effective_on = Some(d);
+            }
+            g.signed_on = Some(d);
+        }
+        if clears("signed") {
+            g.signed_on = None;
+            g.effective_on = None;
+        }
+        if let Some(d) = a.effective {
+            g.effective_on = Some(d);
+        }
+        if g.signed_on.is_some() && g.effective_on.is_none() {
+            g.effective_on = g.signed_on;
+        }
+        if let Some(d) = a.expires {
+            g.expires_on = Some(d);
+        }
+        if let Some(t) = a.term {
+            let from = g.effective_on.ok_or_else(|| {
+                Error::input("a term counts from the effective date, and this agreement has none; give --signed or --expires")
+            })?;
+            g.expires_on = Some(t.last_day_from(from).ok_or_else(|| Error::input("the term is too long; give a shorter --term"))?);
+        }
+        if clears("expires") {
+            g.expires_on = None;
+        }
+        if let Some(n) = a.notice {
+            g.notice_days = Some(n.approx_days());
+        }
+        if clears("notice") {
+            g.notice_days = None;
+        }
+        if clears("terminated") {
+            g.terminated_on = None;
+            g.termination_reason = None;
+        }
+        if !a.sdgs.is_empty() {
+            g.sdgs = a.sdgs.clone();
+        }
+        g.sdgs.extend(&a.add_sdgs);
+        g.sdgs.retain(|n| !a.remove_sdgs.contains(n));
+        g.sdgs.sort_unstable();
+        g.sdgs.dedup();
+        if !a.tags.is_empty() {
+            g.tags = a.tags.clone();
+        }
+        g.tags.extend(a.add_tags.iter().cloned());
+        g.tags.retain(|t| !a.remove_tags.contains(t));
+        g.tags = dedupe(std::mem::take(&mut g.tags));
+        if let Some(n) = &a.note {
+            g.notes = validate::free_text("note", n)?;
+        }
+        if let Some(d) = &a.document {
+            g.document = validate::free_text("document", d)?;
+        }
+        if let Some(r) = &a.renews {
+            g.renews = if r.trim().is_empty() { None } else { Some(resolve_renews(s, r, ctx)?) };
+        }
+        g.parties = party_ids
+            .iter()
+            .map(|id| s.partner_by_id(*id).map(|p| p.map(|p| p.key).unwrap_or_default()))
+            .collect::<Result<_>>()?;
+        if g == before {
+            return Ok((g.reference, false));
+        }
+        validate::agreement(&g)?;
+        g.updated_at = now_utc();
+        s.update_agreement(&g, &before.reference, &party_ids)?;
+        s.record(Change {
+            actor: &ctx.actor,
+            action: "edit",
+            entity: "agreement",
+            entity_id: Some(g.id),
+            entity_key: &g.reference,
+            before: Some(agreement_json(&before)),
+            after: Some(agreement_json(&g)),
+        })?;
+        Ok((g.reference, true))
+    })?;
+    eprintln!(
+        "{} agreement {reference}",
+        if changed {
+            "changed"
+        } else {
+            "nothing to change in"
+        }
+    );
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! `mou export partners|agreements`: CSV by default, streamed, to stdout or `-o FILE`.
+
+use super::{Ctx, Sink};
+use crate::cli::ExportArgs;
+use crate::db::Access;
+use crate::error::{Error, Result};
+use crate::output::Format;
+
+pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
+    let format = ctx
+        .format
+        .or_else(|| a.output.as_deref().and_then(Format::from_path))
+        .unwrap_or(Format::Csv);
+    if a.excel && format != Format::Csv {
+        return Err(Error::input(
+            format!(
+                "--excel shapes CSV for spreadsheets; it does not apply to --format {format:?}"
+            )
+            .to_lowercase(),
+        )
+        .with_hint("leave out --format, or use --format csv"));
+    }
+    let store = ctx.open(Access::Read)?;
+    let filter = ctx.filter(&store, &a.filters)?;
+    let mut sink = Sink::open(a.output.as_deref())?;
+    super::list::write_rows(&store, a.entity, &filter, &mut sink, format, a.excel)?;
+    sink.commit()
+}

@@ -1,0 +1,85 @@
+//! `mou history [REF|PARTNER] [--verify]`: the audit trail.
+
+use std::io::Write;
+
+use super::{Ctx, Sink};
+use crate::db::{Access, Store};
+use crate::error::{Error, Result};
+use crate::output::{Cell, RowWriter};
+
+const COLUMNS: &[&str] = &[
+    "id", "at", "actor", "action", "entity", "key", "before", "after", "hash",
+];
+const TABLE: &[&str] = &["id", "at", "actor", "action", "entity", "key"];
+
+/// Which entity a name refers to: an agreement (also one removed), else a partner.
+fn about(store: &Store, name: &str, ctx: &Ctx) -> Result<(&'static str, Option<i64>, String)> {
+    if let Some((a, _)) = store.try_find_agreement(name, ctx.as_of)? {
+        return Ok(("agreement", Some(a.id), a.reference));
+    }
+    if let Ok(p) = store.try_find_partner(name)? {
+        return Ok(("partner", Some(p.id), p.key));
+    }
+    // A removed record is known by the key or ref it had.
+    let mut found = None;
+    store.for_each_history(None, |e| {
+        if e.entity_key.eq_ignore_ascii_case(name.trim()) {
+            found = Some(if e.entity == "agreement" {
+                "agreement"
+            } else {
+                "partner"
+            });
+        }
+        Ok(())
+    })?;
+    match found {
+        Some(entity) => Ok((entity, None, name.trim().to_string())),
+        None => Err(Error::input(format!(
+            "no agreement or partner is named '{name}', now or in history"
+        ))),
+    }
+}
+
+pub fn run(ctx: &Ctx, a: &crate::cli::HistoryArgs) -> Result<()> {
+    let store = ctx.open(Access::Read)?;
+    if a.verify {
+        let v = store.verify_history()?;
+        return match v.first_broken {
+            None => {
+                eprintln!("history verified: {} rows, chain intact", v.rows);
+                Ok(())
+            }
+            Some((id, why)) => Err(Error::no(format!("history is broken at row {id}: {why}"))),
+        };
+    }
+    let target = a
+        .name
+        .as_deref()
+        .map(|n| about(&store, n, ctx))
+        .transpose()?;
+    let mut out = Sink::open(None)?;
+    let mut w = RowWriter::new(&mut out, ctx.format(), false, COLUMNS, Some(TABLE))?;
+    store.for_each_history(
+        target.as_ref().map(|(e, id, k)| (*e, *id, k.as_str())),
+        |e| {
+            let json = |s: Option<String>| match s {
+                Some(s) => Cell::Text(s),
+                None => Cell::Null,
+            };
+            w.row(vec![
+                Cell::Int(e.id),
+                Cell::Text(e.at),
+                Cell::Text(e.actor),
+                Cell::Text(e.action),
+                Cell::Text(e.entity),
+                Cell::Text(e.entity_key),
+                json(e.before),
+                json(e.after),
+                Cell::Text(e.hash),
+            ])
+        },
+    )?;
+    w.finish()?;
+    out.flush()?;
+    out.commit()
+}

@@ -1,0 +1,748 @@
+//! `mou import partners|agreements FILE`: one pass, one transaction. Every row is checked
+//! and written inside the transaction, so the registry itself catches duplicates within the
+//! file without holding rows in memory; if any row is bad, everything is rolled back and
+//! every bad row is reported.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, IsTerminal, Read};
+use std::path::Path;
+
+use super::add::dedupe;
+use super::Ctx;
+use crate::cli::{Entity, ImportArgs};
+use crate::dates::{parse_stored, Date};
+use crate::db::{now_utc, Access, Change, Store};
+use crate::error::{Error, Result};
+use crate::model::{parse_sdgs, parse_tag, split_list, Agreement, Category, Kind, Partner};
+use crate::records::{agreement_json, partner_json, AGREEMENT_COLUMNS, PARTNER_COLUMNS};
+use crate::validate;
+
+/// How many bad rows are listed before the rest are only counted.
+const MAX_REPORTED: usize = 50;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// A problem with one row (or the file), with the line it starts on.
+struct RowError {
+    line: u64,
+    column: Option<String>,
+    reason: String,
+}
+
+/// One CSV row, its fields looked up by column name.
+struct Row<'a> {
+    index: &'a HashMap<String, usize>,
+    fields: Vec<String>,
+}
+
+impl Row<'_> {
+    fn get(&self, col: &str) -> &str {
+        self.index
+            .get(col)
+            .and_then(|i| self.fields.get(*i))
+            .map(|s| s.as_str())
+            .unwrap_or("")
+    }
+
+    fn opt(&self, col: &str) -> Option<&str> {
+        Some(self.get(col).trim()).filter(|s| !s.is_empty())
+    }
+}
+
+/// An error that names the column.
+fn col_err(column: &str, e: impl std::fmt::Display) -> (Option<String>, String) {
+    (Some(column.to_string()), e.to_string())
+}
+
+type RowResult<T> = std::result::Result<T, (Option<String>, String)>;
+
+fn date(row: &Row, col: &str) -> RowResult<Option<Date>> {
+    row.opt(col)
+        .map(|s| parse_stored(s).map_err(|e| col_err(col, format!("'{s}': {e}"))))
+        .transpose()
+}
+
+fn from_err(e: Error) -> (Option<String>, String) {
+    (None, e.to_string())
+}
+
+pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
+    let file = File::open(&a.file)
+        .map_err(|e| Error::input(format!("cannot read {}: {e}", a.file.display())))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let progress = progress_bar(size);
+    let reader = ProgressRead {
+        inner: BufReader::with_capacity(1 << 16, file),
+        bar: progress.clone(),
+    };
+    let mut csv = crate::output::csv_reader(reader);
+    let headers: Vec<String> = csv
+        .byte_headers()
+        .map_err(|e| {
+            Error::input(format!(
+                "{}: cannot read the header row: {e}",
+                a.file.display()
+            ))
+        })?
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let h = String::from_utf8_lossy(h);
+            let h = if i == 0 {
+                h.trim_start_matches('\u{feff}')
+            } else {
+                &h
+            };
+            h.trim().to_ascii_lowercase()
+        })
+        .collect();
+    let index = column_index(a, &headers)?;
+    let mut store = ctx.open(Access::Write)?;
+    let file_name = a.file.display().to_string();
+    let outcome = store.transaction(|s| {
+        let mut job = Job {
+            ctx,
+            args: a,
+            store: s,
+            errors: Vec::new(),
+            more_errors: 0,
+            tally: Tally::default(),
+            max_ids: s.max_ids()?,
+            parties: HashMap::new(),
+            next_seq: HashMap::new(),
+            now: now_utc(),
+        };
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match csv.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or(0);
+                    job.fail(line, None, format!("unreadable CSV: {e}"));
+                    if !matches!(
+                        e.kind(),
+                        csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
+                    ) {
+                        break;
+                    }
+                    continue;
+                }
+            }
+            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            if record.len() != headers.len() && !(record.len() == 1 && record.get(0) == Some(b"")) {
+                job.fail(
+                    line,
+                    None,
+                    format!(
+                        "the row has {} fields; the header has {}",
+                        record.len(),
+                        headers.len()
+                    ),
+                );
+                continue;
+            }
+            if record.len() == 1 && headers.len() > 1 {
+                continue; // a blank line
+            }
+            let mut fields = Vec::with_capacity(record.len());
+            let mut bad_utf8 = None;
+            for (i, f) in record.iter().enumerate() {
+                match std::str::from_utf8(f) {
+                    Ok(s) => fields.push(s.to_string()),
+                    Err(_) => {
+                        bad_utf8 = Some(i);
+                        break;
+                    }
+                }
+            }
+            if let Some(i) = bad_utf8 {
+                job.fail(
+                    line,
+                    Some(headers[i].clone()),
+                    "not valid UTF-8: save the file as UTF-8".into(),
+                );
+                continue;
+            }
+            let row = Row {
+                index: &index,
+                fields,
+            };
+            let result = match a.entity {
+                Entity::Partners => job.partner_row(&row),
+                Entity::Agreements => job.agreement_row(&row),
+            };
+            if let Err((column, reason)) = result {
+                job.fail(line, column, reason);
+            }
+        }
+        if a.entity == Entity::Agreements {
+            for (r, renews) in s.new_dangling_renewals(job.max_ids.1)? {
+                job.fail(
+                    0,
+                    Some("renews".into()),
+                    format!(
+                        "{r} renews '{renews}', which is neither in the registry nor in the file"
+                    ),
+                );
+            }
+        }
+        let Job {
+            errors,
+            more_errors,
+            tally,
+            ..
+        } = job;
+        if !errors.is_empty() {
+            return Ok((Err((errors, more_errors)), false));
+        }
+        if !a.dry_run && tally.added > 0 {
+            s.record(Change {
+                actor: &ctx.actor,
+                action: "import",
+                entity: match a.entity {
+                    Entity::Partners => "partner",
+                    Entity::Agreements => "agreement",
+                },
+                entity_id: None,
+                entity_key: &file_name,
+                before: None,
+                after: Some(serde_json::json!({
+                    "file": file_name,
+                    "added": tally.added,
+                    "updated": tally.updated,
+                    "unchanged": tally.unchanged,
+                })),
+            })?;
+        }
+        Ok((Ok(tally), !a.dry_run))
+    });
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    match outcome? {
+        Ok(t) => {
+            eprintln!(
+                "{}{} added, {} updated, {} unchanged",
+                if a.dry_run {
+                    "dry run, nothing written: "
+                } else {
+                    ""
+                },
+                t.added,
+                t.updated,
+                t.unchanged
+            );
+            Ok(())
+        }
+        Err((errors, more)) => {
+            let mut msg = format!(
+                "{}: {} bad row(s); nothing was imported",
+                a.file.display(),
+                errors.len() + more
+            );
+            for e in &errors {
+                let place = if e.line > 0 {
+                    format!("line {}", e.line)
+                } else {
+                    "file".into()
+                };
+                match &e.column {
+                    Some(c) => msg.push_str(&format!("\n  {place}, column {c}: {}", e.reason)),
+                    None => msg.push_str(&format!("\n  {place}: {}", e.reason)),
+                }
+            }
+            if more > 0 {
+                msg.push_str(&format!("\n  ... and {more} more"));
+            }
+            Err(Error::input(msg).with_hint("fix the rows listed and import the file again"))
+        }
+    }
+}
+
+fn column_index(a: &ImportArgs, headers: &[String]) -> Result<HashMap<String, usize>> {
+    let (known, required): (Vec<&str>, &[&str]) = match a.entity {
+        Entity::Partners => (PARTNER_COLUMNS.to_vec(), &["name", "category"]),
+        Entity::Agreements => {
+            let mut k = AGREEMENT_COLUMNS.to_vec();
+            k.extend(["partner_category", "partner_country"]);
+            (k, &["parties"])
+        }
+    };
+    let mut index = HashMap::new();
+    let mut unknown = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        if !known.contains(&h.as_str()) {
+            unknown.push(h.clone());
+        } else if index.insert(h.clone(), i).is_some() {
+            return Err(Error::input(format!(
+                "{}: column '{h}' appears twice in the header",
+                a.file.display()
+            )));
+        }
+    }
+    if !unknown.is_empty() {
+        let shown: Vec<String> = unknown
+            .iter()
+            .take(5)
+            .map(|u| format!("'{}'", u.chars().take(40).collect::<String>()))
+            .collect();
+        return Err(Error::input(format!(
+            "{}: unknown column{} {}{}",
+            a.file.display(),
+            if unknown.len() > 1 { "s" } else { "" },
+            shown.join(", "),
+            if unknown.len() > 5 {
+                format!(" and {} more", unknown.len() - 5)
+            } else {
+                String::new()
+            }
+        ))
+        .with_hint(format!("valid columns: {}", known.join(", "))));
+    }
+    for r in required {
+        if !index.contains_key(*r) {
+            return Err(Error::input(format!(
+                "{}: the header has no '{r}' column",
+                a.file.display()
+            ))
+            .with_hint(format!(
+                "columns are those `mou export {}` writes",
+                if a.entity == Entity::Partners {
+                    "partners"
+                } else {
+                    "agreements"
+                }
+            )));
+        }
+    }
+    if a.create_partners
+        && a.entity == Entity::Agreements
+        && !index.contains_key("partner_category")
+    {
+        return Err(Error::input(
+            "--create-partners needs a partner_category column for the partners it creates",
+        ));
+    }
+    Ok(index)
+}
+
+struct Job<'a> {
+    ctx: &'a Ctx,
+    args: &'a ImportArgs,
+    store: &'a Store,
+    errors: Vec<RowError>,
+    more_errors: usize,
+    tally: Tally,
+    /// (partner, agreement) ids before this import: larger ids are this file's rows.
+    max_ids: (i64, i64),
+    /// Party names resolved so far.
+    parties: HashMap<String, (i64, String)>,
+    /// Next generated ref sequence per prefix.
+    next_seq: HashMap<String, u32>,
+    now: String,
+}
+
+impl Job<'_> {
+    fn fail(&mut self, line: u64, column: Option<String>, reason: String) {
+        if self.errors.len() < MAX_REPORTED {
+            self.errors.push(RowError {
+                line,
+                column,
+                reason,
+            });
+        } else {
+            self.more_errors += 1;
+        }
+    }
+
+    fn partner_row(&mut self, row: &Row) -> RowResult<()> {
+        let s = self.store;
+        let name =
+            validate::name("name", row.get("name")).map_err(|e| col_err("name", e.message))?;
+        let aliases = split_list(row.get("aliases"))
+            .iter()
+            .map(|x| validate::name("alias", x))
+            .collect::<Result<Vec<_>>>()
+            .map_err(|e| col_err("aliases", e.message))?;
+        let aliases = validate::dedupe_aliases(&name, aliases);
+        let category: Category = row
+            .get("category")
+            .parse()
+            .map_err(|e| col_err("category", e))?;
+        let country = row
+            .opt("country")
+            .map(crate::query::parse_country)
+            .transpose()
+            .map_err(|e| col_err("country", e))?;
+        let key = row.opt("key").map(|k| k.to_string());
+        if let Some(k) = &key {
+            if !crate::text::is_valid_key(k) {
+                return Err(col_err(
+                    "key",
+                    format!("'{k}' is not a valid key: lower-case letters, digits and '-'"),
+                ));
+            }
+        }
+        let existing = match &key {
+            Some(k) => s
+                .try_find_partner(k)
+                .map_err(from_err)?
+                .ok()
+                .filter(|p| &p.key == k),
+            None => match s.try_find_partner(&name).map_err(from_err)? {
+                Ok(p) if crate::text::normalize(&p.name) == crate::text::normalize(&name) => {
+                    Some(p)
+                }
+                _ => None,
+            },
+        };
+        let mut p = Partner {
+            id: 0,
+            key: String::new(),
+            name,
+            aliases,
+            category,
+            country,
+            website: validate::free_text("website", row.get("website"))
+                .map_err(|e| col_err("website", e.message))?,
+            notes: validate::free_text("notes", row.get("notes"))
+                .map_err(|e| col_err("notes", e.message))?,
+            created_at: row
+                .opt("created_at")
+                .map(str::to_string)
+                .unwrap_or_else(|| self.now.clone()),
+            updated_at: row
+                .opt("updated_at")
+                .map(str::to_string)
+                .unwrap_or_else(|| self.now.clone()),
+        };
+        if let Some(old) = existing {
+            if old.id > self.max_ids.0 {
+                return Err(col_err(
+                    "key",
+                    format!("partner '{}' appears more than once in the file", old.key),
+                ));
+            }
+            p.id = old.id;
+            p.key = old.key.clone();
+            let same = Partner {
+                created_at: old.created_at.clone(),
+                updated_at: old.updated_at.clone(),
+                ..p.clone()
+            };
+            if same == old {
+                self.tally.unchanged += 1;
+                return Ok(());
+            }
+            if !self.args.update {
+                return Err((
+                    None,
+                    format!(
+                        "partner {} exists with other values; give --update to change it",
+                        old.key
+                    ),
+                ));
+            }
+            if row.opt("updated_at").is_none() {
+                p.updated_at = self.now.clone();
+            }
+            p.created_at = old.created_at.clone();
+            validate::partner(s, &p, Some(p.id)).map_err(from_err)?;
+            s.update_partner(&p).map_err(from_err)?;
+            s.record(Change {
+                actor: &self.ctx.actor,
+                action: "edit",
+                entity: "partner",
+                entity_id: Some(p.id),
+                entity_key: &p.key,
+                before: Some(partner_json(&old)),
+                after: Some(partner_json(&p)),
+            })
+            .map_err(from_err)?;
+            self.tally.updated += 1;
+            return Ok(());
+        }
+        p.key = validate::derive_key(s, key.as_deref(), &p.name, &p.aliases).map_err(from_err)?;
+        for w in validate::partner(s, &p, None).map_err(from_err)? {
+            eprintln!("warning: {w}");
+        }
+        s.insert_partner(&p).map_err(from_err)?;
+        self.tally.added += 1;
+        Ok(())
+    }
+
+    /// A party by key, name or alias; with --create-partners an unknown one is created.
+    fn party(&mut self, name: &str, row: &Row) -> RowResult<(i64, String)> {
+        if let Some(found) = self.parties.get(name) {
+            return Ok(found.clone());
+        }
+        let s = self.store;
+        let found = match s.try_find_partner(name).map_err(from_err)? {
+            Ok(p) => (p.id, p.key),
+            Err(many) if many.len() > 1 => {
+                return Err(col_err(
+                    "parties",
+                    format!("'{name}' is ambiguous: it names {}", many.join(", ")),
+                ))
+            }
+            Err(_) if self.args.create_partners => {
+                let category: Category = row.get("partner_category").parse().map_err(|e| {
+                    col_err(
+                        "partner_category",
+                        format!("{e} (needed to create partner '{name}')"),
+                    )
+                })?;
+                let country = row
+                    .opt("partner_country")
+                    .map(crate::query::parse_country)
+                    .transpose()
+                    .map_err(|e| col_err("partner_country", e))?;
+                let pname =
+                    validate::name("parties", name).map_err(|e| col_err("parties", e.message))?;
+                let key = validate::derive_key(s, None, &pname, &[]).map_err(from_err)?;
+                let p = Partner {
+                    id: 0,
+                    key,
+                    name: pname,
+                    aliases: Vec::new(),
+                    category,
+                    country,
+                    website: None,
+                    notes: None,
+                    created_at: self.now.clone(),
+                    updated_at: self.now.clone(),
+                };
+                let p = s.insert_partner(&p).map_err(from_err)?;
+                s.record(Change {
+                    actor: &self.ctx.actor,
+                    action: "add",
+                    entity: "partner",
+                    entity_id: Some(p.id),
+                    entity_key: &p.key,
+                    before: None,
+                    after: Some(partner_json(&p)),
+                })
+                .map_err(from_err)?;
+                eprintln!("created partner {} ({})", p.key, p.name);
+                (p.id, p.key)
+            }
+            Err(_) => {
+                let near = s.nearest_partners(name, 3).map_err(from_err)?;
+                let hint = if near.is_empty() {
+                    "add it first, or give --create-partners with a partner_category column"
+                        .to_string()
+                } else {
+                    format!("did you mean {}?", near.join(", "))
+                };
+                return Err(col_err(
+                    "parties",
+                    format!("unknown partner '{name}': {hint}"),
+                ));
+            }
+        };
+        self.parties.insert(name.to_string(), found.clone());
+        Ok(found)
+    }
+
+    fn next_ref(&mut self, kind: Kind, year: i32) -> RowResult<String> {
+        let prefix = format!("{}-{year}-", kind.ref_prefix());
+        let n = match self.next_seq.get(&prefix) {
+            Some(n) => *n,
+            None => {
+                let r = self.store.next_ref(kind, year).map_err(from_err)?;
+                r[prefix.len()..].parse().unwrap_or(1)
+            }
+        };
+        self.next_seq.insert(prefix.clone(), n + 1);
+        Ok(format!("{prefix}{n:03}"))
+    }
+
+    fn agreement_row(&mut self, row: &Row) -> RowResult<()> {
+        let kind: Kind = match row.opt("kind") {
+            Some(k) => k.parse().map_err(|e| col_err("kind", e))?,
+            None => Kind::Agreement,
+        };
+        let names = split_list(row.get("parties"));
+        if names.is_empty() {
+            return Err(col_err(
+                "parties",
+                "no parties: name at least one partner by key, name or alias",
+            ));
+        }
+        let mut party_ids = Vec::new();
+        let mut keys = Vec::new();
+        for n in &names {
+            let (id, key) = self.party(n, row)?;
+            if !party_ids.contains(&id) {
+                party_ids.push(id);
+                keys.push(key);
+            }
+        }
+        let signed = date(row, "signed_on")?;
+        let notice_days = row
+            .opt("notice_days")
+            .map(|n| {
+                crate::text::ascii_digits(n)
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n <= 36_500)
+                    .ok_or_else(|| {
+                        col_err(
+                            "notice_days",
+                            format!("'{n}' is not a number of days 0..36500"),
+                        )
+                    })
+            })
+            .transpose()?;
+        let tags = split_list(row.get("tags"))
+            .iter()
+            .map(|t| parse_tag(t))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| col_err("tags", e))?;
+        let reference = match row.opt("ref") {
+            Some(r) => validate::reference(r).map_err(|e| col_err("ref", e.message))?,
+            None => {
+                use chrono::Datelike;
+                self.next_ref(kind, signed.unwrap_or(self.ctx.today).year())?
+            }
+        };
+        let text =
+            |col: &str| validate::free_text(col, row.get(col)).map_err(|e| col_err(col, e.message));
+        let mut g = Agreement {
+            id: 0,
+            reference,
+            kind,
+            title: text("title")?.unwrap_or_default(),
+            parties: keys,
+            signed_on: signed,
+            effective_on: date(row, "effective_on")?.or(signed),
+            expires_on: date(row, "expires_on")?,
+            terminated_on: date(row, "terminated_on")?,
+            termination_reason: text("termination_reason")?,
+            notice_days,
+            renews: row.opt("renews").map(str::to_string),
+            sdgs: parse_sdgs(row.get("sdgs")).map_err(|e| col_err("sdgs", e))?,
+            tags: dedupe(tags),
+            notes: text("notes")?,
+            document: text("document")?,
+            created_at: row
+                .opt("created_at")
+                .map(str::to_string)
+                .unwrap_or_else(|| self.now.clone()),
+            updated_at: row
+                .opt("updated_at")
+                .map(str::to_string)
+                .unwrap_or_else(|| self.now.clone()),
+        };
+        validate::agreement(&g).map_err(from_err)?;
+        let s = self.store;
+        if let Some(id) = s.agreement_id(&g.reference).map_err(from_err)? {
+            if id > self.max_ids.1 {
+                return Err(col_err(
+                    "ref",
+                    format!("{} appears more than once in the file", g.reference),
+                ));
+            }
+            let (old, _) = s
+                .agreement_by_id(id, self.ctx.as_of)
+                .map_err(from_err)?
+                .ok_or_else(|| (None, "agreement vanished".to_string()))?;
+            g.id = id;
+            let same = Agreement {
+                created_at: old.created_at.clone(),
+                updated_at: old.updated_at.clone(),
+                ..g.clone()
+            };
+            if same == old {
+                self.tally.unchanged += 1;
+                return Ok(());
+            }
+            if !self.args.update {
+                return Err((
+                    None,
+                    format!(
+                        "{} exists with other values; give --update to change it",
+                        old.reference
+                    ),
+                ));
+            }
+            g.created_at = old.created_at.clone();
+            if row.opt("updated_at").is_none() {
+                g.updated_at = self.now.clone();
+            }
+            s.update_agreement(&g, &old.reference, &party_ids)
+                .map_err(from_err)?;
+            s.record(Change {
+                actor: &self.ctx.actor,
+                action: "edit",
+                entity: "agreement",
+                entity_id: Some(id),
+                entity_key: &g.reference,
+                before: Some(agreement_json(&old)),
+                after: Some(agreement_json(&g)),
+            })
+            .map_err(from_err)?;
+            self.tally.updated += 1;
+            return Ok(());
+        }
+        s.insert_agreement(&g, &party_ids).map_err(from_err)?;
+        self.tally.added += 1;
+        Ok(())
+    }
+}
+
+/// Loads a sample or exported registry folder (partners.csv, then agreements.csv).
+pub fn import_dir(ctx: &Ctx, dir: &Path) -> Result<()> {
+    for (entity, file) in [
+        (Entity::Partners, "partners.csv"),
+        (Entity::Agreements, "agreements.csv"),
+    ] {
+        run(
+            ctx,
+            &ImportArgs {
+                entity,
+                file: dir.join(file),
+                dry_run: false,
+                update: false,
+                create_partners: false,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr for large files, only when stderr is a terminal.
+fn progress_bar(size: u64) -> Option<indicatif::ProgressBar> {
+    if size < 8 << 20 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(size);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("importing {bar:40} {bytes}/{total_bytes} {eta}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+struct ProgressRead<R> {
+    inner: R,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl<R: Read> Read for ProgressRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(b) = &self.bar {
+            b.inc(n as u64);
+        }
+        Ok(n)
+    }
+}

@@ -1,0 +1,125 @@
+//! `mou renew` and `mou terminate`: the life of an agreement after signing.
+
+use chrono::Datelike;
+use std::io::Write;
+
+use super::add::new_ref;
+use super::{stdout, Ctx};
+use crate::cli::{RenewArgs, TerminateArgs};
+use crate::dates::iso;
+use crate::db::{now_utc, Access, Change};
+use crate::error::{Error, Result};
+use crate::model::{Agreement, Status};
+use crate::records::agreement_json;
+use crate::validate;
+
+pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
+    let mut store = ctx.open(Access::Write)?;
+    let new = store.write(|s| {
+        let (old, _) = s.find_agreement(&a.agreement, ctx.as_of)?;
+        if let Some(by) = s.renewed_by(&old.reference)?.first() {
+            return Err(
+                Error::input(format!("{} was already renewed by {by}", old.reference))
+                    .with_hint(format!("renew {by} instead")),
+            );
+        }
+        if old.signed_on.is_none() {
+            return Err(Error::input(format!(
+                "{} is a draft: sign it before renewing it",
+                old.reference
+            ))
+            .with_hint(format!(
+                "mou edit agreement {} --signed DATE",
+                old.reference
+            )));
+        }
+        let signed = a.signed.unwrap_or(ctx.today);
+        // The renewal continues where the old one ends, unless it is signed later.
+        let effective = match old.expires_on.and_then(|e| e.succ_opt()) {
+            Some(next) if next > signed => next,
+            _ => signed,
+        };
+        let expires = match (a.expires, a.term) {
+            (Some(e), _) => e,
+            (None, Some(t)) => t
+                .last_day_from(effective)
+                .ok_or_else(|| Error::input("the term is too long; give a shorter --term"))?,
+            (None, None) => return Err(Error::input("give --expires DATE or --term 3y")),
+        };
+        let parties = s.party_ids(old.id)?;
+        let now = now_utc();
+        let mut new = Agreement {
+            id: 0,
+            reference: new_ref(s, a.reference.as_deref(), old.kind, signed.year())?,
+            signed_on: Some(signed),
+            effective_on: Some(effective),
+            expires_on: Some(expires),
+            terminated_on: None,
+            termination_reason: None,
+            renews: Some(old.reference.clone()),
+            document: None,
+            notes: None,
+            created_at: now.clone(),
+            updated_at: now,
+            ..old.clone()
+        };
+        validate::agreement(&new)?;
+        new.id = s.insert_agreement(&new, &parties)?;
+        s.record(Change {
+            actor: &ctx.actor,
+            action: "renew",
+            entity: "agreement",
+            entity_id: Some(new.id),
+            entity_key: &new.reference,
+            before: Some(agreement_json(&old)),
+            after: Some(agreement_json(&new)),
+        })?;
+        Ok(new)
+    })?;
+    eprintln!(
+        "{} renews {} from {} to {}",
+        new.reference,
+        new.renews.as_deref().unwrap_or_default(),
+        new.effective_on.map(iso).unwrap_or_default(),
+        new.expires_on.map(iso).unwrap_or_default()
+    );
+    let mut out = stdout();
+    writeln!(out, "{}", new.reference)?;
+    out.flush()?;
+    Ok(())
+}
+
+pub fn terminate(ctx: &Ctx, a: &TerminateArgs) -> Result<()> {
+    let reason = validate::free_text("reason", a.reason.as_deref().unwrap_or(""))?;
+    let mut store = ctx.open(Access::Write)?;
+    let done = store.write(|s| {
+        let (before, _) = s.find_agreement(&a.agreement, ctx.as_of)?;
+        if let Some(t) = before.terminated_on {
+            return Err(Error::input(format!("{} was already terminated on {}", before.reference, iso(t)))
+                .with_hint(format!("to change the date: mou edit agreement {} --clear terminated, then terminate again", before.reference)));
+        }
+        if before.status_at(a.on) == Status::Draft {
+            return Err(Error::input(format!("{} is a draft: a draft cannot be terminated", before.reference))
+                .with_hint(format!("remove it with `mou remove agreement {}`", before.reference)));
+        }
+        let mut g = before.clone();
+        g.terminated_on = Some(a.on);
+        g.termination_reason = reason.clone();
+        g.updated_at = now_utc();
+        validate::agreement(&g)?;
+        let parties = s.party_ids(g.id)?;
+        s.update_agreement(&g, &before.reference, &parties)?;
+        s.record(Change {
+            actor: &ctx.actor,
+            action: "terminate",
+            entity: "agreement",
+            entity_id: Some(g.id),
+            entity_key: &g.reference,
+            before: Some(agreement_json(&before)),
+            after: Some(agreement_json(&g)),
+        })?;
+        Ok(g)
+    })?;
+    eprintln!("terminated {} on {}", done.reference, iso(a.on));
+    Ok(())
+}

@@ -1,0 +1,488 @@
+//! `mou report [summary|quarterly|by|count]`. Figures come from the data layer; this module
+//! only shapes them for people (table, markdown) and scripts (csv, json).
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde_json::{json, Map, Value as Json};
+use std::io::Write;
+
+use super::{Ctx, Sink};
+use crate::cli::{FilterArgs, LangArg, ReportArgs, ReportCommand};
+use crate::dates::{iso, Period};
+use crate::db::{Access, QuarterFigures};
+use crate::error::{Error, Result};
+use crate::milestone::{sentence, Lang};
+use crate::output::{write_markdown, write_table, Cell, Format, RowWriter};
+
+fn cat<T: Clone>(x: &[T], y: &[T]) -> Vec<T> {
+    x.iter().chain(y).cloned().collect()
+}
+
+/// Flags given before the subcommand apply as well as those after it.
+fn merged(a: &FilterArgs, b: &FilterArgs) -> FilterArgs {
+    FilterArgs {
+        categories: cat(&a.categories, &b.categories),
+        countries: cat(&a.countries, &b.countries),
+        kinds: cat(&a.kinds, &b.kinds),
+        statuses: cat(&a.statuses, &b.statuses),
+        sdgs: cat(&a.sdgs, &b.sdgs),
+        tags: cat(&a.tags, &b.tags),
+        partners: cat(&a.partners, &b.partners),
+        signed_in: b.signed_in.or(a.signed_in),
+        expires_in: b.expires_in.or(a.expires_in),
+        active_on: b.active_on.or(a.active_on),
+        search: b.search.clone().or_else(|| a.search.clone()),
+    }
+}
+
+pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<()> {
+    let langs: Vec<Lang> = match a.lang {
+        None => vec![Lang::En, Lang::Ar],
+        Some(LangArg::En) => vec![Lang::En],
+        Some(LangArg::Ar) => vec![Lang::Ar],
+    };
+    match &a.which {
+        None => summary(ctx, &a.filters, &langs),
+        Some(ReportCommand::Summary(s)) => summary(ctx, &merged(&a.filters, &s.filters), &langs),
+        Some(ReportCommand::Quarterly(q)) => quarterly(ctx, q, &merged(&a.filters, &q.filters)),
+        Some(ReportCommand::By(b)) => by(ctx, b.field, &merged(&a.filters, &b.filters)),
+        Some(ReportCommand::Count(c)) => count(ctx, c.more_than, &merged(&a.filters, &c.filters)),
+    }
+}
+
+/// A titled list of (name, figures) rows: how every report is shaped before rendering.
+struct Section {
+    key: &'static str,
+    title: String,
+    columns: Vec<&'static str>,
+    rows: Vec<(String, Vec<i64>)>,
+}
+
+fn render_sections(
+    out: &mut impl Write,
+    format: Format,
+    title: &str,
+    sections: &[Section],
+    lines: &[String],
+) -> Result<()> {
+    match format {
+        Format::Markdown => {
+            writeln!(out, "## {title}")?;
+            for s in sections {
+                writeln!(out, "\n### {}\n", s.title)?;
+                let mut header = vec![s.columns[0]];
+                header.extend(&s.columns[1..]);
+                let rows: Vec<Vec<String>> = s
+                    .rows
+                    .iter()
+                    .map(|(k, v)| {
+                        std::iter::once(k.clone())
+                            .chain(v.iter().map(|n| n.to_string()))
+                            .collect()
+                    })
+                    .collect();
+                write_markdown(out, &header, &rows)?;
+            }
+            if !lines.is_empty() {
+                writeln!(out)?;
+                for l in lines {
+                    writeln!(out, "{l}\n")?;
+                }
+            }
+        }
+        _ => {
+            writeln!(out, "{title}")?;
+            for s in sections {
+                writeln!(out, "\n{}", s.title)?;
+                let rows: Vec<Vec<String>> = s
+                    .rows
+                    .iter()
+                    .map(|(k, v)| {
+                        std::iter::once(k.clone())
+                            .chain(v.iter().map(|n| n.to_string()))
+                            .collect()
+                    })
+                    .collect();
+                write_table(out, &s.columns, &rows)?;
+            }
+            if !lines.is_empty() {
+                writeln!(out)?;
+                for l in lines {
+                    writeln!(out, "{l}")?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// CSV of sections: `section,name,<figure columns>`.
+fn csv_sections(out: &mut impl Write, sections: &[Section], figure_columns: &[&str]) -> Result<()> {
+    let mut cols = vec!["section", "name"];
+    cols.extend(figure_columns);
+    let mut w = RowWriter::new(out, Format::Csv, false, &cols, None)?;
+    for s in sections {
+        for (k, v) in &s.rows {
+            let mut cells = vec![Cell::text(s.key), Cell::text(k)];
+            cells.extend(v.iter().map(|n| Cell::Int(*n)));
+            w.row(cells)?;
+        }
+    }
+    w.finish()
+}
+
+fn summary(ctx: &Ctx, f: &FilterArgs, langs: &[Lang]) -> Result<()> {
+    let store = ctx.open(Access::Read)?;
+    let filter = ctx.filter(&store, f)?;
+    let s = store.summary(&filter)?;
+    let n = s.partners_with_active_mou.max(0) as u64;
+    let sentences: Vec<(Lang, String)> = langs.iter().map(|l| (*l, sentence(n, *l))).collect();
+    let sec = |key, title: &str, col, rows: Vec<(String, i64)>| Section {
+        key,
+        title: title.to_string(),
+        columns: vec![col, "count"],
+        rows: rows.into_iter().map(|(k, v)| (k, vec![v])).collect(),
+    };
+    let sections = vec![
+        sec(
+            "partners_by_category",
+            "Partners by category",
+            "category",
+            s.partners_by_category
+                .iter()
+                .map(|(c, n)| (c.to_string(), *n))
+                .collect(),
+        ),
+        sec(
+            "agreements_by_kind",
+            "Agreements by kind",
+            "kind",
+            s.agreements_by_kind
+                .iter()
+                .map(|(c, n)| (c.to_string(), *n))
+                .collect(),
+        ),
+        sec(
+            "agreements_by_status",
+            "Agreements by status",
+            "status",
+            s.agreements_by_status
+                .iter()
+                .map(|(c, n)| (c.to_string(), *n))
+                .collect(),
+        ),
+        sec(
+            "totals",
+            "Totals",
+            "figure",
+            vec![
+                ("partners".into(), s.partners),
+                ("agreements".into(), s.agreements),
+                (
+                    "partners_with_active_mou".into(),
+                    s.partners_with_active_mou,
+                ),
+            ],
+        ),
+    ];
+    let mut out = Sink::open(None)?;
+    match ctx.format() {
+        Format::Json | Format::Jsonl => {
+            let obj = |v: &[(String, i64)]| -> Json {
+                Json::Object(v.iter().map(|(k, n)| (k.clone(), json!(n))).collect())
+            };
+            let rows = |i: usize| -> Vec<(String, i64)> {
+                sections[i]
+                    .rows
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v[0]))
+                    .collect()
+            };
+            let mut milestone = Map::new();
+            for (l, t) in &sentences {
+                milestone.insert(lang_key(*l).into(), json!(t));
+            }
+            let v = json!({
+                "as_of": iso(ctx.as_of),
+                "partners": s.partners,
+                "partners_by_category": obj(&rows(0)),
+                "agreements": s.agreements,
+                "agreements_by_kind": obj(&rows(1)),
+                "agreements_by_status": obj(&rows(2)),
+                "partners_with_active_mou": s.partners_with_active_mou,
+                "milestone": milestone,
+            });
+            write_json(&mut out, ctx.format(), &v)?;
+        }
+        Format::Csv => csv_sections(&mut out, &sections, &["count"])?,
+        format => {
+            let mut lines = vec![format!(
+                "Partners with an active MoU: {}",
+                s.partners_with_active_mou
+            )];
+            lines.extend(sentences.into_iter().map(|(_, t)| t));
+            render_sections(
+                &mut out,
+                format,
+                &format!("Registry summary at {}", iso(ctx.as_of)),
+                &sections,
+                &lines,
+            )?;
+        }
+    }
+    out.commit()
+}
+
+fn lang_key(l: Lang) -> &'static str {
+    match l {
+        Lang::En => "en",
+        Lang::Ar => "ar",
+    }
+}
+
+fn write_json(out: &mut impl Write, format: Format, v: &Json) -> Result<()> {
+    if format == Format::Jsonl {
+        serde_json::to_writer(&mut *out, v)?;
+    } else {
+        serde_json::to_writer_pretty(&mut *out, v)?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Quarter `q` of the year `year`, for a fiscal year starting in `fiscal_start`.
+pub fn fiscal_quarter(period: &str, fiscal_start: u32) -> Result<(Period, String)> {
+    let s = crate::text::ascii_digits(period.trim()).to_ascii_uppercase();
+    let bad = || Error::field("period", period, "give a quarter such as 2026Q3 or 2026-Q3");
+    let (y, q) = s.split_once('Q').ok_or_else(bad)?;
+    let y: i32 = y.trim_end_matches('-').parse().map_err(|_| bad())?;
+    let q: u32 = q.parse().map_err(|_| bad())?;
+    if !(1..=4).contains(&q) || !(1..=9998).contains(&y) {
+        return Err(bad());
+    }
+    let start = NaiveDate::from_ymd_opt(y, fiscal_start, 1)
+        .and_then(|d| d.checked_add_months(Months::new((q - 1) * 3)))
+        .ok_or_else(bad)?;
+    let end = start
+        .checked_add_months(Months::new(3))
+        .and_then(|d| d.pred_opt())
+        .ok_or_else(bad)?;
+    Ok((Period { start, end }, format!("{y}Q{q}")))
+}
+
+fn label_of(p: Period, fiscal_start: u32) -> String {
+    // The fiscal year is named by the calendar year it starts in.
+    let months_in = (p.start.year() * 12 + p.start.month0() as i32) - (fiscal_start as i32 - 1);
+    let fy = months_in.div_euclid(12);
+    let q = months_in.rem_euclid(12) / 3 + 1;
+    format!("{fy}Q{q}")
+}
+
+fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result<()> {
+    let (q, label) = fiscal_quarter(&a.period, a.fiscal_start)?;
+    let prev = q
+        .shifted_quarters(-1)
+        .ok_or_else(|| Error::field("period", &a.period, "give a later quarter"))?;
+    let prev_label = label_of(prev, a.fiscal_start);
+    let store = ctx.open(Access::Read)?;
+    let mut filter = ctx.filter(&store, f)?;
+    filter.as_of = q.end;
+    let cur = store.quarter_figures(q, &filter)?;
+    let mut pf = filter.clone();
+    pf.as_of = prev.end;
+    let old = store.quarter_figures(prev, &pf)?;
+    let figures = |x: &QuarterFigures| -> Vec<(&'static str, i64)> {
+        vec![
+            ("signed", x.signed),
+            ("effective", x.effective),
+            ("expired", x.expired),
+            ("terminated", x.terminated),
+            ("renewed", x.renewed),
+            ("active_at_end", x.active_at_end),
+            ("expiring_next_quarter", x.expiring_next_quarter),
+            ("new_partners", x.new_partners),
+        ]
+    };
+    let pair_rows = |a: Vec<(String, i64)>, b: Vec<(String, i64)>| -> Vec<(String, Vec<i64>)> {
+        a.into_iter()
+            .zip(b)
+            .map(|((k, x), (_, y))| (k, vec![x, y]))
+            .collect()
+    };
+    let cols = vec!["figure", "current", "previous"];
+    let sections = vec![
+        Section {
+            key: "figures",
+            title: "Agreements".into(),
+            columns: cols.clone(),
+            rows: pair_rows(
+                figures(&cur)
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect(),
+                figures(&old)
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect(),
+            ),
+        },
+        Section {
+            key: "active_partners_by_category",
+            title: "Partners with an active agreement, by category".into(),
+            columns: vec!["category", "current", "previous"],
+            rows: pair_rows(
+                cur.active_partners_by_category
+                    .iter()
+                    .map(|(c, n)| (c.to_string(), *n))
+                    .collect(),
+                old.active_partners_by_category
+                    .iter()
+                    .map(|(c, n)| (c.to_string(), *n))
+                    .collect(),
+            ),
+        },
+        Section {
+            key: "active_by_sdg",
+            title: "Active agreements per SDG".into(),
+            columns: vec!["sdg", "current", "previous"],
+            rows: (0..17)
+                .map(|i| {
+                    let (en, ar) = crate::sdg::name(i + 1).unwrap_or_default();
+                    (
+                        format!("{} {en} · {ar}", i + 1),
+                        vec![cur.active_by_sdg[i], old.active_by_sdg[i]],
+                    )
+                })
+                .collect(),
+        },
+    ];
+    let mut out = Sink::open(None)?;
+    match ctx.format() {
+        Format::Json | Format::Jsonl => {
+            let cp = |a: i64, b: i64| json!({"current": a, "previous": b});
+            let mut figs = Map::new();
+            for ((k, a), (_, b)) in figures(&cur).into_iter().zip(figures(&old)) {
+                figs.insert(k.into(), cp(a, b));
+            }
+            let mut cats = Map::new();
+            for ((c, a), (_, b)) in cur
+                .active_partners_by_category
+                .iter()
+                .zip(&old.active_partners_by_category)
+            {
+                cats.insert(c.to_string(), cp(*a, *b));
+            }
+            let sdgs: Vec<Json> = (0..17)
+                .map(|i| {
+                    let (en, ar) = crate::sdg::name(i + 1).unwrap_or_default();
+                    json!({"sdg": i + 1, "name_en": en, "name_ar": ar, "current": cur.active_by_sdg[i], "previous": old.active_by_sdg[i]})
+                })
+                .collect();
+            let v = json!({
+                "period": label,
+                "start": iso(q.start),
+                "end": iso(q.end),
+                "previous_period": prev_label,
+                "fiscal_start": a.fiscal_start,
+                "figures": figs,
+                "active_partners_by_category": cats,
+                "active_by_sdg": sdgs,
+            });
+            write_json(&mut out, ctx.format(), &v)?;
+        }
+        Format::Csv => {
+            let sections: Vec<Section> = sections
+                .into_iter()
+                .map(|mut s| {
+                    if s.key == "active_by_sdg" {
+                        for (i, r) in s.rows.iter_mut().enumerate() {
+                            r.0 = (i + 1).to_string();
+                        }
+                    }
+                    s
+                })
+                .collect();
+            csv_sections(&mut out, &sections, &["current", "previous"])?
+        }
+        format => {
+            let title = format!(
+                "Quarterly report {label} ({} to {}), beside {prev_label}",
+                iso(q.start),
+                iso(q.end)
+            );
+            render_sections(&mut out, format, &title, &sections, &[])?;
+        }
+    }
+    out.commit()
+}
+
+fn by(ctx: &Ctx, field: crate::db::CountBy, f: &FilterArgs) -> Result<()> {
+    let store = ctx.open(Access::Read)?;
+    let filter = ctx.filter(&store, f)?;
+    let rows = store.count_by(field, &filter)?;
+    let cols = [field.name(), "count"];
+    let mut out = Sink::open(None)?;
+    let mut w = RowWriter::new(&mut out, ctx.format(), false, &cols, None)?;
+    for (k, n) in rows {
+        let key = match field {
+            crate::db::CountBy::Sdg | crate::db::CountBy::Year => {
+                k.parse::<i64>().map(Cell::Int).unwrap_or(Cell::Text(k))
+            }
+            _ if k.is_empty() => Cell::Null,
+            _ => Cell::Text(k),
+        };
+        w.row(vec![key, Cell::Int(n)])?;
+    }
+    w.finish()?;
+    out.commit()
+}
+
+fn count(ctx: &Ctx, more_than: Option<u64>, f: &FilterArgs) -> Result<()> {
+    let store = ctx.open(Access::Read)?;
+    let filter = ctx.filter(&store, f)?;
+    let n = store.count_agreements(&filter)?;
+    let mut out = Sink::open(None)?;
+    writeln!(out, "{n}")?;
+    out.commit()?;
+    match more_than {
+        Some(m) if n.max(0) as u64 <= m => Err(Error::no("")),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fiscal_quarters() {
+        let (p, l) = fiscal_quarter("2026Q3", 1).unwrap();
+        assert_eq!(
+            (iso(p.start), iso(p.end), l.as_str()),
+            ("2026-07-01".into(), "2026-09-30".into(), "2026Q3")
+        );
+        let (p, _) = fiscal_quarter("2026-Q1", 7).unwrap();
+        assert_eq!(
+            (iso(p.start), iso(p.end)),
+            ("2026-07-01".into(), "2026-09-30".into())
+        );
+        let (p, _) = fiscal_quarter("2026Q4", 7).unwrap();
+        assert_eq!(
+            (iso(p.start), iso(p.end)),
+            ("2027-04-01".into(), "2027-06-30".into())
+        );
+        assert_eq!(label_of(p.shifted_quarters(-1).unwrap(), 7), "2026Q3");
+        assert_eq!(
+            label_of(
+                fiscal_quarter("2026Q1", 7)
+                    .unwrap()
+                    .0
+                    .shifted_quarters(-1)
+                    .unwrap(),
+                7
+            ),
+            "2025Q4"
+        );
+        assert!(fiscal_quarter("2026Q5", 1).is_err());
+        assert!(fiscal_quarter("2026", 1).is_err());
+    }
+}

@@ -1,0 +1,324 @@
+//! Dates, periods and terms as users type them. Every parser here returns a message that names
+//! the accepted forms, so clap can show it unchanged.
+
+use chrono::{Datelike, Days, Months, NaiveDate};
+use std::fmt;
+use std::str::FromStr;
+
+use crate::text::ascii_digits;
+
+pub type Date = NaiveDate;
+
+/// Today's date: `MOU_TODAY` when set (reproducible scripts and tests), else the local date.
+pub fn today() -> Result<Date, String> {
+    match std::env::var("MOU_TODAY") {
+        Ok(v) if !v.trim().is_empty() => parse_iso(&v)
+            .map_err(|e| format!("invalid MOU_TODAY '{v}': {e}; unset it or give YYYY-MM-DD")),
+        _ => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+fn parse_iso(s: &str) -> Result<Date, String> {
+    let s = ascii_digits(s.trim());
+    let b = s.as_bytes();
+    let shape_ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape_ok {
+        return Err("expected a date as YYYY-MM-DD".into());
+    }
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| "no such day in the calendar".into())
+}
+
+/// A date as typed on the command line: `YYYY-MM-DD` (Arabic-Indic digits accepted) or `today`.
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    if s.trim().eq_ignore_ascii_case("today") {
+        return today();
+    }
+    parse_iso(s).map_err(|e| format!("{e} (or 'today'), e.g. 2026-03-15"))
+}
+
+/// A stored or imported date: strict ISO only.
+pub fn parse_stored(s: &str) -> Result<Date, String> {
+    parse_iso(s)
+}
+
+pub fn iso(d: Date) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// An inclusive range of days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub start: Date,
+    pub end: Date,
+}
+
+impl Period {
+    pub fn quarter(year: i32, q: u32) -> Option<Period> {
+        if !(1..=4).contains(&q) {
+            return None;
+        }
+        let start = NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1)?;
+        let end = start.checked_add_months(Months::new(3))?.pred_opt()?;
+        Some(Period { start, end })
+    }
+
+    /// The three-month period starting `n` quarters after (or before) this one's start.
+    pub fn shifted_quarters(&self, n: i32) -> Option<Period> {
+        let start = if n >= 0 {
+            self.start.checked_add_months(Months::new(3 * n as u32))?
+        } else {
+            self.start
+                .checked_sub_months(Months::new(3 * (-n) as u32))?
+        };
+        let end = start.checked_add_months(Months::new(3))?.pred_opt()?;
+        Some(Period { start, end })
+    }
+
+    pub fn contains(&self, d: Date) -> bool {
+        self.start <= d && d <= self.end
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", iso(self.start), iso(self.end))
+    }
+}
+
+const PERIOD_FORMS: &str =
+    "expected a period: 2026, 2026Q3 (or 2026-Q3), 2026-09, 2026-09-15 or 2026-01-01..2026-06-30";
+
+fn year(s: &str) -> Option<i32> {
+    if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
+        s.parse().ok()
+    } else {
+        None
+    }
+}
+
+pub fn parse_period(input: &str) -> Result<Period, String> {
+    let s = ascii_digits(input.trim()).to_ascii_uppercase();
+    if let Some((a, b)) = s.split_once("..") {
+        let start = parse_date(a).map_err(|e| format!("start of range: {e}"))?;
+        let end = parse_date(b).map_err(|e| format!("end of range: {e}"))?;
+        if end < start {
+            return Err(format!(
+                "the range ends ({}) before it starts ({}); put the earlier date first",
+                iso(end),
+                iso(start)
+            ));
+        }
+        return Ok(Period { start, end });
+    }
+    if let Some(y) = year(&s) {
+        let start = NaiveDate::from_ymd_opt(y, 1, 1).ok_or(PERIOD_FORMS)?;
+        let end = NaiveDate::from_ymd_opt(y, 12, 31).ok_or(PERIOD_FORMS)?;
+        return Ok(Period { start, end });
+    }
+    if s.len() >= 6 {
+        let (y, rest) = s.split_at(4);
+        if let Some(y) = year(y) {
+            let q = rest.strip_prefix("-Q").or_else(|| rest.strip_prefix('Q'));
+            if let Some(q) = q {
+                return match q.parse::<u32>() {
+                    Ok(q) if (1..=4).contains(&q) && rest.len() <= 3 => {
+                        Period::quarter(y, q).ok_or_else(|| PERIOD_FORMS.to_string())
+                    }
+                    _ => Err(format!("quarter '{q}' is not 1..4; {PERIOD_FORMS}")),
+                };
+            }
+            if let Some(m) = rest.strip_prefix('-') {
+                if m.len() == 2 && m.bytes().all(|b| b.is_ascii_digit()) {
+                    let m: u32 = m.parse().map_err(|_| PERIOD_FORMS.to_string())?;
+                    let start = NaiveDate::from_ymd_opt(y, m, 1)
+                        .ok_or_else(|| format!("month '{m}' is not 01..12; {PERIOD_FORMS}"))?;
+                    let end = start
+                        .checked_add_months(Months::new(1))
+                        .and_then(|d| d.pred_opt())
+                        .ok_or(PERIOD_FORMS)?;
+                    return Ok(Period { start, end });
+                }
+            }
+        }
+    }
+    if let Ok(d) = parse_date(&s) {
+        return Ok(Period { start: d, end: d });
+    }
+    Err(PERIOD_FORMS.to_string())
+}
+
+/// A length of time: `90d`, `2w`, `18m`, `3y`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Term {
+    Days(u32),
+    Weeks(u32),
+    Months(u32),
+    Years(u32),
+}
+
+const TERM_FORMS: &str = "expected a term as a number and a unit: 90d, 2w, 18m or 3y";
+
+impl FromStr for Term {
+    type Err = String;
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        let s = ascii_digits(input.trim()).to_ascii_lowercase();
+        let Some(unit) = s.chars().last() else {
+            return Err(TERM_FORMS.into());
+        };
+        let digits = &s[..s.len() - unit.len_utf8()];
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(TERM_FORMS.into());
+        }
+        let n: u32 = digits
+            .parse()
+            .ok()
+            .filter(|n| (1..=100_000).contains(n))
+            .ok_or("the number in a term must be 1..100000")?;
+        let t = match unit {
+            'd' => Term::Days(n),
+            'w' => Term::Weeks(n),
+            'm' => Term::Months(n),
+            'y' => Term::Years(n),
+            _ => return Err(TERM_FORMS.into()),
+        };
+        if t.approx_days() > 365 * 200 {
+            return Err("a term may be at most 200 years".into());
+        }
+        Ok(t)
+    }
+}
+
+impl Term {
+    /// The date `self` after `d`.
+    pub fn after(self, d: Date) -> Option<Date> {
+        match self {
+            Term::Days(n) => d.checked_add_days(Days::new(n.into())),
+            Term::Weeks(n) => d.checked_add_days(Days::new(u64::from(n) * 7)),
+            Term::Months(n) => d.checked_add_months(Months::new(n)),
+            Term::Years(n) => d.checked_add_months(Months::new(n.checked_mul(12)?)),
+        }
+    }
+
+    /// The last day of a term that starts on `start` (a 3-year MoU effective 2016-05-01 runs
+    /// through 2019-04-30).
+    pub fn last_day_from(self, start: Date) -> Option<Date> {
+        self.after(start)?.pred_opt()
+    }
+
+    /// Days for a notice period; months count 30 days and years 365.
+    pub fn approx_days(self) -> u32 {
+        match self {
+            Term::Days(n) => n,
+            Term::Weeks(n) => n.saturating_mul(7),
+            Term::Months(n) => n.saturating_mul(30),
+            Term::Years(n) => n.saturating_mul(365),
+        }
+    }
+}
+
+pub fn parse_term(s: &str) -> Result<Term, String> {
+    s.parse()
+}
+
+/// The calendar quarter label of a date, `2026Q3`.
+pub fn quarter_label(d: Date) -> String {
+    format!("{}Q{}", d.year(), (d.month() - 1) / 3 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        parse_stored(s).unwrap()
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("2026-03-15").unwrap(), d("2026-03-15"));
+        assert_eq!(parse_date("٢٠٢٦-٠٣-١٥").unwrap(), d("2026-03-15"));
+        assert!(parse_date("2026-02-30").is_err());
+        assert!(parse_date("2026-3-5").is_err());
+        assert!(parse_date("15/03/2026").is_err());
+        assert!(parse_date("").is_err());
+    }
+
+    #[test]
+    fn periods() {
+        let p = |s| parse_period(s).unwrap();
+        assert_eq!(
+            p("2026"),
+            Period {
+                start: d("2026-01-01"),
+                end: d("2026-12-31")
+            }
+        );
+        assert_eq!(
+            p("2026Q3"),
+            Period {
+                start: d("2026-07-01"),
+                end: d("2026-09-30")
+            }
+        );
+        assert_eq!(p("2026-q3"), p("2026Q3"));
+        assert_eq!(
+            p("2026-02"),
+            Period {
+                start: d("2026-02-01"),
+                end: d("2026-02-28")
+            }
+        );
+        assert_eq!(
+            p("2026-09-15"),
+            Period {
+                start: d("2026-09-15"),
+                end: d("2026-09-15")
+            }
+        );
+        assert_eq!(
+            p("2026-01-01..2026-06-30"),
+            Period {
+                start: d("2026-01-01"),
+                end: d("2026-06-30")
+            }
+        );
+        for bad in [
+            "2026Q5",
+            "2026-13",
+            "26",
+            "2026-06-30..2026-01-01",
+            "x",
+            "2026Q",
+        ] {
+            assert!(parse_period(bad).is_err(), "{bad}");
+        }
+        assert_eq!(p("2026Q1").shifted_quarters(-1).unwrap(), p("2025Q4"));
+        assert_eq!(p("2026Q4").shifted_quarters(1).unwrap(), p("2027Q1"));
+    }
+
+    #[test]
+    fn terms() {
+        let start = d("2016-05-01");
+        assert_eq!(
+            parse_term("3y").unwrap().last_day_from(start),
+            Some(d("2019-04-30"))
+        );
+        assert_eq!(
+            parse_term("18m").unwrap().last_day_from(start),
+            Some(d("2017-10-31"))
+        );
+        assert_eq!(
+            parse_term("2w").unwrap().after(start),
+            Some(d("2016-05-15"))
+        );
+        assert_eq!(parse_term("90d").unwrap().approx_days(), 90);
+        for bad in ["", "d", "3", "3x", "-3d", "0d", "99999999999y", "1000y"] {
+            assert!(parse_term(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,406 @@
+//! Agreements: storage, lookup by ref or id, refs, renewal chains and streaming reads.
+
+use rusqlite::types::Value;
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::filter::{agreement_where, status_params, STATUS_SQL};
+use super::Store;
+use crate::dates::{iso, parse_stored, Date};
+use crate::error::{Error, Result};
+use crate::model::{split_list, Agreement, Kind, Status};
+use crate::query::Filter;
+
+/// Selects an agreement row; the first parameter set binds the status's as-of date.
+fn select_sql() -> String {
+    format!(
+        "SELECT a.id, a.ref, a.kind, a.title, \
+           (SELECT group_concat(p.key, ';' ORDER BY ap.position) FROM agreement_party ap \
+              JOIN partner p ON p.id = ap.partner_id WHERE ap.agreement_id = a.id), \
+           a.signed_on, a.effective_on, a.expires_on, a.terminated_on, a.termination_reason, \
+           a.notice_days, a.renews, a.sdgs, a.tags, a.notes, a.document, a.created_at, a.updated_at, \
+           {STATUS_SQL} \
+         FROM agreement a"
+    )
+}
+
+fn date_col(r: &Row, i: usize) -> rusqlite::Result<Option<Date>> {
+    let s: Option<String> = r.get(i)?;
+    Ok(s.and_then(|s| parse_stored(&s).ok()))
+}
+
+fn agreement_from_row(r: &Row) -> rusqlite::Result<(Agreement, Status)> {
+    let kind: String = r.get(2)?;
+    let parties: Option<String> = r.get(4)?;
+    let sdgs: String = r.get(12)?;
+    let tags: String = r.get(13)?;
+    let status: String = r.get(18)?;
+    let a = Agreement {
+        id: r.get(0)?,
+        reference: r.get(1)?,
+        kind: kind.parse().unwrap_or(Kind::Other),
+        title: r.get(3)?,
+        parties: parties.map(|p| split_list(&p)).unwrap_or_default(),
+        signed_on: date_col(r, 5)?,
+        effective_on: date_col(r, 6)?,
+        expires_on: date_col(r, 7)?,
+        terminated_on: date_col(r, 8)?,
+        termination_reason: r.get(9)?,
+        notice_days: r.get(10)?,
+        renews: r.get(11)?,
+        sdgs: sdgs.split(';').filter_map(|s| s.parse().ok()).collect(),
+        tags: split_list(&tags),
+        notes: r.get(14)?,
+        document: r.get(15)?,
+        created_at: r.get(16)?,
+        updated_at: r.get(17)?,
+    };
+    Ok((a, status.parse().unwrap_or(Status::Draft)))
+}
+
+impl Store {
+    fn agreement_where_sql(
+        &self,
+        clause: &str,
+        as_of: Date,
+        extra: Vec<Value>,
+    ) -> Result<Option<(Agreement, Status)>> {
+        let mut params = Vec::new();
+        status_params(as_of, &mut params);
+        params.extend(extra);
+        let sql = format!("{} WHERE {clause}", select_sql());
+        Ok(self
+            .conn
+            .query_row(
+                &sql,
+                rusqlite::params_from_iter(params.iter()),
+                agreement_from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn agreement_by_ref(
+        &self,
+        reference: &str,
+        as_of: Date,
+    ) -> Result<Option<(Agreement, Status)>> {
+        self.agreement_where_sql(
+            "a.ref = ?",
+            as_of,
+            vec![Value::Text(reference.trim().to_string())],
+        )
+    }
+
+    pub fn agreement_by_id(&self, id: i64, as_of: Date) -> Result<Option<(Agreement, Status)>> {
+        self.agreement_where_sql("a.id = ?", as_of, vec![Value::Integer(id)])
+    }
+
+    /// An agreement by ref (any case) or id; unknown names list the nearest refs.
+    pub fn find_agreement(&self, name: &str, as_of: Date) -> Result<(Agreement, Status)> {
+        if let Some(found) = self.try_find_agreement(name, as_of)? {
+            return Ok(found);
+        }
+        let near = self.nearest_refs(name, 3)?;
+        let e = Error::input(format!("unknown agreement '{name}'"));
+        Err(if near.is_empty() {
+            e.with_hint("list agreements with `mou list agreements`")
+        } else {
+            e.with_hint(format!("did you mean {}?", near.join(", ")))
+        })
+    }
+
+    pub fn try_find_agreement(
+        &self,
+        name: &str,
+        as_of: Date,
+    ) -> Result<Option<(Agreement, Status)>> {
+        if let Some(found) = self.agreement_by_ref(name, as_of)? {
+            return Ok(Some(found));
+        }
+        match name.trim().parse::<i64>() {
+            Ok(id) => self.agreement_by_id(id, as_of),
+            Err(_) => Ok(None),
+        }
+    }
+
+    pub fn nearest_refs(&self, name: &str, n: usize) -> Result<Vec<String>> {
+        let target = name.trim().to_ascii_uppercase();
+        let mut st = self.conn.prepare("SELECT ref FROM agreement")?;
+        let mut scored: Vec<(f64, String)> = Vec::new();
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        for r in rows {
+            let r = r?;
+            let score = strsim::normalized_levenshtein(&target, &r.to_ascii_uppercase());
+            if score >= 0.5 {
+                scored.push((score, r));
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        Ok(scored.into_iter().take(n).map(|(_, r)| r).collect())
+    }
+
+    /// The next generated ref for `kind` in `year`: `MOU-2016-003` after `MOU-2016-002`.
+    pub fn next_ref(&self, kind: Kind, year: i32) -> Result<String> {
+        let prefix = format!("{}-{year}-", kind.ref_prefix());
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT ref FROM agreement WHERE ref LIKE ?1 || '%'")?;
+        let mut max = 0u32;
+        let rows = st.query_map([&prefix], |r| r.get::<_, String>(0))?;
+        for r in rows {
+            let r = r?;
+            if let Some(n) = r.get(prefix.len()..).and_then(|s| s.parse::<u32>().ok()) {
+                max = max.max(n);
+            }
+        }
+        Ok(format!("{prefix}{:03}", max + 1))
+    }
+
+    /// The id of the agreement with this ref (any case).
+    pub fn agreement_id(&self, reference: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM agreement WHERE ref = ?1")?
+            .query_row([reference], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Agreements added after `after_id` whose `renews` names no agreement, as (ref, renews).
+    pub fn new_dangling_renewals(&self, after_id: i64) -> Result<Vec<(String, String)>> {
+        let mut st = self.conn.prepare(
+            "SELECT a.ref, a.renews FROM agreement a WHERE a.id > ?1 AND a.renews IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM agreement b WHERE b.ref = a.renews) ORDER BY a.id",
+        )?;
+        let v = st
+            .query_map([after_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+
+    pub fn ref_taken(&self, reference: &str, except: Option<i64>) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM agreement WHERE ref = ?1 AND id IS NOT ?2",
+                params![reference, except],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// Inserts an agreement (its `id` is ignored) with parties given as partner ids.
+    pub fn insert_agreement(&self, a: &Agreement, party_ids: &[i64]) -> Result<i64> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO agreement (ref, kind, title, signed_on, effective_on, expires_on, terminated_on,
+                    termination_reason, notice_days, renews, sdgs, tags, notes, document, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            )?
+            .execute(params![
+                a.reference,
+                a.kind.as_str(),
+                a.title,
+                a.signed_on.map(iso),
+                a.effective_on.map(iso),
+                a.expires_on.map(iso),
+                a.terminated_on.map(iso),
+                a.termination_reason,
+                a.notice_days,
+                a.renews,
+                crate::model::join_sdgs(&a.sdgs),
+                a.tags.join(";"),
+                a.notes,
+                a.document,
+                a.created_at,
+                a.updated_at,
+            ])?;
+        let id = self.conn.last_insert_rowid();
+        self.write_parties(id, party_ids)?;
+        Ok(id)
+    }
+
+    fn write_parties(&self, id: i64, party_ids: &[i64]) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM agreement_party WHERE agreement_id = ?1")?
+            .execute([id])?;
+        let mut st = self.conn.prepare_cached(
+            "INSERT INTO agreement_party (agreement_id, position, partner_id) VALUES (?1, ?2, ?3)",
+        )?;
+        for (i, p) in party_ids.iter().enumerate() {
+            st.execute(params![id, i as i64, p])?;
+        }
+        Ok(())
+    }
+
+    /// Rewrites every field of agreement `a.id`; a changed ref is followed by its renewals.
+    pub fn update_agreement(&self, a: &Agreement, old_ref: &str, party_ids: &[i64]) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE agreement SET ref = ?2, kind = ?3, title = ?4, signed_on = ?5, effective_on = ?6,
+                    expires_on = ?7, terminated_on = ?8, termination_reason = ?9, notice_days = ?10,
+                    renews = ?11, sdgs = ?12, tags = ?13, notes = ?14, document = ?15, updated_at = ?16
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                a.id,
+                a.reference,
+                a.kind.as_str(),
+                a.title,
+                a.signed_on.map(iso),
+                a.effective_on.map(iso),
+                a.expires_on.map(iso),
+                a.terminated_on.map(iso),
+                a.termination_reason,
+                a.notice_days,
+                a.renews,
+                crate::model::join_sdgs(&a.sdgs),
+                a.tags.join(";"),
+                a.notes,
+                a.document,
+                a.updated_at,
+            ])?;
+        if old_ref != a.reference {
+            self.conn.execute(
+                "UPDATE agreement SET renews = ?2 WHERE renews = ?1",
+                params![old_ref, a.reference],
+            )?;
+        }
+        self.write_parties(a.id, party_ids)
+    }
+
+    pub fn delete_agreement(&self, id: i64) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM agreement WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// Partner ids of an agreement's parties, in order.
+    pub fn party_ids(&self, agreement_id: i64) -> Result<Vec<i64>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT partner_id FROM agreement_party WHERE agreement_id = ?1 ORDER BY position",
+        )?;
+        let v = st
+            .query_map([agreement_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(v)
+    }
+
+    /// The refs of agreements that renew `reference`.
+    pub fn renewed_by(&self, reference: &str) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT ref FROM agreement WHERE renews = ?1 ORDER BY id")?;
+        let v = st
+            .query_map([reference], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(v)
+    }
+
+    /// Ids of the agreements a partner is party to.
+    pub fn agreement_ids_of_partner(&self, partner_id: i64) -> Result<Vec<i64>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT agreement_id FROM agreement_party WHERE partner_id = ?1 ORDER BY agreement_id",
+        )?;
+        let v = st
+            .query_map([partner_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(v)
+    }
+
+    /// Removes one partner from an agreement's parties, keeping the others' order.
+    pub fn detach_party(&self, agreement_id: i64, partner_id: i64) -> Result<()> {
+        let rest: Vec<i64> = self
+            .party_ids(agreement_id)?
+            .into_iter()
+            .filter(|p| *p != partner_id)
+            .collect();
+        self.write_parties(agreement_id, &rest)
+    }
+
+    /// Calls `f` with each agreement matching `filter` (and its status at the filter's as-of
+    /// date), in the order they were recorded, without collecting them.
+    pub fn for_each_agreement(
+        &self,
+        filter: &Filter,
+        mut f: impl FnMut(Agreement, Status) -> Result<()>,
+    ) -> Result<()> {
+        let (clause, extra) = agreement_where(filter);
+        let mut params = Vec::new();
+        status_params(filter.as_of, &mut params);
+        params.extend(extra);
+        let sql = format!("{} WHERE {clause} ORDER BY a.id", select_sql());
+        let mut st = self.conn.prepare(&sql)?;
+        let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
+        while let Some(r) = rows.next()? {
+            let (a, s) = agreement_from_row(r)?;
+            f(a, s)?;
+        }
+        Ok(())
+    }
+
+    pub fn count_agreements(&self, filter: &Filter) -> Result<i64> {
+        let (clause, params) = agreement_where(filter);
+        Ok(self.conn.query_row(
+            &format!("SELECT count(*) FROM agreement a WHERE {clause}"),
+            rusqlite::params_from_iter(params.iter()),
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Agreements whose `renews` names no agreement, as (ref, renews).
+    pub fn dangling_renewals(&self) -> Result<Vec<(String, String)>> {
+        let mut st = self.conn.prepare(
+            "SELECT a.ref, a.renews FROM agreement a WHERE a.renews IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM agreement b WHERE b.ref = a.renews) ORDER BY a.ref",
+        )?;
+        let v = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+
+    /// All (ref, renews) links, for walking chains.
+    pub fn renewal_links(&self) -> Result<Vec<(String, String)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT ref, renews FROM agreement WHERE renews IS NOT NULL ORDER BY ref")?;
+        let v = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+
+    /// Agreements with dates out of order, as (ref, problem).
+    pub fn date_order_problems(&self) -> Result<Vec<(String, String)>> {
+        let mut st = self.conn.prepare(
+            "SELECT ref, 'expires ' || expires_on || ' before it takes effect ' || effective_on
+               FROM agreement WHERE expires_on < effective_on
+             UNION ALL
+             SELECT ref, 'takes effect ' || effective_on || ' before it was signed ' || signed_on
+               FROM agreement WHERE effective_on < signed_on
+             UNION ALL
+             SELECT ref, 'terminated ' || terminated_on || ' before it was signed ' || signed_on
+               FROM agreement WHERE terminated_on < signed_on
+             UNION ALL
+             SELECT ref, 'has no parties' FROM agreement a
+               WHERE NOT EXISTS (SELECT 1 FROM agreement_party ap WHERE ap.agreement_id = a.id)
+             ORDER BY 1",
+        )?;
+        let v = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+
+    /// Partners that are party to no agreement, as (key, name).
+    pub fn partners_without_agreements(&self) -> Result<Vec<(String, String)>> {
+        let mut st = self.conn.prepare(
+            "SELECT key, name FROM partner p
+              WHERE NOT EXISTS (SELECT 1 FROM agreement_party ap WHERE ap.partner_id = p.id) ORDER BY key",
+        )?;
+        let v = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+}

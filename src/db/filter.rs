@@ -1,0 +1,193 @@
+//! Compiles a [`Filter`] to a WHERE clause with bound parameters. Values are never pasted
+//! into SQL; only fixed fragments and `?` placeholders are.
+
+use rusqlite::types::Value;
+
+use crate::dates::{iso, Date};
+use crate::query::{Cond, Filter};
+
+/// The derived status at `?` (bound four times, see [`status_params`]); DESIGN's rules, the
+/// twin of `model::status_of`.
+pub const STATUS_SQL: &str = "CASE WHEN a.signed_on IS NULL THEN 'draft' \
+     WHEN a.terminated_on IS NOT NULL AND a.terminated_on <= ? THEN 'terminated' \
+     WHEN a.effective_on > ? THEN 'pending' \
+     WHEN a.expires_on < ? THEN 'expired' \
+     ELSE 'active' END";
+
+pub fn status_params(as_of: Date, params: &mut Vec<Value>) {
+    for _ in 0..3 {
+        params.push(Value::Text(iso(as_of)));
+    }
+}
+
+/// Active on a date: signed, in effect, not ended. Binds the date three times.
+pub const ACTIVE_ON_SQL: &str = "(a.signed_on IS NOT NULL \
+     AND (a.terminated_on IS NULL OR a.terminated_on > ?) \
+     AND a.effective_on <= ? AND (a.expires_on IS NULL OR a.expires_on >= ?))";
+
+pub fn active_params(d: Date, params: &mut Vec<Value>) {
+    for _ in 0..3 {
+        params.push(Value::Text(iso(d)));
+    }
+}
+
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+fn texts<T: ToString>(values: &[T], params: &mut Vec<Value>) -> String {
+    for v in values {
+        params.push(Value::Text(v.to_string()));
+    }
+    placeholders(values.len())
+}
+
+/// Membership in a `;`-joined list column.
+fn in_list(column: &str, values: &[String], params: &mut Vec<Value>) -> String {
+    let parts: Vec<String> = values
+        .iter()
+        .map(|v| {
+            params.push(Value::Text(format!(";{v};")));
+            format!("instr(';' || {column} || ';', ?) > 0")
+        })
+        .collect();
+    format!("({})", parts.join(" OR "))
+}
+
+fn partner_text(params: &mut Vec<Value>, text: &str) -> String {
+    params.push(Value::Text(text.to_string()));
+    params.push(Value::Text(text.to_string()));
+    params.push(Value::Text(text.to_string()));
+    "(instr(p.name_norm, ?) > 0 OR instr(p.key, ?) > 0 OR EXISTS (SELECT 1 FROM partner_alias pa \
+      WHERE pa.partner_id = p.id AND instr(pa.alias_norm, ?) > 0))"
+        .to_string()
+}
+
+/// A condition on partner `p`; None for agreement-level conditions.
+fn partner_cond(cond: &Cond, params: &mut Vec<Value>) -> Option<String> {
+    Some(match cond {
+        Cond::Category(cs) => {
+            let names: Vec<&str> = cs.iter().map(|c| c.as_str()).collect();
+            format!("p.category IN ({})", texts(&names, params))
+        }
+        Cond::Country(cs) => format!("p.country IN ({})", texts(cs, params)),
+        Cond::Partner(ids) => {
+            for id in ids {
+                params.push(Value::Integer(*id));
+            }
+            format!("p.id IN ({})", placeholders(ids.len()))
+        }
+        Cond::Text(t) => partner_text(params, t),
+        _ => return None,
+    })
+}
+
+/// A condition on agreement `a`.
+fn agreement_cond(cond: &Cond, as_of: Date, params: &mut Vec<Value>) -> String {
+    match cond {
+        Cond::Category(_) | Cond::Country(_) => {
+            let inner = partner_cond(cond, params).unwrap_or_else(|| "1".into());
+            format!(
+                "EXISTS (SELECT 1 FROM agreement_party ap JOIN partner p ON p.id = ap.partner_id \
+                 WHERE ap.agreement_id = a.id AND {inner})"
+            )
+        }
+        Cond::Partner(ids) => {
+            for id in ids {
+                params.push(Value::Integer(*id));
+            }
+            format!(
+                "EXISTS (SELECT 1 FROM agreement_party ap WHERE ap.agreement_id = a.id \
+                 AND ap.partner_id IN ({}))",
+                placeholders(ids.len())
+            )
+        }
+        Cond::Text(t) => {
+            params.push(Value::Text(t.clone()));
+            params.push(Value::Text(t.clone()));
+            let inner = partner_text(params, t);
+            format!(
+                "(instr(mou_norm(a.title), ?) > 0 OR instr(lower(a.ref), ?) > 0 OR EXISTS (SELECT 1 \
+                 FROM agreement_party ap JOIN partner p ON p.id = ap.partner_id \
+                 WHERE ap.agreement_id = a.id AND {inner}))"
+            )
+        }
+        Cond::Kind(ks) => {
+            let names: Vec<&str> = ks.iter().map(|k| k.as_str()).collect();
+            format!("a.kind IN ({})", texts(&names, params))
+        }
+        Cond::Status(ss) => {
+            status_params(as_of, params);
+            let names: Vec<&str> = ss.iter().map(|s| s.as_str()).collect();
+            format!("({STATUS_SQL}) IN ({})", texts(&names, params))
+        }
+        Cond::Sdg(ns) => {
+            let v: Vec<String> = ns.iter().map(|n| n.to_string()).collect();
+            in_list("a.sdgs", &v, params)
+        }
+        Cond::Tag(ts) => in_list("a.tags", ts, params),
+        Cond::In(field, period) => {
+            params.push(Value::Text(iso(period.start)));
+            params.push(Value::Text(iso(period.end)));
+            format!("a.{} BETWEEN ? AND ?", field.column())
+        }
+        Cond::Compare(field, cmp, d) => {
+            params.push(Value::Text(iso(*d)));
+            format!("a.{} {} ?", field.column(), cmp.sql())
+        }
+        Cond::ActiveOn(d) => {
+            active_params(*d, params);
+            ACTIVE_ON_SQL.to_string()
+        }
+    }
+}
+
+fn wrap(sql: String, negated: bool) -> String {
+    if negated {
+        // A NULL comparison is "unknown": `-expires<2027-01-01` keeps open-ended agreements.
+        format!("NOT coalesce(({sql}), 0)")
+    } else {
+        sql
+    }
+}
+
+/// WHERE clause over `agreement a`.
+pub fn agreement_where(filter: &Filter) -> (String, Vec<Value>) {
+    let mut params = Vec::new();
+    let mut parts = vec!["1".to_string()];
+    for t in &filter.terms {
+        let sql = agreement_cond(&t.cond, filter.as_of, &mut params);
+        parts.push(wrap(sql, t.negated));
+    }
+    (parts.join(" AND "), params)
+}
+
+/// WHERE clause over `partner p`. Agreement-level terms select partners that are party to
+/// at least one agreement matching all of them.
+pub fn partner_where(filter: &Filter) -> (String, Vec<Value>) {
+    let mut params = Vec::new();
+    let mut parts = vec!["1".to_string()];
+    for t in filter.terms.iter().filter(|t| t.cond.is_partner_level()) {
+        if let Some(sql) = partner_cond(&t.cond, &mut params) {
+            parts.push(wrap(sql, t.negated));
+        }
+    }
+    let agreement_terms: Vec<_> = filter
+        .terms
+        .iter()
+        .filter(|t| !t.cond.is_partner_level())
+        .collect();
+    if !agreement_terms.is_empty() {
+        let mut inner = Vec::new();
+        for t in agreement_terms {
+            let sql = agreement_cond(&t.cond, filter.as_of, &mut params);
+            inner.push(wrap(sql, t.negated));
+        }
+        parts.push(format!(
+            "EXISTS (SELECT 1 FROM agreement_party ap JOIN agreement a ON a.id = ap.agreement_id \
+             WHERE ap.partner_id = p.id AND {})",
+            inner.join(" AND ")
+        ));
+    }
+    (parts.join(" AND "), params)
+}

@@ -1,0 +1,349 @@
+//! The data layer: every SQL statement of mou lives below this module. Commands see typed
+//! values and [`Filter`](crate::query::Filter)s, never SQL, so a second store can be added
+//! without touching them.
+
+mod agreements;
+mod filter;
+mod history;
+mod partners;
+mod reports;
+
+pub use history::{Change, HistoryEntry, Verification};
+pub use partners::PartnerMatch;
+pub use reports::{CountBy, QuarterFigures, Summary};
+
+use rusqlite::{functions::FunctionFlags, Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::text;
+
+/// `MOU1` in ASCII: marks the file as mou's in the SQLite header.
+pub const APPLICATION_ID: i32 = 0x4D4F_5531;
+
+/// Forward-only migrations; the index + 1 is the schema version. Only ever append.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5_000;
+
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+/// How a command uses the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reads only; a missing registry reads as an empty one and is not created.
+    Read,
+    /// Writes; the registry is created on first write.
+    Write,
+}
+
+fn busy_timeout() -> Duration {
+    let ms = std::env::var("MOU_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_BUSY_TIMEOUT_MS);
+    Duration::from_millis(ms)
+}
+
+impl Store {
+    /// Opens (and for `Access::Write` creates and migrates) the registry at `path`.
+    pub fn open(path: &Path, access: Access) -> Result<Store> {
+        let exists = path.exists();
+        if !exists && access == Access::Read {
+            return Store::open_in_memory();
+        }
+        if !exists {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    Error::registry(format!(
+                        "registry directory {} cannot be created: {e}",
+                        dir.display()
+                    ))
+                })?;
+            }
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| at(path, e.into()))?;
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
+        store.configure().map_err(|e| at(path, e))?;
+        Ok(store)
+    }
+
+    /// An empty registry in memory (tests, and reads of a registry not created yet).
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store { conn, path: None };
+        store.configure()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        self.conn.busy_timeout(busy_timeout())?;
+        self.conn.create_scalar_function(
+            "mou_norm",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                let s: Option<String> = ctx.get(0)?;
+                Ok(s.map(|s| text::normalize(&s)))
+            },
+        )?;
+        // Refuse before anything writes: these reads leave the file byte-for-byte as it was.
+        let app_id: i32 = self
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let version: i32 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if app_id != APPLICATION_ID && app_id != 0 {
+            return Err(Error::registry(format!(
+                "this file belongs to another application (SQLite application_id {app_id:#x}), not mou; it was left unchanged"
+            ))
+            .with_hint("point --db or MOU_DB at a mou registry, or at a new file"));
+        }
+        if app_id == 0 {
+            let tables: i64 =
+                self.conn
+                    .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+            if tables > 0 {
+                return Err(Error::registry(
+                    "this SQLite file was not made by mou (it has tables but no mou application id); it was left unchanged",
+                )
+                .with_hint("point --db or MOU_DB at a mou registry, or at a new file"));
+            }
+        }
+        if version > SCHEMA_VERSION {
+            return Err(Error::registry(format!(
+                "this registry has schema version {version}, newer than this mou understands ({SCHEMA_VERSION}); it was left unchanged"
+            ))
+            .with_hint("upgrade mou to open it"));
+        }
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        if self.path.is_some() {
+            let mode: String = self
+                .conn
+                .query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                self.conn
+                    .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
+            }
+            self.conn.pragma_update(None, "synchronous", "FULL")?;
+        }
+        self.migrate(version)?;
+        self.rebuild_norms_if_stale()?;
+        Ok(())
+    }
+
+    fn migrate(&mut self, from: i32) -> Result<()> {
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from.max(0) as usize) {
+            let to = i as i32 + 1;
+            self.write(|s| {
+                // Another process may have migrated while we waited for the lock.
+                let now: i32 = s.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+                if now >= to {
+                    return Ok(());
+                }
+                s.conn.execute_batch(sql)?;
+                s.conn
+                    .pragma_update(None, "application_id", APPLICATION_ID)?;
+                s.conn.pragma_update(None, "user_version", to)?;
+                if to == 1 {
+                    s.conn.execute(
+                        "INSERT INTO meta (key, value) VALUES ('norm_version', ?1)",
+                        [text::NORM_VERSION.to_string()],
+                    )?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Normalized names are derived data: when the rules change, rebuild them.
+    fn rebuild_norms_if_stale(&mut self) -> Result<()> {
+        let stored: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'norm_version'",
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        if stored.as_deref() == Some(&text::NORM_VERSION.to_string()) {
+            return Ok(());
+        }
+        self.write(|s| {
+            s.conn.execute_batch(
+                "UPDATE partner SET name_norm = mou_norm(name);
+                 UPDATE partner_alias SET alias_norm = mou_norm(alias);",
+            )?;
+            s.conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('norm_version', ?1)",
+                [text::NORM_VERSION.to_string()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it is written, or none of it.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        self.transaction(|s| f(s).map(|v| (v, true)))
+    }
+
+    /// Like [`Store::write`], but `f` decides whether to commit (false rolls back, as for a
+    /// dry run) and still returns its value.
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&Store) -> Result<(T, bool)>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok((v, true)) => match self.conn.execute_batch("COMMIT") {
+                Ok(()) => Ok(v),
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    Err(e.into())
+                }
+            },
+            Ok((v, false)) => {
+                self.conn.execute_batch("ROLLBACK")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// The largest id in use, so an import can tell its own rows from earlier ones.
+    pub fn max_ids(&self) -> Result<(i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT coalesce(max(id), 0) FROM partner), (SELECT coalesce(max(id), 0) FROM agreement)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
+    /// Caps the file at `pages` pages (tests of a full disk).
+    pub fn set_max_page_count(&self, pages: u64) -> Result<()> {
+        self.conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// A consistent copy through SQLite's online backup, safe while others write; the copy
+    /// is checked with `integrity_check` before this returns.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        let mut out = Connection::open(dest)?;
+        {
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
+            backup.run_to_completion(256, Duration::from_millis(10), None)?;
+        }
+        out.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
+        let check: String = out.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(Error::registry(format!(
+                "the copy failed its integrity check: {check}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// `integrity_check` and `foreign_key_check` findings, empty when the file is sound.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut st = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        for r in rows {
+            let r = r?;
+            if r != "ok" {
+                problems.push(format!("integrity: {r}"));
+            }
+        }
+        let mut st = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let rows = st.query_map([], |r| {
+            Ok(format!(
+                "foreign key: {} row {} points to a missing {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
+                r.get::<_, String>(2)?
+            ))
+        })?;
+        for r in rows {
+            problems.push(r?);
+        }
+        Ok(problems)
+    }
+}
+
+fn at(path: &Path, e: Error) -> Error {
+    if e.message.contains(&path.display().to_string()) {
+        return e;
+    }
+    Error {
+        message: format!("{}: {}", path.display(), e.message),
+        ..e
+    }
+}
+
+/// The current time in UTC, RFC 3339, to the second. `MOU_NOW` stands in for it in tests.
+pub fn now_utc() -> String {
+    if let Ok(fixed) = std::env::var("MOU_NOW") {
+        if !fixed.trim().is_empty() {
+            return fixed;
+        }
+    }
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_memory_store_is_migrated() {
+        let s = Store::open_in_memory().unwrap();
+        let v: i32 = s
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        let id: i32 = s
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(id, APPLICATION_ID);
+    }
+
+    #[test]
+    fn failed_write_rolls_back() {
+        let mut s = Store::open_in_memory().unwrap();
+        let r: Result<()> = s.write(|s| {
+            s.conn
+                .execute("INSERT INTO meta (key, value) VALUES ('x', 'y')", [])?;
+            Err(Error::input("stop"))
+        });
+        assert!(r.is_err());
+        let n: i64 = s
+            .conn
+            .query_row("SELECT count(*) FROM meta WHERE key = 'x'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+}

@@ -1,0 +1,167 @@
+//! One error type for the whole tool. Its kind decides the exit code, in exactly one place
+//! ([`Error::exit_code`]); nothing else in the crate calls `process::exit`.
+
+use std::fmt;
+use std::io;
+
+/// The exit codes of DESIGN's contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    Success = 0,
+    /// A check answered no (`count --more-than`, `due --exit-code`, `check` found problems).
+    No = 1,
+    /// Bad usage or bad input.
+    Usage = 2,
+    /// The registry cannot be used.
+    Registry = 3,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Bad usage or bad input: the message names the field, the value and the fix.
+    Input,
+    /// The registry file cannot be used (unreadable, locked, corrupt, newer schema, full disk).
+    Registry,
+    /// A check answered no; the message may be empty when the output already said it.
+    No,
+    /// Writing to stdout failed because the reader went away: a normal end for a pipe.
+    BrokenPipe,
+}
+
+#[derive(Debug)]
+pub struct Error {
+    pub kind: Kind,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn input(message: impl Into<String>) -> Self {
+        Error {
+            kind: Kind::Input,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn registry(message: impl Into<String>) -> Self {
+        Error {
+            kind: Kind::Registry,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A check answered no; `message` goes to stderr when not empty.
+    pub fn no(message: impl Into<String>) -> Self {
+        Error {
+            kind: Kind::No,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// A field whose value is bad: names the field, the value and the fix.
+    pub fn field(field: &str, value: &str, fix: impl fmt::Display) -> Self {
+        Error::input(format!("invalid {field} '{value}': {fix}"))
+    }
+
+    pub fn exit_code(&self) -> ExitCode {
+        match self.kind {
+            Kind::Input => ExitCode::Usage,
+            Kind::Registry => ExitCode::Registry,
+            Kind::No => ExitCode::No,
+            Kind::BrokenPipe => ExitCode::Success,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Self {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            return Error {
+                kind: Kind::BrokenPipe,
+                message: String::new(),
+                hint: None,
+            };
+        }
+        Error::input(format!("i/o error: {e}"))
+    }
+}
+
+impl From<csv::Error> for Error {
+    fn from(e: csv::Error) -> Self {
+        if let csv::ErrorKind::Io(io) = e.kind() {
+            if io.kind() == io::ErrorKind::BrokenPipe {
+                return Error::from(io::Error::from(io::ErrorKind::BrokenPipe));
+            }
+        }
+        Error::input(format!("csv error: {e}"))
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        if e.io_error_kind() == Some(io::ErrorKind::BrokenPipe) {
+            return Error::from(io::Error::from(io::ErrorKind::BrokenPipe));
+        }
+        Error::input(format!("json error: {e}"))
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode as C;
+        if let rusqlite::Error::SqliteFailure(f, msg) = &e {
+            let detail = msg.clone().unwrap_or_else(|| f.to_string());
+            return match f.code {
+                C::DatabaseBusy | C::DatabaseLocked => Error::registry(
+                    "registry is locked: another mou process is writing and did not finish within the busy timeout",
+                )
+                .with_hint("try again when the other process has finished"),
+                C::DiskFull => Error::registry(format!(
+                    "registry could not be written: the disk is full ({detail}); nothing was changed"
+                )),
+                C::ReadOnly => Error::registry(format!(
+                    "registry is read-only ({detail}); nothing was changed"
+                ))
+                .with_hint("check the permissions of the file and its directory"),
+                C::CannotOpen | C::PermissionDenied => Error::registry(format!(
+                    "registry cannot be opened ({detail})"
+                ))
+                .with_hint("check that the path exists and is readable and writable"),
+                C::DatabaseCorrupt | C::NotADatabase => Error::registry(format!(
+                    "registry is corrupt or not a database ({detail})"
+                ))
+                .with_hint("restore it from a backup made with `mou backup`"),
+                C::SystemIoFailure => {
+                    Error::registry(format!("registry i/o error ({detail}); nothing was changed"))
+                }
+                C::ConstraintViolation => {
+                    Error::input(format!("the change breaks a rule of the registry: {detail}"))
+                }
+                _ => Error::registry(format!("registry error: {detail}")),
+            };
+        }
+        Error::registry(format!("registry error: {e}"))
+    }
+}

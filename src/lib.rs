@@ -1,0 +1,46 @@
+//! mou: a registry of partner organisations and the memoranda of understanding signed with
+//! them, in one local SQLite file. `main.rs` calls [`main`]; tests reach the modules here.
+
+pub mod cli;
+pub mod commands;
+pub mod country;
+pub mod dates;
+pub mod db;
+pub mod error;
+pub mod milestone;
+pub mod model;
+pub mod output;
+pub mod query;
+pub mod records;
+pub mod sdg;
+pub mod text;
+pub mod validate;
+
+use clap::Parser;
+
+use error::{ExitCode, Kind};
+
+/// Parses the command line, runs the command, reports any error on stderr and returns the
+/// process exit code: the one place where errors become exit codes.
+pub fn main() -> i32 {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::Usage as i32
+            } else {
+                ExitCode::Success as i32
+            };
+        }
+    };
+    match commands::run(cli) {
+        Ok(()) => ExitCode::Success as i32,
+        Err(e) => {
+            if e.kind != Kind::BrokenPipe && !e.message.is_empty() {
+                eprintln!("mou: {e}");
+            }
+            e.exit_code() as i32
+        }
+    }
+}

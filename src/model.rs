@@ -1,0 +1,274 @@
+//! The records mou keeps and the closed vocabularies of DESIGN.
+
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::dates::{iso, Date};
+
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident, $field:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(rename_all = "lowercase")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const FIELD: &'static str = $field;
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The valid values, for error messages.
+            pub fn valid() -> String {
+                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                let t = s.trim().to_ascii_lowercase();
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == t)
+                    .ok_or_else(|| format!("invalid {} '{}': expected one of {}", $field, s, Self::valid()))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// What kind of organisation a partner is.
+    Category, "category", {
+    Government => "government",
+    Intergovernmental => "intergovernmental",
+    Academic => "academic",
+    Religious => "religious",
+    Ngo => "ngo",
+    Grassroots => "grassroots",
+    Other => "other",
+});
+
+vocabulary!(
+    /// The instrument an agreement is.
+    Kind, "kind", {
+    Mou => "mou",
+    Agreement => "agreement",
+    Loi => "loi",
+    Other => "other",
+});
+
+vocabulary!(
+    /// Derived at an as-of date, never stored.
+    Status, "status", {
+    Draft => "draft",
+    Pending => "pending",
+    Active => "active",
+    Expired => "expired",
+    Terminated => "terminated",
+});
+
+impl Kind {
+    /// The upper-case prefix of generated refs: `MOU-2016-003`.
+    pub fn ref_prefix(self) -> String {
+        self.as_str().to_ascii_uppercase()
+    }
+}
+
+/// A partner organisation as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partner {
+    pub id: i64,
+    pub key: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub category: Category,
+    pub country: Option<String>,
+    pub website: Option<String>,
+    pub notes: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// An agreement as stored, with its parties' keys in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agreement {
+    pub id: i64,
+    pub reference: String,
+    pub kind: Kind,
+    pub title: String,
+    pub parties: Vec<String>,
+    pub signed_on: Option<Date>,
+    pub effective_on: Option<Date>,
+    pub expires_on: Option<Date>,
+    pub terminated_on: Option<Date>,
+    pub termination_reason: Option<String>,
+    pub notice_days: Option<u32>,
+    pub renews: Option<String>,
+    pub sdgs: Vec<u8>,
+    pub tags: Vec<String>,
+    pub notes: Option<String>,
+    pub document: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Agreement {
+    /// DESIGN's status rules; the SQL twin lives in the data layer and is tested against this.
+    pub fn status_at(&self, as_of: Date) -> Status {
+        status_of(
+            self.signed_on,
+            self.effective_on,
+            self.expires_on,
+            self.terminated_on,
+            as_of,
+        )
+    }
+
+    /// The last day on which notice of non-renewal can be given.
+    pub fn notice_on(&self) -> Option<Date> {
+        let days = self.notice_days?;
+        self.expires_on?
+            .checked_sub_days(chrono::Days::new(days.into()))
+    }
+}
+
+pub fn status_of(
+    signed: Option<Date>,
+    effective: Option<Date>,
+    expires: Option<Date>,
+    terminated: Option<Date>,
+    as_of: Date,
+) -> Status {
+    if signed.is_none() {
+        Status::Draft
+    } else if terminated.is_some_and(|t| t <= as_of) {
+        Status::Terminated
+    } else if effective.or(signed).is_some_and(|e| e > as_of) {
+        Status::Pending
+    } else if expires.is_some_and(|e| e < as_of) {
+        Status::Expired
+    } else {
+        Status::Active
+    }
+}
+
+/// SDG numbers as stored and exported: ascending, unique, `;`-joined.
+pub fn join_sdgs(sdgs: &[u8]) -> String {
+    sdgs.iter()
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+pub fn split_list(s: &str) -> Vec<String> {
+    s.split(';')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+pub fn parse_sdg(s: &str) -> Result<u8, String> {
+    let t = crate::text::ascii_digits(s.trim());
+    match t.parse::<u8>() {
+        Ok(n) if (1..=17).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "invalid sdg '{s}': expected a Sustainable Development Goal number 1..17"
+        )),
+    }
+}
+
+pub fn parse_sdgs(s: &str) -> Result<Vec<u8>, String> {
+    let mut v = split_list(s)
+        .iter()
+        .map(|x| parse_sdg(x))
+        .collect::<Result<Vec<_>, _>>()?;
+    v.sort_unstable();
+    v.dedup();
+    Ok(v)
+}
+
+/// A tag: a free label without `;` (the list separator) or control characters.
+pub fn parse_tag(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() || t.contains(';') || t.chars().any(char::is_control) || t.len() > 100 {
+        return Err(format!(
+            "invalid tag '{s}': a tag is 1..100 characters without ';' or control characters, e.g. capacity-building"
+        ));
+    }
+    Ok(crate::text::nfc(t))
+}
+
+pub fn opt_iso(d: Option<Date>) -> Option<String> {
+    d.map(iso)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::parse_stored;
+
+    #[test]
+    fn vocabularies_parse_and_list() {
+        assert_eq!("NGO".parse::<Category>().unwrap(), Category::Ngo);
+        let e = "church".parse::<Category>().unwrap_err();
+        assert!(e.contains("church") && e.contains("religious") && e.contains("grassroots"));
+        assert_eq!(Kind::Loi.ref_prefix(), "LOI");
+    }
+
+    #[test]
+    fn status_rules() {
+        let d = |s| Some(parse_stored(s).unwrap());
+        let at = parse_stored("2026-06-30").unwrap();
+        assert_eq!(status_of(None, None, None, None, at), Status::Draft);
+        assert_eq!(
+            status_of(d("2026-01-01"), d("2026-07-01"), None, None, at),
+            Status::Pending
+        );
+        assert_eq!(
+            status_of(d("2026-01-01"), d("2026-01-01"), d("2026-06-30"), None, at),
+            Status::Active
+        );
+        assert_eq!(
+            status_of(d("2026-01-01"), d("2026-01-01"), d("2026-06-29"), None, at),
+            Status::Expired
+        );
+        assert_eq!(
+            status_of(
+                d("2020-01-01"),
+                d("2020-01-01"),
+                d("2021-01-01"),
+                d("2020-06-01"),
+                at
+            ),
+            Status::Terminated
+        );
+        assert_eq!(
+            status_of(d("2026-01-01"), d("2026-01-01"), None, d("2026-07-01"), at),
+            Status::Active
+        );
+        assert_eq!(
+            status_of(d("2026-01-01"), d("2026-01-01"), None, d("2026-06-30"), at),
+            Status::Terminated
+        );
+    }
+
+    #[test]
+    fn sdg_lists() {
+        assert_eq!(parse_sdgs("16;4;4; 17").unwrap(), vec![4, 16, 17]);
+        assert!(parse_sdgs("0").is_err());
+        assert!(parse_sdgs("18").is_err());
+        assert_eq!(join_sdgs(&[4, 16]), "4;16");
+    }
+}

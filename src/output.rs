@@ -1,0 +1,332 @@
+//! Rendering rows to table, csv, json, jsonl or markdown on any `Write`. csv, json and jsonl
+//! stream row by row; table and markdown need every row to size their columns.
+
+use comfy_table::{presets, ContentArrangement, Table};
+use serde_json::{Map, Value as Json};
+use std::io::Write;
+
+use crate::error::Result;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Jsonl,
+    Markdown,
+}
+
+impl Format {
+    /// The format an output file's extension asks for.
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            "md" | "markdown" => Some(Format::Markdown),
+            "txt" => Some(Format::Table),
+            _ => None,
+        }
+    }
+}
+
+/// One value of a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Text(String),
+    Int(i64),
+    List(Vec<String>),
+    Ints(Vec<i64>),
+}
+
+impl Cell {
+    pub fn opt(s: Option<impl Into<String>>) -> Cell {
+        s.map_or(Cell::Null, |s| Cell::Text(s.into()))
+    }
+
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    /// The cell as CSV writes it: lists `;`-joined, nothing for null.
+    pub fn to_csv(&self) -> String {
+        match self {
+            Cell::Null => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::List(v) => v.join(";"),
+            Cell::Ints(v) => v
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(";"),
+        }
+    }
+
+    fn to_display(&self) -> String {
+        match self {
+            Cell::List(v) => v.join(", "),
+            Cell::Ints(v) => v
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            other => other.to_csv(),
+        }
+    }
+
+    pub fn to_json(&self) -> Json {
+        match self {
+            Cell::Null => Json::Null,
+            Cell::Text(s) => Json::String(s.clone()),
+            Cell::Int(n) => Json::from(*n),
+            Cell::List(v) => Json::from(v.clone()),
+            Cell::Ints(v) => Json::from(v.clone()),
+        }
+    }
+}
+
+/// A JSON object from column names and cells, keys in column order.
+pub fn json_object(columns: &[&str], cells: &[Cell]) -> Map<String, Json> {
+    columns
+        .iter()
+        .zip(cells)
+        .map(|(c, v)| (c.to_string(), v.to_json()))
+        .collect()
+}
+
+/// Neutralises a cell a spreadsheet would run as a formula.
+pub fn excel_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
+/// The one place CSV writers are set up.
+pub fn csv_writer<W: Write>(out: W, excel: bool) -> csv::Writer<W> {
+    let mut b = csv::WriterBuilder::new();
+    if excel {
+        b.terminator(csv::Terminator::CRLF);
+    }
+    b.from_writer(out)
+}
+
+/// The one place CSV readers are set up.
+pub fn csv_reader<R: std::io::Read>(input: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new().flexible(true).from_reader(input)
+}
+
+enum State<W: Write> {
+    Csv(csv::Writer<W>, bool),
+    Json(W, usize),
+    Jsonl(W),
+    Collect(W, Vec<Vec<Cell>>),
+}
+
+/// Writes rows of `columns` in one format. For table and markdown only `shown` columns
+/// are displayed (people want fewer columns than scripts).
+pub struct RowWriter<'a, W: Write> {
+    format: Format,
+    columns: &'a [&'a str],
+    shown: Vec<usize>,
+    state: State<W>,
+}
+
+impl<'a, W: Write> RowWriter<'a, W> {
+    pub fn new(
+        mut out: W,
+        format: Format,
+        excel: bool,
+        columns: &'a [&'a str],
+        shown: Option<&[&str]>,
+    ) -> Result<Self> {
+        let state = match format {
+            Format::Csv => {
+                if excel {
+                    out.write_all("\u{feff}".as_bytes())?;
+                }
+                let mut w = csv_writer(out, excel);
+                w.write_record(columns)?;
+                State::Csv(w, excel)
+            }
+            Format::Json => State::Json(out, 0),
+            Format::Jsonl => State::Jsonl(out),
+            Format::Table | Format::Markdown => State::Collect(out, Vec::new()),
+        };
+        let shown = match shown {
+            Some(names) => names
+                .iter()
+                .filter_map(|n| columns.iter().position(|c| c == n))
+                .collect(),
+            None => (0..columns.len()).collect(),
+        };
+        Ok(RowWriter {
+            format,
+            columns,
+            shown,
+            state,
+        })
+    }
+
+    pub fn row(&mut self, cells: Vec<Cell>) -> Result<()> {
+        match &mut self.state {
+            State::Csv(w, excel) => {
+                if *excel {
+                    w.write_record(cells.iter().map(|c| excel_safe(&c.to_csv()).into_owned()))?;
+                } else {
+                    w.write_record(cells.iter().map(Cell::to_csv))?;
+                }
+            }
+            State::Json(out, n) => {
+                out.write_all(if *n == 0 { b"[\n  " } else { b",\n  " })?;
+                serde_json::to_writer(&mut *out, &json_object(self.columns, &cells))?;
+                *n += 1;
+            }
+            State::Jsonl(out) => {
+                serde_json::to_writer(&mut *out, &json_object(self.columns, &cells))?;
+                out.write_all(b"\n")?;
+            }
+            State::Collect(_, rows) => rows.push(cells),
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> Result<()> {
+        let format = self.format;
+        match self.state {
+            State::Csv(mut w, _) => w.flush()?,
+            State::Json(mut out, n) => {
+                out.write_all(if n == 0 { b"[]\n" } else { b"\n]\n" })?;
+                out.flush()?;
+            }
+            State::Jsonl(mut out) => out.flush()?,
+            State::Collect(mut out, rows) => {
+                let header: Vec<&str> = self.shown.iter().map(|i| self.columns[*i]).collect();
+                let body: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|r| self.shown.iter().map(|i| r[*i].to_display()).collect())
+                    .collect();
+                if format == Format::Markdown {
+                    write_markdown(&mut out, &header, &body)?;
+                } else {
+                    write_table(&mut out, &header, &body)?;
+                }
+                out.flush()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A table for people, fitted to the terminal's width when stdout is one.
+pub fn render_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_BORDERS_ONLY);
+    if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+        t.set_width(w);
+    }
+    t.set_header(header.iter().copied());
+    for r in rows {
+        t.add_row(r.iter().map(|c| c.as_str()));
+    }
+    t.to_string()
+}
+
+pub fn write_table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{}", render_table(header, rows))?;
+    Ok(())
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace("\r\n", "<br>")
+        .replace('\n', "<br>")
+}
+
+pub fn write_markdown(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
+    writeln!(
+        out,
+        "| {} |",
+        header
+            .iter()
+            .map(|h| md_cell(h))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    )?;
+    writeln!(
+        out,
+        "|{}",
+        header.iter().map(|_| "---|").collect::<String>()
+    )?;
+    for r in rows {
+        writeln!(
+            out,
+            "| {} |",
+            r.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | ")
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(format: Format, excel: bool) -> String {
+        let cols = ["a", "b"];
+        let mut buf = Vec::new();
+        let mut w = RowWriter::new(&mut buf, format, excel, &cols, None).unwrap();
+        w.row(vec![
+            Cell::text("=1+1"),
+            Cell::List(vec!["x".into(), "y".into()]),
+        ])
+        .unwrap();
+        w.row(vec![Cell::Null, Cell::Ints(vec![4, 16])]).unwrap();
+        w.finish().unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn csv_plain_and_excel() {
+        assert_eq!(render(Format::Csv, false), "a,b\n=1+1,x;y\n,4;16\n");
+        assert_eq!(
+            render(Format::Csv, true),
+            "\u{feff}a,b\r\n'=1+1,x;y\r\n,4;16\r\n"
+        );
+    }
+
+    #[test]
+    fn json_and_jsonl() {
+        let v: Json = serde_json::from_str(&render(Format::Json, false)).unwrap();
+        assert_eq!(v[0]["a"], "=1+1");
+        assert_eq!(v[0]["b"], serde_json::json!(["x", "y"]));
+        assert_eq!(v[1]["a"], Json::Null);
+        assert_eq!(v[1]["b"], serde_json::json!([4, 16]));
+        assert_eq!(render(Format::Jsonl, false).lines().count(), 2);
+    }
+
+    #[test]
+    fn markdown_escapes_pipes_and_newlines() {
+        let mut buf = Vec::new();
+        write_markdown(&mut buf, &["x"], &[vec!["a|b\nc".into()]]).unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "| x |\n|---|\n| a\\|b<br>c |\n"
+        );
+    }
+
+    #[test]
+    fn excel_triggers() {
+        for t in ["=x", "+x", "-x", "@x", "\tx", "\rx"] {
+            assert!(excel_safe(t).starts_with('\''), "{t:?}");
+        }
+        assert_eq!(excel_safe("plain"), "plain");
+    }
+}

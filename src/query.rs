@@ -1,0 +1,381 @@
+//! Filters and query expressions. Both the filter flags and `mou query 'EXPR'` become one
+//! [`Filter`]: a list of ANDed terms. The data layer compiles it to parameterised SQL.
+
+use crate::dates::{parse_date, parse_period, Date, Period};
+use crate::error::{Error, Result};
+use crate::model::{parse_sdg, parse_tag, Category, Kind, Status};
+use crate::text::normalize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateField {
+    Signed,
+    Effective,
+    Expires,
+    Terminated,
+}
+
+impl DateField {
+    pub fn column(self) -> &'static str {
+        match self {
+            DateField::Signed => "signed_on",
+            DateField::Effective => "effective_on",
+            DateField::Expires => "expires_on",
+            DateField::Terminated => "terminated_on",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Cmp {
+    pub fn sql(self) -> &'static str {
+        match self {
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+            Cmp::Gt => ">",
+            Cmp::Ge => ">=",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    Category(Vec<Category>),
+    Country(Vec<String>),
+    Kind(Vec<Kind>),
+    Status(Vec<Status>),
+    Sdg(Vec<u8>),
+    Tag(Vec<String>),
+    /// Partner ids, resolved from names when the filter was built.
+    Partner(Vec<i64>),
+    In(DateField, Period),
+    Compare(DateField, Cmp, Date),
+    ActiveOn(Date),
+    /// Normalized text matched as a substring of names, aliases and titles.
+    Text(String),
+}
+
+impl Cond {
+    /// Whether the condition is about the partner itself (rather than its agreements).
+    pub fn is_partner_level(&self) -> bool {
+        matches!(
+            self,
+            Cond::Category(_) | Cond::Country(_) | Cond::Partner(_) | Cond::Text(_)
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    pub negated: bool,
+    pub cond: Cond,
+}
+
+/// ANDed terms, evaluated at an as-of date (for `status`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filter {
+    pub as_of: Date,
+    pub terms: Vec<Term>,
+}
+
+impl Filter {
+    pub fn new(as_of: Date) -> Filter {
+        Filter {
+            as_of,
+            terms: Vec::new(),
+        }
+    }
+
+    pub fn and(mut self, cond: Cond) -> Filter {
+        self.terms.push(Term {
+            negated: false,
+            cond,
+        });
+        self
+    }
+
+    pub fn push(&mut self, cond: Cond) {
+        self.terms.push(Term {
+            negated: false,
+            cond,
+        });
+    }
+}
+
+pub const FIELDS: &str =
+    "category, country, kind, status, sdg, tag, partner, signed, effective, expires, terminated, active";
+
+fn list<T>(field: &str, values: &str, parse: impl Fn(&str) -> Result<T, String>) -> Result<Vec<T>> {
+    let parts: Vec<&str> = values
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if parts.is_empty() {
+        return Err(Error::input(format!(
+            "{field} needs a value, e.g. {field}:{}",
+            example(field)
+        )));
+    }
+    parts
+        .into_iter()
+        .map(|p| parse(p).map_err(Error::input))
+        .collect()
+}
+
+fn example(field: &str) -> &'static str {
+    match field {
+        "category" => "religious,academic",
+        "country" => "AT",
+        "kind" => "mou",
+        "status" => "active",
+        "sdg" => "16",
+        "tag" => "advocacy",
+        "partner" => "unicef",
+        "active" => "2026-06-30",
+        _ => "2026Q3",
+    }
+}
+
+pub fn parse_country(s: &str) -> Result<String, String> {
+    crate::country::lookup(s)
+        .map(str::to_string)
+        .ok_or_else(|| {
+            let near = crate::country::suggest(s);
+            let mut m = format!(
+                "invalid country '{s}': expected an ISO 3166-1 alpha-2 code such as AT, JO or GB"
+            );
+            if !near.is_empty() {
+                m.push_str(&format!(" (did you mean {}?)", near.join(", ")));
+            }
+            m
+        })
+}
+
+/// Builds conditions from `field` and its value as typed in an expression or a flag.
+/// `resolve` turns a partner name into its id.
+pub fn cond_for(
+    field: &str,
+    value: &str,
+    resolve: &mut dyn FnMut(&str) -> Result<i64>,
+) -> Result<Cond> {
+    Ok(match field {
+        "category" => Cond::Category(list(field, value, |s| s.parse())?),
+        "country" => Cond::Country(list(field, value, parse_country)?),
+        "kind" => Cond::Kind(list(field, value, |s| s.parse())?),
+        "status" => Cond::Status(list(field, value, |s| s.parse())?),
+        "sdg" => Cond::Sdg(list(field, value, parse_sdg)?),
+        "tag" => Cond::Tag(list(field, value, parse_tag)?),
+        "partner" => {
+            let names: Vec<&str> = value
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            if names.is_empty() {
+                return Err(Error::input("partner needs a value, e.g. partner:unicef"));
+            }
+            Cond::Partner(
+                names
+                    .into_iter()
+                    .map(&mut *resolve)
+                    .collect::<Result<_>>()?,
+            )
+        }
+        "signed" | "effective" | "expires" | "terminated" => {
+            let period = parse_period(value)
+                .map_err(|e| Error::input(format!("invalid period '{value}' for {field}: {e}")))?;
+            Cond::In(date_field(field), period)
+        }
+        "active" => Cond::ActiveOn(
+            parse_date(value)
+                .map_err(|e| Error::input(format!("invalid date '{value}' for active: {e}")))?,
+        ),
+        _ => {
+            return Err(Error::input(format!("unknown field '{field}'"))
+                .with_hint(format!("valid fields: {FIELDS}")))
+        }
+    })
+}
+
+fn date_field(f: &str) -> DateField {
+    match f {
+        "signed" => DateField::Signed,
+        "effective" => DateField::Effective,
+        "terminated" => DateField::Terminated,
+        _ => DateField::Expires,
+    }
+}
+
+/// Splits an expression into terms on whitespace, keeping double-quoted runs together.
+/// Returns each token with whether any part of it was quoted.
+fn tokens(expr: &str) -> Result<Vec<(String, bool)>> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut in_quotes = false;
+    for c in expr.chars() {
+        match c {
+            '"' => {
+                in_quotes = !in_quotes;
+                quoted = true;
+            }
+            c if c.is_whitespace() && !in_quotes => {
+                if !cur.is_empty() || quoted {
+                    out.push((std::mem::take(&mut cur), quoted));
+                }
+                quoted = false;
+            }
+            c => cur.push(c),
+        }
+    }
+    if in_quotes {
+        return Err(Error::input(format!("unbalanced '\"' in query '{expr}'"))
+            .with_hint("close the quote, e.g. partner:\"Danube Interfaith Council\""));
+    }
+    if !cur.is_empty() || quoted {
+        out.push((cur, quoted));
+    }
+    Ok(out)
+}
+
+/// Parses a query expression such as `category:religious,academic status:active -country:AT
+/// expires<2027-01-01 dialogue`.
+pub fn parse_expression(
+    expr: &str,
+    as_of: Date,
+    resolve: &mut dyn FnMut(&str) -> Result<i64>,
+) -> Result<Filter> {
+    let mut filter = Filter::new(as_of);
+    for (token, quoted) in tokens(expr)? {
+        let (negated, body) = match token.strip_prefix('-') {
+            Some(rest) if !rest.is_empty() => (true, rest),
+            _ => (false, token.as_str()),
+        };
+        let cond = parse_term(body, quoted, as_of, resolve).map_err(|e| Error {
+            message: format!("in term '{token}': {}", e.message),
+            ..e
+        })?;
+        filter.terms.push(Term { negated, cond });
+    }
+    Ok(filter)
+}
+
+fn parse_term(
+    body: &str,
+    quoted: bool,
+    _as_of: Date,
+    resolve: &mut dyn FnMut(&str) -> Result<i64>,
+) -> Result<Cond> {
+    let field_end = body
+        .find(|c: char| !(c.is_ascii_alphabetic() || c == '_'))
+        .unwrap_or(body.len());
+    let (field, rest) = body.split_at(field_end);
+    let field_lc = field.to_ascii_lowercase();
+    let op = [
+        ("<=", Cmp::Le),
+        (">=", Cmp::Ge),
+        ("<", Cmp::Lt),
+        (">", Cmp::Gt),
+    ]
+    .into_iter()
+    .find(|(s, _)| rest.starts_with(s));
+    if !field.is_empty() {
+        if let Some(value) = rest.strip_prefix(':') {
+            return cond_for(&field_lc, value, resolve);
+        }
+        if let Some((sym, cmp)) = op {
+            let value = &rest[sym.len()..];
+            return match field_lc.as_str() {
+                "signed" | "effective" | "expires" | "terminated" => {
+                    let d = parse_date(value).map_err(|e| {
+                        Error::input(format!("invalid date '{value}' for {field_lc}: {e}"))
+                    })?;
+                    Ok(Cond::Compare(date_field(&field_lc), cmp, d))
+                }
+                _ => Err(Error::input(format!(
+                    "'{sym}' compares dates; '{field}' is not a date field"
+                ))
+                .with_hint("date fields: signed, effective, expires, terminated")),
+            };
+        }
+    }
+    let _ = quoted;
+    let norm = normalize(body);
+    if norm.is_empty() {
+        return Err(Error::input("empty search text").with_hint(format!("valid fields: {FIELDS}")));
+    }
+    Ok(Cond::Text(norm))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::parse_stored;
+
+    fn parse(expr: &str) -> Result<Filter> {
+        let as_of = parse_stored("2026-06-30").unwrap();
+        parse_expression(expr, as_of, &mut |name| match name {
+            "unicef" => Ok(7),
+            other => Err(Error::input(format!("unknown partner '{other}'"))),
+        })
+    }
+
+    #[test]
+    fn grammar() {
+        let f = parse("category:religious,academic -country:at expires<2027-01-01 partner:unicef sdg:16 Dialogue").unwrap();
+        assert_eq!(f.terms.len(), 6);
+        assert_eq!(
+            f.terms[0].cond,
+            Cond::Category(vec![Category::Religious, Category::Academic])
+        );
+        assert!(f.terms[1].negated);
+        assert_eq!(f.terms[1].cond, Cond::Country(vec!["AT".into()]));
+        assert_eq!(
+            f.terms[2].cond,
+            Cond::Compare(
+                DateField::Expires,
+                Cmp::Lt,
+                parse_stored("2027-01-01").unwrap()
+            )
+        );
+        assert_eq!(f.terms[3].cond, Cond::Partner(vec![7]));
+        assert_eq!(f.terms[4].cond, Cond::Sdg(vec![16]));
+        assert_eq!(f.terms[5].cond, Cond::Text("dialogue".into()));
+    }
+
+    #[test]
+    fn quoted_text_and_periods() {
+        let f = parse("signed:2016 \"child protection\"").unwrap();
+        assert_eq!(
+            f.terms[0].cond,
+            Cond::In(DateField::Signed, parse_period("2016").unwrap())
+        );
+        assert_eq!(f.terms[1].cond, Cond::Text("child protection".into()));
+    }
+
+    #[test]
+    fn errors_name_the_term_and_fields() {
+        let e = parse("colour:red").unwrap_err();
+        assert!(e.message.contains("colour:red"), "{e}");
+        assert!(e.to_string().contains("valid fields"), "{e}");
+        let e = parse("sdg:18").unwrap_err();
+        assert!(
+            e.message.contains("sdg:18") && e.message.contains("1..17"),
+            "{e}"
+        );
+        let e = parse("status:alive").unwrap_err();
+        assert!(e.message.contains("active"), "{e}");
+        assert!(parse("signed:2016Q5").is_err());
+        assert!(parse("kind<2020-01-01").is_err());
+        assert!(parse("country:XX").is_err());
+        assert!(parse("\"open").is_err());
+        assert!(parse("partner:nobody").is_err());
+    }
+}

@@ -1,0 +1,44 @@
+//! The 17 Sustainable Development Goals' short names in English and Arabic.
+
+pub const GOALS: [(&str, &str); 17] = [
+    ("No poverty", "القضاء على الفقر"),
+    ("Zero hunger", "القضاء التام على الجوع"),
+    ("Good health and well-being", "الصحة الجيدة والرفاه"),
+    ("Quality education", "التعليم الجيد"),
+    ("Gender equality", "المساواة بين الجنسين"),
+    (
+        "Clean water and sanitation",
+        "المياه النظيفة والنظافة الصحية",
+    ),
+    ("Affordable and clean energy", "طاقة نظيفة وبأسعار معقولة"),
+    (
+        "Decent work and economic growth",
+        "العمل اللائق ونمو الاقتصاد",
+    ),
+    (
+        "Industry, innovation and infrastructure",
+        "الصناعة والابتكار والهياكل الأساسية",
+    ),
+    ("Reduced inequalities", "الحد من أوجه عدم المساواة"),
+    (
+        "Sustainable cities and communities",
+        "مدن ومجتمعات محلية مستدامة",
+    ),
+    (
+        "Responsible consumption and production",
+        "الاستهلاك والإنتاج المسؤولان",
+    ),
+    ("Climate action", "العمل المناخي"),
+    ("Life below water", "الحياة تحت الماء"),
+    ("Life on land", "الحياة في البر"),
+    (
+        "Peace, justice and strong institutions",
+        "السلام والعدل والمؤسسات القوية",
+    ),
+    ("Partnerships for the goals", "عقد الشراكات لتحقيق الأهداف"),
+];
+
+/// (English, Arabic) name of goal `n` (1..17).
+pub fn name(n: usize) -> Option<(&'static str, &'static str)> {
+    n.checked_sub(1).and_then(|i| GOALS.get(i)).copied()
+}
