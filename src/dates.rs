@@ -30,7 +30,8 @@ fn parse_iso(s: &str) -> Result<Date, String> {
     if !shape_ok {
         return Err("expected a date as YYYY-MM-DD".into());
     }
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| "no such day in the calendar".into())
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+        .map_err(|_| "no such day in the calendar; give a real date as YYYY-MM-DD".into())
 }
 
 /// A date as typed on the command line: `YYYY-MM-DD` (Arabic-Indic digits accepted) or `today`.

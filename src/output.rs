@@ -119,7 +119,7 @@ pub fn csv_reader<R: std::io::Read>(input: R) -> csv::Reader<R> {
 }
 
 enum State<W: Write> {
-    Csv(csv::Writer<W>, bool),
+    Csv(Box<csv::Writer<W>>, bool),
     Json(W, usize),
     Jsonl(W),
     Collect(W, Vec<Vec<Cell>>),
@@ -149,7 +149,7 @@ impl<'a, W: Write> RowWriter<'a, W> {
                 }
                 let mut w = csv_writer(out, excel);
                 w.write_record(columns)?;
-                State::Csv(w, excel)
+                State::Csv(Box::new(w), excel)
             }
             Format::Json => State::Json(out, 0),
             Format::Jsonl => State::Jsonl(out),
@@ -220,6 +220,34 @@ impl<'a, W: Write> RowWriter<'a, W> {
     }
 }
 
+/// Terminals draw lam and alef as two cells (wcwidth), but `unicode-width` counts their
+/// ligature as one, which would misalign table columns; a zero-width joiner between them
+/// keeps the joined look and makes both agree.
+fn terminal_cells(s: &str) -> std::borrow::Cow<'_, str> {
+    const LAM: char = '\u{0644}';
+    let is_alef = |c: char| {
+        matches!(
+            c,
+            '\u{0627}' | '\u{0623}' | '\u{0625}' | '\u{0622}' | '\u{0671}'
+        )
+    };
+    if !s.contains(LAM) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut last_base = ' ';
+    for c in s.chars() {
+        if is_alef(c) && last_base == LAM {
+            out.push('\u{200D}');
+        }
+        if !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}') {
+            last_base = c;
+        }
+        out.push(c);
+    }
+    out.into()
+}
+
 /// A table for people, fitted to the terminal's width when stdout is one.
 pub fn render_table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut t = Table::new();
@@ -230,7 +258,7 @@ pub fn render_table(header: &[&str], rows: &[Vec<String>]) -> String {
     }
     t.set_header(header.iter().copied());
     for r in rows {
-        t.add_row(r.iter().map(|c| c.as_str()));
+        t.add_row(r.iter().map(|c| terminal_cells(c).into_owned()));
     }
     t.to_string()
 }
@@ -320,6 +348,25 @@ mod tests {
             String::from_utf8(buf).unwrap(),
             "| x |\n|---|\n| a\\|b<br>c |\n"
         );
+    }
+
+    #[test]
+    fn table_columns_line_up_with_arabic_and_marks() {
+        use unicode_width::UnicodeWidthChar;
+        let rows = vec![
+            vec!["مجلس الدانوب للأديان".to_string(), "1".to_string()],
+            vec!["كافَّة الأمم".to_string(), "2".to_string()],
+            vec!["Université Côte d\u{301}Azur".to_string(), "3".to_string()],
+            vec!["UNICEF".to_string(), "4".to_string()],
+        ];
+        let t = render_table(&["name", "n"], &rows);
+        // Display width as a terminal counts it: per code point (wcwidth).
+        let widths: Vec<usize> = t
+            .lines()
+            .map(|l| l.chars().map(|c| c.width().unwrap_or(0)).sum())
+            .collect();
+        assert!(widths.windows(2).all(|w| w[0] == w[1]), "{t}\n{widths:?}");
+        assert!(t.contains("الدانوب"));
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub fn nfc(s: &str) -> String {
 }
 
 /// Normalized form for lookup/search/duplicates: NFKC, full case folding,
-/// Arabic tashkeel and tatweel removed, alef forms → ا, ى → ي, ة → ه,
+/// Arabic tashkeel and tatweel removed, zero-width joiners and direction marks removed, alef forms → ا, ى → ي, ة → ه,
 /// Arabic-Indic digits → ASCII, whitespace runs collapsed to one space, trimmed.
 ///
 /// Idempotent: the result is a fixed point of one normalization round, and a
@@ -157,6 +157,9 @@ fn round(s: &str) -> String {
 fn arabic_fold(c: char) -> Option<char> {
     match c {
         '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => None,
+        // Invisible joiners and direction marks (ZWNJ, ZWJ, LRM, RLM, ALM, BOM) change how
+        // text is drawn, not what it says; tables insert ZWJ, so copied names must match.
+        '\u{200C}'..='\u{200F}' | '\u{061C}' | '\u{FEFF}' => None,
         '\u{0623}' | '\u{0625}' | '\u{0622}' | '\u{0671}' => Some('\u{0627}'),
         '\u{0649}' => Some('\u{064A}'),
         '\u{0629}' => Some('\u{0647}'),
@@ -383,6 +386,17 @@ mod tests {
             "[\u{00A0}\u{2000}-\u{200D}\u{2028}\u{3000}\u{FF01}-\u{FF5E}]{1,3}",
         ];
         proptest::collection::vec(pieces, 0..12).prop_map(|v| v.concat())
+    }
+
+    #[test]
+    fn invisible_joiners_and_marks_are_ignored() {
+        // Tables put a ZWJ between lam and alef; a name copied from a table must still match.
+        assert_eq!(
+            normalize("مجلس الدانوب لل\u{200D}أديان"),
+            normalize("مجلس الدانوب للأديان")
+        );
+        assert_eq!(normalize("\u{200F}UNICEF\u{200E}"), "unicef");
+        assert_eq!(normalize("\u{FEFF}key"), "key");
     }
 
     proptest! {

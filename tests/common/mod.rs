@@ -1,0 +1,162 @@
+//! Runs the real binary on a registry in a temporary directory, with the clock fixed and the
+//! environment cleared.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const TODAY: &str = "2026-11-29";
+pub const NOW: &str = "2026-11-29T10:00:00Z";
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    /// Asserts success and returns stdout.
+    #[track_caller]
+    pub fn ok(&self) -> &str {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        &self.stdout
+    }
+
+    /// Asserts the exit code and that stderr mentions every word of `needles`.
+    #[track_caller]
+    pub fn fails(&self, code: i32, needles: &[&str]) -> &Run {
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        for n in needles {
+            assert!(
+                self.stderr.contains(n),
+                "stderr lacks {n:?}:\n{}",
+                self.stderr
+            );
+        }
+        self
+    }
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_mou"))
+}
+
+pub fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("registry.db");
+        Env { dir, db }
+    }
+
+    /// A registry holding the sample data of data/.
+    pub fn sample() -> Env {
+        let env = Env::new();
+        env.run(&[
+            "import",
+            "partners",
+            data_dir().join("partners.csv").to_str().unwrap(),
+        ])
+        .ok();
+        env.run(&[
+            "import",
+            "agreements",
+            data_dir().join("agreements.csv").to_str().unwrap(),
+        ])
+        .ok();
+        env
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(bin());
+        c.env_clear()
+            .env("MOU_DB", &self.db)
+            .env("MOU_TODAY", TODAY)
+            .env("MOU_NOW", NOW)
+            .env("USER", "tester")
+            .env("MOU_BUSY_TIMEOUT_MS", "2000")
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .current_dir(self.dir.path());
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::from(self.command().args(args).output().expect("run mou"))
+    }
+
+    pub fn run_stdin(&self, args: &[&str], input: &str) -> Run {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = self
+            .command()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn mou");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        Run::from(child.wait_with_output().unwrap())
+    }
+
+    /// The registry file's bytes (and its WAL's), to prove a failed command changed nothing.
+    pub fn snapshot_bytes(&self) -> Vec<u8> {
+        let mut v = std::fs::read(&self.db).unwrap_or_default();
+        let mut wal = self.db.clone().into_os_string();
+        wal.push("-wal");
+        v.extend(std::fs::read(PathBuf::from(wal)).unwrap_or_default());
+        v
+    }
+
+    pub fn write(&self, name: &str, content: &str) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+
+    /// Runs a command expected to fail and asserts the registry is byte-for-byte unchanged.
+    #[track_caller]
+    pub fn fails_unchanged(&self, args: &[&str], code: i32, needles: &[&str]) -> Run {
+        let before = self.snapshot_bytes();
+        let r = self.run(args);
+        r.fails(code, needles);
+        assert!(
+            self.snapshot_bytes() == before,
+            "registry changed by failing {args:?}"
+        );
+        r
+    }
+}
