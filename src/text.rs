@@ -25,6 +25,10 @@ const MAX_ROUNDS: usize = 8;
 
 /// NFC form of a name, for storing names exactly as typed.
 pub fn nfc(s: &str) -> String {
+    // Most text is already NFC; the quick check spares a decompose-recompose per field.
+    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        return s.to_owned();
+    }
     s.nfc().collect()
 }
 

@@ -18,6 +18,9 @@ use crate::model::{parse_sdgs, parse_tag, split_list, Agreement, Category, Kind,
 use crate::records::{agreement_json, partner_json, AGREEMENT_COLUMNS, PARTNER_COLUMNS};
 use crate::validate;
 
+/// Files of agreements from this size on are written on the bulk path.
+const BULK_BYTES: u64 = 4 << 20;
+
 /// How many bad rows are listed before the rest are only counted.
 const MAX_REPORTED: usize = 50;
 
@@ -105,7 +108,13 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     let index = column_index(a, &headers)?;
     let mut store = ctx.open(Access::Write)?;
     let file_name = a.file.display().to_string();
-    let outcome = store.transaction(|s| {
+    // A large file of agreements takes the bulk path; it rebuilds the party index, which
+    // costs more than it saves when the file is small beside the registry.
+    let bulk = a.entity == Entity::Agreements
+        && size >= BULK_BYTES
+        && store.agreement_count()? < size / 150;
+    let body = |s: &Store| {
+        let unindexed_refs = bulk && s.drop_bulk_indexes()?;
         let mut job = Job {
             ctx,
             args: a,
@@ -116,6 +125,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             max_ids: s.max_ids()?,
             parties: HashMap::new(),
             next_seq: HashMap::new(),
+            writer: s.agreement_writer(unindexed_refs)?,
             now: now_utc(),
         };
         let mut record = csv::ByteRecord::new();
@@ -182,6 +192,15 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                 job.fail(line, column, reason);
             }
         }
+        if bulk {
+            for (line, r) in repeated_refs(&a.file, &s.rebuild_bulk_indexes()?)? {
+                job.fail(
+                    line,
+                    Some("ref".into()),
+                    format!("{r} appears more than once in the file"),
+                );
+            }
+        }
         if a.entity == Entity::Agreements {
             for (r, renews) in s.new_dangling_renewals(job.max_ids.1)? {
                 job.fail(
@@ -222,7 +241,12 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             })?;
         }
         Ok((Ok(tally), !a.dry_run))
-    });
+    };
+    let outcome = if bulk {
+        store.bulk_transaction(body)
+    } else {
+        store.transaction(body)
+    };
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -346,6 +370,7 @@ struct Job<'a> {
     parties: HashMap<String, (i64, String)>,
     /// Next generated ref sequence per prefix.
     next_seq: HashMap<String, u32>,
+    writer: crate::db::AgreementWriter<'a>,
     now: String,
 }
 
@@ -643,7 +668,17 @@ impl Job<'_> {
         };
         validate::agreement(&g).map_err(from_err)?;
         let s = self.store;
-        if let Some(id) = s.agreement_id(&g.reference).map_err(from_err)? {
+        // The common case, a new agreement, costs one insert; an existing ref is compared.
+        if self
+            .writer
+            .insert_new(&g, &party_ids)
+            .map_err(from_err)?
+            .is_some()
+        {
+            self.tally.added += 1;
+            return Ok(());
+        }
+        if let Some(id) = self.writer.find(&g.reference).map_err(from_err)? {
             if id > self.max_ids.1 {
                 return Err(col_err(
                     "ref",
@@ -692,10 +727,42 @@ impl Job<'_> {
             self.tally.updated += 1;
             return Ok(());
         }
-        s.insert_agreement(&g, &party_ids).map_err(from_err)?;
-        self.tally.added += 1;
-        Ok(())
+        Err(col_err(
+            "ref",
+            format!("{} could not be written", g.reference),
+        ))
     }
+}
+
+/// The lines on which `refs` stand in `file`, read again: only when a bulk import found
+/// repeated refs, which it learns at the end, without having kept every row's line.
+fn repeated_refs(file: &Path, refs: &[String]) -> Result<Vec<(u64, String)>> {
+    if refs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wanted: std::collections::HashSet<String> = refs.iter().map(|r| r.to_uppercase()).collect();
+    let mut csv = crate::output::csv_reader(BufReader::new(File::open(file)?));
+    let col = csv.byte_headers()?.iter().position(|h| {
+        String::from_utf8_lossy(h)
+            .trim_start_matches('\u{feff}')
+            .trim()
+            .eq_ignore_ascii_case("ref")
+    });
+    let Some(col) = col else {
+        return Ok(Vec::new());
+    };
+    let mut seen: std::collections::HashSet<String> = Default::default();
+    let mut out = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    while csv.read_byte_record(&mut record).unwrap_or(false) {
+        let r = String::from_utf8_lossy(record.get(col).unwrap_or_default())
+            .trim()
+            .to_uppercase();
+        if wanted.contains(&r) && !seen.insert(r.clone()) {
+            out.push((record.position().map(|p| p.line()).unwrap_or(0), r));
+        }
+    }
+    Ok(out)
 }
 
 /// Loads a sample or exported registry folder (partners.csv, then agreements.csv).

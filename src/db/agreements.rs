@@ -57,6 +57,62 @@ fn agreement_from_row(r: &Row) -> rusqlite::Result<(Agreement, Status)> {
     Ok((a, status.parse().unwrap_or(Status::Draft)))
 }
 
+pub struct AgreementWriter<'a> {
+    find: rusqlite::CachedStatement<'a>,
+    insert: rusqlite::CachedStatement<'a>,
+    party: rusqlite::CachedStatement<'a>,
+    conn: &'a rusqlite::Connection,
+}
+
+impl AgreementWriter<'_> {
+    /// The id of the agreement with this ref (any case).
+    pub fn find(&mut self, reference: &str) -> Result<Option<i64>> {
+        Ok(self.find.query_row([reference], |r| r.get(0)).optional()?)
+    }
+
+    /// Inserts a new agreement (its `id` is ignored) and its parties; returns the new id,
+    /// or None when an agreement with its ref exists already (then nothing is written).
+    pub fn insert_new(&mut self, a: &Agreement, party_ids: &[i64]) -> Result<Option<i64>> {
+        let inserted = self.insert.execute(params![
+            a.reference,
+            a.kind.as_str(),
+            a.title,
+            a.signed_on.map(iso),
+            a.effective_on.map(iso),
+            a.expires_on.map(iso),
+            a.terminated_on.map(iso),
+            a.termination_reason,
+            a.notice_days,
+            a.renews,
+            crate::model::join_sdgs(&a.sdgs),
+            a.tags.join(";"),
+            a.notes,
+            a.document,
+            a.created_at,
+            a.updated_at,
+        ])?;
+        if inserted == 0 {
+            return Ok(None);
+        }
+        let id = self.conn.last_insert_rowid();
+        for (i, p) in party_ids.iter().enumerate() {
+            self.party.execute(params![id, i as i64, p])?;
+        }
+        Ok(Some(id))
+    }
+
+    /// Inserts a new agreement; a ref already in use is an error naming it.
+    pub fn insert(&mut self, a: &Agreement, party_ids: &[i64]) -> Result<i64> {
+        self.insert_new(a, party_ids)?.ok_or_else(|| {
+            Error::field(
+                "ref",
+                &a.reference,
+                "another agreement has this ref; choose another",
+            )
+        })
+    }
+}
+
 impl Store {
     fn agreement_where_sql(
         &self,
@@ -155,15 +211,6 @@ impl Store {
         Ok(format!("{prefix}{:03}", max + 1))
     }
 
-    /// The id of the agreement with this ref (any case).
-    pub fn agreement_id(&self, reference: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT id FROM agreement WHERE ref = ?1")?
-            .query_row([reference], |r| r.get(0))
-            .optional()?)
-    }
-
     /// Agreements added after `after_id` whose `renews` names no agreement, as (ref, renews).
     pub fn new_dangling_renewals(&self, after_id: i64) -> Result<Vec<(String, String)>> {
         let mut st = self.conn.prepare(
@@ -190,33 +237,29 @@ impl Store {
 
     /// Inserts an agreement (its `id` is ignored) with parties given as partner ids.
     pub fn insert_agreement(&self, a: &Agreement, party_ids: &[i64]) -> Result<i64> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO agreement (ref, kind, title, signed_on, effective_on, expires_on, terminated_on,
-                    termination_reason, notice_days, renews, sdgs, tags, notes, document, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-            )?
-            .execute(params![
-                a.reference,
-                a.kind.as_str(),
-                a.title,
-                a.signed_on.map(iso),
-                a.effective_on.map(iso),
-                a.expires_on.map(iso),
-                a.terminated_on.map(iso),
-                a.termination_reason,
-                a.notice_days,
-                a.renews,
-                crate::model::join_sdgs(&a.sdgs),
-                a.tags.join(";"),
-                a.notes,
-                a.document,
-                a.created_at,
-                a.updated_at,
-            ])?;
-        let id = self.conn.last_insert_rowid();
-        self.write_parties(id, party_ids)?;
-        Ok(id)
+        self.agreement_writer(false)?.insert(a, party_ids)
+    }
+
+    /// Prepared statements for writing many agreements in one transaction (import).
+    /// `unindexed`: the ref index is being rebuilt, so refs are not checked row by row.
+    pub fn agreement_writer(&self, unindexed: bool) -> Result<AgreementWriter<'_>> {
+        let insert = "INSERT INTO agreement (ref, kind, title, signed_on, effective_on, expires_on,
+                terminated_on, termination_reason, notice_days, renews, sdgs, tags, notes, document,
+                created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+        Ok(AgreementWriter {
+            find: self.conn.prepare_cached("SELECT id FROM agreement WHERE ref = ?1")?,
+            insert: if unindexed {
+                self.conn.prepare_cached(insert)?
+            } else {
+                self.conn
+                    .prepare_cached(&format!("{insert} ON CONFLICT (ref) DO NOTHING"))?
+            },
+            party: self.conn.prepare_cached(
+                "INSERT INTO agreement_party (agreement_id, position, partner_id) VALUES (?1, ?2, ?3)",
+            )?,
+            conn: &self.conn,
+        })
     }
 
     fn write_parties(&self, id: i64, party_ids: &[i64]) -> Result<()> {
@@ -336,6 +379,13 @@ impl Store {
             f(a, s)?;
         }
         Ok(())
+    }
+
+    pub fn agreement_count(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM agreement", [], |r| r.get::<_, i64>(0))?
+            .max(0) as u64)
     }
 
     pub fn count_agreements(&self, filter: &Filter) -> Result<i64> {

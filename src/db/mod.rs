@@ -8,6 +8,7 @@ mod history;
 mod partners;
 mod reports;
 
+pub use agreements::AgreementWriter;
 pub use history::{Change, HistoryEntry, Verification};
 pub use partners::PartnerMatch;
 pub use reports::{CountBy, QuarterFigures, Summary};
@@ -26,6 +27,11 @@ pub const APPLICATION_ID: i32 = 0x4D4F_5531;
 const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// Indexes a bulk import builds once at the end, as created by migration 0001.
+const PARTY_INDEX: &str =
+    "CREATE INDEX IF NOT EXISTS agreement_party_partner ON agreement_party (partner_id, agreement_id)";
+const REF_INDEX: &str = "CREATE UNIQUE INDEX IF NOT EXISTS agreement_ref ON agreement (ref)";
 
 const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5_000;
 
@@ -102,6 +108,15 @@ impl Store {
             |ctx| {
                 let s: Option<String> = ctx.get(0)?;
                 Ok(s.map(|s| text::normalize(&s)))
+            },
+        )?;
+        self.conn.create_scalar_function(
+            "mou_loose",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                let s: Option<String> = ctx.get(0)?;
+                Ok(s.map(|s| text::loose(&s)))
             },
         )?;
         // Refuse before anything writes: these reads leave the file byte-for-byte as it was.
@@ -190,8 +205,8 @@ impl Store {
         }
         self.write(|s| {
             s.conn.execute_batch(
-                "UPDATE partner SET name_norm = mou_norm(name);
-                 UPDATE partner_alias SET alias_norm = mou_norm(alias);",
+                "UPDATE partner SET name_norm = mou_norm(name), name_loose = mou_loose(name);
+                 UPDATE partner_alias SET alias_norm = mou_norm(alias), alias_loose = mou_loose(alias);",
             )?;
             s.conn.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('norm_version', ?1)",
@@ -236,6 +251,77 @@ impl Store {
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?)
+    }
+
+    /// Like [`Store::transaction`], tuned for writing a large file of agreements: a rollback
+    /// journal instead of WAL (which would write every page twice), a bounded 32 MiB page
+    /// cache, and foreign keys checked by the caller (it resolves every party before writing).
+    /// With [`Store::drop_bulk_indexes`] inside, indexes are built once at the end.
+    pub fn bulk_transaction<T>(
+        &mut self,
+        f: impl FnOnce(&Store) -> Result<(T, bool)>,
+    ) -> Result<T> {
+        // Fails while another process has the registry open; then WAL stays, which is only slower.
+        let rollback_journal = self
+            .conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .map(|m| m.eq_ignore_ascii_case("delete"))
+            .unwrap_or(false);
+        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        self.conn.pragma_update(None, "cache_size", -32_768)?;
+        // Index builds sort every row; let SQLite's sorter use the second core.
+        self.conn.pragma_update(None, "threads", 2)?;
+        let result = self.transaction(f);
+        let restored = self
+            .conn
+            .pragma_update(None, "cache_size", -2_000)
+            .and_then(|()| self.conn.pragma_update(None, "foreign_keys", "ON"));
+        if rollback_journal {
+            let _ = self
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
+        }
+        let v = result?;
+        restored?;
+        Ok(v)
+    }
+
+    /// Drops the indexes that a bulk write maintains faster by rebuilding them at the end:
+    /// the party index always, the ref index only while there are no agreements (then no
+    /// existing ref can be met). Call inside the transaction, so a rollback restores them.
+    /// Returns whether the ref index was dropped.
+    pub fn drop_bulk_indexes(&self) -> Result<bool> {
+        self.conn
+            .execute_batch("DROP INDEX IF EXISTS agreement_party_partner")?;
+        if self.agreement_count()? == 0 {
+            self.conn
+                .execute_batch("DROP INDEX IF EXISTS agreement_ref")?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Rebuilds what [`Store::drop_bulk_indexes`] dropped. When refs repeat, the ref index
+    /// cannot be built: returns the repeated refs (and the transaction must roll back).
+    pub fn rebuild_bulk_indexes(&self) -> Result<Vec<String>> {
+        self.conn.execute_batch(PARTY_INDEX)?;
+        match self.conn.execute_batch(REF_INDEX) {
+            Ok(()) => Ok(Vec::new()),
+            Err(rusqlite::Error::SqliteFailure(f, _))
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                let mut st = self.conn.prepare(
+                    "SELECT ref FROM agreement GROUP BY ref HAVING count(*) > 1 ORDER BY ref LIMIT 1000",
+                )?;
+                let dups = st
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()?;
+                Ok(dups)
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Caps the file at `pages` pages (tests of a full disk).

@@ -183,27 +183,24 @@ impl Store {
         if target.is_empty() {
             return Ok(Vec::new());
         }
-        let mut out = Vec::new();
         let mut st = self.conn.prepare_cached(
-            "SELECT p.id, p.key, p.name, p.name FROM partner p
-             UNION ALL SELECT p.id, p.key, p.name, a.alias FROM partner_alias a JOIN partner p ON p.id = a.partner_id",
+            "SELECT p.key, p.name, p.name FROM partner p WHERE p.name_loose = ?1 AND p.id IS NOT ?2
+             UNION
+             SELECT p.key, p.name, a.alias FROM partner_alias a JOIN partner p ON p.id = a.partner_id
+              WHERE a.alias_loose = ?1 AND p.id IS NOT ?2
+             ORDER BY 1",
         )?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                PartnerMatch {
-                    key: r.get(1)?,
-                    name: r.get(2)?,
-                    matched: r.get(3)?,
-                },
-            ))
+        let rows = st.query_map(params![target, except], |r| {
+            Ok(PartnerMatch {
+                key: r.get(0)?,
+                name: r.get(1)?,
+                matched: r.get(2)?,
+            })
         })?;
-        for row in rows {
-            let (id, m) = row?;
-            if Some(id) != except
-                && loose(&m.matched) == target
-                && !out.iter().any(|o: &PartnerMatch| o.key == m.key)
-            {
+        let mut out: Vec<PartnerMatch> = Vec::new();
+        for m in rows {
+            let m = m?;
+            if !out.iter().any(|o| o.key == m.key) {
                 out.push(m);
             }
         }
@@ -226,8 +223,8 @@ impl Store {
     pub fn insert_partner(&self, p: &Partner) -> Result<Partner> {
         self.conn
             .prepare_cached(
-                "INSERT INTO partner (key, name, name_norm, category, country, website, notes, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO partner (key, name, name_norm, name_loose, category, country, website, notes, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?10, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
             .execute(params![
                 p.key,
@@ -238,7 +235,8 @@ impl Store {
                 p.website,
                 p.notes,
                 p.created_at,
-                p.updated_at
+                p.updated_at,
+                loose(&p.name)
             ])?;
         let id = self.conn.last_insert_rowid();
         self.write_aliases(id, &p.aliases)?;
@@ -250,10 +248,11 @@ impl Store {
             .prepare_cached("DELETE FROM partner_alias WHERE partner_id = ?1")?
             .execute([id])?;
         let mut st = self.conn.prepare_cached(
-            "INSERT INTO partner_alias (partner_id, position, alias, alias_norm) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO partner_alias (partner_id, position, alias, alias_norm, alias_loose)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         for (i, a) in aliases.iter().enumerate() {
-            st.execute(params![id, i as i64, a, normalize(a)])?;
+            st.execute(params![id, i as i64, a, normalize(a), loose(a)])?;
         }
         Ok(())
     }
@@ -262,7 +261,7 @@ impl Store {
         self.conn
             .prepare_cached(
                 "UPDATE partner SET key = ?2, name = ?3, name_norm = ?4, category = ?5, country = ?6,
-                        website = ?7, notes = ?8, updated_at = ?9
+                        website = ?7, notes = ?8, updated_at = ?9, name_loose = ?10
                  WHERE id = ?1",
             )?
             .execute(params![
@@ -274,7 +273,8 @@ impl Store {
                 p.country,
                 p.website,
                 p.notes,
-                p.updated_at
+                p.updated_at,
+                loose(&p.name)
             ])?;
         self.write_aliases(p.id, &p.aliases)
     }
@@ -319,38 +319,32 @@ impl Store {
     /// Pairs of partners whose names or aliases are the same once punctuation and spaces go.
     pub fn near_duplicate_pairs(&self) -> Result<Vec<(PartnerMatch, PartnerMatch)>> {
         let mut st = self.conn.prepare(
-            "SELECT p.key, p.name, p.name FROM partner p
-             UNION ALL SELECT p.key, p.name, a.alias FROM partner_alias a JOIN partner p ON p.id = a.partner_id",
+            "WITH names (id, key, name, text, loose) AS (
+                SELECT id, key, name, name, name_loose FROM partner
+                UNION ALL
+                SELECT p.id, p.key, p.name, a.alias, a.alias_loose
+                  FROM partner_alias a JOIN partner p ON p.id = a.partner_id)
+             SELECT x.key, x.name, x.text, y.key, y.name, y.text
+               FROM names x JOIN names y ON x.loose = y.loose AND x.id < y.id
+              WHERE x.loose <> ''
+              GROUP BY x.id, y.id
+              ORDER BY x.key, y.key",
         )?;
-        let mut seen: std::collections::HashMap<String, PartnerMatch> = Default::default();
-        let mut pairs = Vec::new();
         let rows = st.query_map([], |r| {
-            Ok(PartnerMatch {
-                key: r.get(0)?,
-                name: r.get(1)?,
-                matched: r.get(2)?,
-            })
+            Ok((
+                PartnerMatch {
+                    key: r.get(0)?,
+                    name: r.get(1)?,
+                    matched: r.get(2)?,
+                },
+                PartnerMatch {
+                    key: r.get(3)?,
+                    name: r.get(4)?,
+                    matched: r.get(5)?,
+                },
+            ))
         })?;
-        for row in rows {
-            let m = row?;
-            let l = loose(&m.matched);
-            if l.is_empty() {
-                continue;
-            }
-            match seen.get(&l) {
-                Some(first) if first.key != m.key => {
-                    if !pairs.iter().any(|(a, b): &(PartnerMatch, PartnerMatch)| {
-                        a.key == first.key && b.key == m.key
-                    }) {
-                        pairs.push((first.clone(), m));
-                    }
-                }
-                Some(_) => {}
-                None => {
-                    seen.insert(l, m);
-                }
-            }
-        }
+        let pairs = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(pairs)
     }
 }

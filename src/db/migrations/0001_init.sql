@@ -10,8 +10,12 @@ CREATE TABLE partner (
     name       TEXT NOT NULL,
     -- normalized name (see src/text.rs); rebuilt when meta.norm_version changes
     name_norm  TEXT NOT NULL UNIQUE,
-    category   TEXT NOT NULL CHECK (category IN
-                 ('government', 'intergovernmental', 'academic', 'religious', 'ngo', 'grassroots', 'other')),
+    -- letters and digits only, for near-duplicate warnings ("Mines-Telecom" ~ "Mines -Telecom")
+    name_loose TEXT NOT NULL,
+    -- CHECKs spell the vocabularies out with OR: `IN (...)` builds a temporary index per row.
+    category   TEXT NOT NULL CHECK (category = 'government' OR category = 'intergovernmental'
+                 OR category = 'academic' OR category = 'religious' OR category = 'ngo'
+                 OR category = 'grassroots' OR category = 'other'),
     country    TEXT CHECK (country IS NULL OR length(country) = 2),
     website    TEXT,
     notes      TEXT,
@@ -24,14 +28,17 @@ CREATE TABLE partner_alias (
     position   INTEGER NOT NULL,
     alias      TEXT NOT NULL,
     alias_norm TEXT NOT NULL,
+    alias_loose TEXT NOT NULL,
     PRIMARY KEY (partner_id, position)
 ) WITHOUT ROWID;
 CREATE INDEX partner_alias_norm ON partner_alias (alias_norm);
+CREATE INDEX partner_alias_loose ON partner_alias (alias_loose);
+CREATE INDEX partner_name_loose ON partner (name_loose);
 
 CREATE TABLE agreement (
     id                 INTEGER PRIMARY KEY,
-    ref                TEXT NOT NULL UNIQUE COLLATE NOCASE,
-    kind               TEXT NOT NULL CHECK (kind IN ('mou', 'agreement', 'loi', 'other')),
+    ref                TEXT NOT NULL COLLATE NOCASE,
+    kind               TEXT NOT NULL CHECK (kind = 'mou' OR kind = 'agreement' OR kind = 'loi' OR kind = 'other'),
     title              TEXT NOT NULL DEFAULT '',
     signed_on          TEXT,
     effective_on       TEXT,
@@ -49,6 +56,8 @@ CREATE TABLE agreement (
     updated_at         TEXT NOT NULL,
     CHECK (signed_on IS NOT NULL OR (effective_on IS NULL AND terminated_on IS NULL))
 );
+-- A named index rather than a column constraint, so that a bulk import can build it once at the end.
+CREATE UNIQUE INDEX agreement_ref ON agreement (ref);
 CREATE INDEX agreement_renews ON agreement (renews) WHERE renews IS NOT NULL;
 
 CREATE TABLE agreement_party (
