@@ -418,6 +418,7 @@ pub struct RemoveAgreementArgs {
 #[derive(Debug, Args)]
 pub struct QueryArgs {
     /// e.g. 'category:religious,academic status:active -country:AT expires<2027-01-01'
+    #[arg(allow_hyphen_values = true)]
     pub expression: String,
     /// List the partners matching instead of the agreements
     #[arg(long)]

@@ -59,7 +59,33 @@ pub fn parse_stored(s: &str) -> Result<Date, String> {
 
 pub fn iso(d: Date) -> String {
     // Hand-formatted: chrono's strftime machinery dominated exports of a million rows.
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        return format!("{y:04}-{m:02}-{day:02}");
+    }
+    let y = y as u32;
+    let digits = [
+        y / 1000,
+        y / 100 % 10,
+        y / 10 % 10,
+        y % 10,
+        10,
+        m / 10,
+        m % 10,
+        10,
+        day / 10,
+        day % 10,
+    ];
+    digits
+        .iter()
+        .map(|&n| {
+            if n == 10 {
+                '-'
+            } else {
+                char::from(b'0' + n as u8)
+            }
+        })
+        .collect()
 }
 
 /// An inclusive range of days.

@@ -12,6 +12,7 @@ pub mod model;
 pub mod output;
 pub mod query;
 pub mod records;
+pub mod report;
 pub mod sdg;
 pub mod text;
 pub mod validate;

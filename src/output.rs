@@ -49,6 +49,38 @@ impl Cell {
         Cell::Text(s.into())
     }
 
+    /// Writes the cell as CSV writes it into `buf` (cleared first) and returns the bytes.
+    fn csv_bytes<'b>(&'b self, buf: &'b mut String) -> &'b [u8] {
+        use std::fmt::Write as _;
+        buf.clear();
+        match self {
+            Cell::Null => b"",
+            Cell::Text(s) => s.as_bytes(),
+            Cell::Int(n) => {
+                let _ = write!(buf, "{n}");
+                buf.as_bytes()
+            }
+            Cell::List(v) => {
+                for (i, x) in v.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(';');
+                    }
+                    buf.push_str(x);
+                }
+                buf.as_bytes()
+            }
+            Cell::Ints(v) => {
+                for (i, x) in v.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(';');
+                    }
+                    let _ = write!(buf, "{x}");
+                }
+                buf.as_bytes()
+            }
+        }
+    }
+
     /// The cell as CSV writes it: lists `;`-joined, nothing for null.
     pub fn to_csv(&self) -> String {
         match self {
@@ -173,11 +205,17 @@ impl<'a, W: Write> RowWriter<'a, W> {
     pub fn row(&mut self, cells: Vec<Cell>) -> Result<()> {
         match &mut self.state {
             State::Csv(w, excel) => {
-                if *excel {
-                    w.write_record(cells.iter().map(|c| excel_safe(&c.to_csv()).into_owned()))?;
-                } else {
-                    w.write_record(cells.iter().map(Cell::to_csv))?;
+                let mut buf = String::new();
+                for c in &cells {
+                    let bytes = c.csv_bytes(&mut buf);
+                    if *excel {
+                        let text = String::from_utf8_lossy(bytes);
+                        w.write_field(excel_safe(&text).as_bytes())?;
+                    } else {
+                        w.write_field(bytes)?;
+                    }
                 }
+                w.write_record(None::<&[u8]>)?;
             }
             State::Json(out, n) => {
                 out.write_all(if *n == 0 { b"[\n  " } else { b",\n  " })?;

@@ -48,13 +48,13 @@ pub fn write_rows(
     match entity {
         Entity::Partners => {
             let mut w = RowWriter::new(out, format, excel, PARTNER_COLUMNS, Some(PARTNER_TABLE))?;
-            store.for_each_partner(filter, |p| w.row(partner_cells(&p)))?;
+            store.for_each_partner(filter, |p| w.row(partner_cells(p)))?;
             w.finish()
         }
         Entity::Agreements => {
             let mut w =
                 RowWriter::new(out, format, excel, AGREEMENT_COLUMNS, Some(AGREEMENT_TABLE))?;
-            store.for_each_agreement(filter, |a, s| w.row(agreement_cells(&a, s)))?;
+            store.for_each_agreement(filter, |a, s| w.row(agreement_cells(a, s)))?;
             w.finish()
         }
     }

@@ -8,10 +8,11 @@ use std::io::Write;
 use super::{Ctx, Sink};
 use crate::cli::{FilterArgs, LangArg, ReportArgs, ReportCommand};
 use crate::dates::{iso, Period};
-use crate::db::{Access, QuarterFigures};
+use crate::db::Access;
 use crate::error::{Error, Result};
 use crate::milestone::{sentence, Lang};
 use crate::output::{write_markdown, write_table, Cell, Format, RowWriter};
+use crate::report::QuarterFigures;
 
 fn cat<T: Clone>(x: &[T], y: &[T]) -> Vec<T> {
     x.iter().chain(y).cloned().collect()
@@ -133,7 +134,12 @@ fn csv_sections(out: &mut impl Write, sections: &[Section], figure_columns: &[&s
 fn summary(ctx: &Ctx, f: &FilterArgs, langs: &[Lang]) -> Result<()> {
     let store = ctx.open(Access::Read)?;
     let filter = ctx.filter(&store, f)?;
-    let s = store.summary(&filter)?;
+    let mut acc = crate::report::SummaryAcc::new(filter.as_of);
+    store.for_each_report_row(&filter, |r| {
+        acc.add(r);
+        Ok(())
+    })?;
+    let s = acc.finish(store.partners_by_category(&filter)?);
     let n = s.partners_with_active_mou.max(0) as u64;
     let sentences: Vec<(Lang, String)> = langs.iter().map(|l| (*l, sentence(n, *l))).collect();
     let sec = |key, title: &str, col, rows: Vec<(String, i64)>| Section {
@@ -283,13 +289,21 @@ fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result
         .shifted_quarters(-1)
         .ok_or_else(|| Error::field("period", &a.period, "give a later quarter"))?;
     let prev_label = label_of(prev, a.fiscal_start);
+    let next = q
+        .shifted_quarters(1)
+        .ok_or_else(|| Error::field("period", &a.period, "give an earlier quarter"))?;
     let store = ctx.open(Access::Read)?;
     let mut filter = ctx.filter(&store, f)?;
     filter.as_of = q.end;
-    let cur = store.quarter_figures(q, &filter)?;
-    let mut pf = filter.clone();
-    pf.as_of = prev.end;
-    let old = store.quarter_figures(prev, &pf)?;
+    let mut acc = crate::report::Quarterly::new(&[(q, next), (prev, q)]);
+    store.for_each_report_row(&filter, |r| {
+        acc.add(r);
+        Ok(())
+    })?;
+    let mut both = acc.finish(&store.partner_categories()?).into_iter();
+    let (Some(cur), Some(old)) = (both.next(), both.next()) else {
+        return Err(Error::registry("quarterly figures missing"));
+    };
     let figures = |x: &QuarterFigures| -> Vec<(&'static str, i64)> {
         vec![
             ("signed", x.signed),

@@ -120,7 +120,7 @@ fn show_agreement(
     let format = ctx.format();
     match format {
         Format::Json | Format::Jsonl => {
-            let mut obj = json_object(AGREEMENT_COLUMNS, &agreement_cells(a, status));
+            let mut obj = json_object(AGREEMENT_COLUMNS, &agreement_cells(a.clone(), status));
             obj.insert(
                 "party_details".into(),
                 Json::Array(
@@ -149,14 +149,14 @@ fn show_agreement(
         }
         Format::Csv => {
             let mut w = RowWriter::new(out, Format::Csv, false, AGREEMENT_COLUMNS, None)?;
-            w.row(agreement_cells(a, status))?;
+            w.row(agreement_cells(a.clone(), status))?;
             w.finish()?;
         }
         Format::Table | Format::Markdown => {
             vertical(
                 out,
                 format,
-                &pairs(AGREEMENT_COLUMNS, &agreement_cells(a, status)),
+                &pairs(AGREEMENT_COLUMNS, &agreement_cells(a.clone(), status)),
             )?;
             heading(out, format, "Parties")?;
             let rows: Vec<Vec<String>> = parties
@@ -206,13 +206,13 @@ fn show_partner(ctx: &Ctx, store: &Store, p: &Partner, out: &mut impl Write) -> 
     let filter = Filter::new(ctx.as_of).and(Cond::Partner(vec![p.id]));
     let mut agreements = Vec::new();
     store.for_each_agreement(&filter, |a, s| {
-        agreements.push(agreement_cells(&a, s));
+        agreements.push(agreement_cells(a, s));
         Ok(())
     })?;
     let format = ctx.format();
     match format {
         Format::Json | Format::Jsonl => {
-            let mut obj = json_object(PARTNER_COLUMNS, &partner_cells(p));
+            let mut obj = json_object(PARTNER_COLUMNS, &partner_cells(p.clone()));
             obj.insert(
                 "agreements".into(),
                 Json::Array(
@@ -232,11 +232,15 @@ fn show_partner(ctx: &Ctx, store: &Store, p: &Partner, out: &mut impl Write) -> 
         }
         Format::Csv => {
             let mut w = RowWriter::new(out, Format::Csv, false, PARTNER_COLUMNS, None)?;
-            w.row(partner_cells(p))?;
+            w.row(partner_cells(p.clone()))?;
             w.finish()?;
         }
         Format::Table | Format::Markdown => {
-            vertical(out, format, &pairs(PARTNER_COLUMNS, &partner_cells(p)))?;
+            vertical(
+                out,
+                format,
+                &pairs(PARTNER_COLUMNS, &partner_cells(p.clone())),
+            )?;
             heading(out, format, &format!("Agreements ({})", agreements.len()))?;
             let mut w = RowWriter::new(
                 &mut *out,

@@ -3,42 +3,68 @@
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::filter::{agreement_where, status_params, STATUS_SQL};
+use super::filter::agreement_where;
 use super::Store;
 use crate::dates::{iso, parse_stored, Date};
 use crate::error::{Error, Result};
 use crate::model::{split_list, Agreement, Kind, Status};
 use crate::query::Filter;
 
-/// Selects an agreement row; the first parameter set binds the status's as-of date.
-fn select_sql() -> String {
+/// Selects agreement rows; `parties` adds the parties' keys by a lookup per row (for a few
+/// rows), else the caller merges them from one ordered scan (see [`PartyScan`]).
+fn select_sql(parties: bool) -> String {
+    let parties = if parties {
+        "(SELECT group_concat(p.key, ';' ORDER BY ap.position) FROM agreement_party ap \
+           JOIN partner p ON p.id = ap.partner_id WHERE ap.agreement_id = a.id)"
+    } else {
+        "NULL"
+    };
     format!(
-        "SELECT a.id, a.ref, a.kind, a.title, \
-           (SELECT group_concat(p.key, ';' ORDER BY ap.position) FROM agreement_party ap \
-              JOIN partner p ON p.id = ap.partner_id WHERE ap.agreement_id = a.id), \
+        "SELECT a.id, a.ref, a.kind, a.title, {parties}, \
            a.signed_on, a.effective_on, a.expires_on, a.terminated_on, a.termination_reason, \
-           a.notice_days, a.renews, a.sdgs, a.tags, a.notes, a.document, a.created_at, a.updated_at, \
-           {STATUS_SQL} \
+           a.notice_days, a.renews, a.sdgs, a.tags, a.notes, a.document, a.created_at, a.updated_at \
          FROM agreement a"
     )
 }
 
 fn date_col(r: &Row, i: usize) -> rusqlite::Result<Option<Date>> {
-    let s: Option<String> = r.get(i)?;
-    Ok(s.and_then(|s| parse_stored(&s).ok()))
+    let s: Option<rusqlite::types::ValueRef> = Some(r.get_ref(i)?);
+    Ok(match s {
+        Some(rusqlite::types::ValueRef::Text(t)) => std::str::from_utf8(t)
+            .ok()
+            .and_then(|s| parse_stored(s).ok()),
+        _ => None,
+    })
 }
 
-fn agreement_from_row(r: &Row) -> rusqlite::Result<(Agreement, Status)> {
-    let kind: String = r.get(2)?;
+fn text_col(r: &Row, i: usize) -> rusqlite::Result<String> {
+    Ok(match r.get_ref(i)? {
+        rusqlite::types::ValueRef::Text(t) => match std::str::from_utf8(t) {
+            Ok(s) => s.to_owned(),
+            Err(_) => String::from_utf8_lossy(t).into_owned(),
+        },
+        rusqlite::types::ValueRef::Null => String::new(),
+        other => other.as_i64().map(|n| n.to_string()).unwrap_or_default(),
+    })
+}
+
+fn agreement_from_row(r: &Row) -> rusqlite::Result<Agreement> {
+    let kind = r.get_ref(2)?;
+    let kind = kind
+        .as_str()
+        .ok()
+        .and_then(|k| k.parse().ok())
+        .unwrap_or(Kind::Other);
     let parties: Option<String> = r.get(4)?;
-    let sdgs: String = r.get(12)?;
-    let tags: String = r.get(13)?;
-    let status: String = r.get(18)?;
-    let a = Agreement {
+    let sdgs = r.get_ref(12)?;
+    let sdgs = sdgs.as_str().unwrap_or("");
+    let tags = r.get_ref(13)?;
+    let tags = tags.as_str().unwrap_or("");
+    Ok(Agreement {
         id: r.get(0)?,
-        reference: r.get(1)?,
-        kind: kind.parse().unwrap_or(Kind::Other),
-        title: r.get(3)?,
+        reference: text_col(r, 1)?,
+        kind,
+        title: text_col(r, 3)?,
         parties: parties.map(|p| split_list(&p)).unwrap_or_default(),
         signed_on: date_col(r, 5)?,
         effective_on: date_col(r, 6)?,
@@ -47,14 +73,62 @@ fn agreement_from_row(r: &Row) -> rusqlite::Result<(Agreement, Status)> {
         termination_reason: r.get(9)?,
         notice_days: r.get(10)?,
         renews: r.get(11)?,
-        sdgs: sdgs.split(';').filter_map(|s| s.parse().ok()).collect(),
-        tags: split_list(&tags),
+        sdgs: if sdgs.is_empty() {
+            Vec::new()
+        } else {
+            sdgs.split(';').filter_map(|s| s.parse().ok()).collect()
+        },
+        tags: if tags.is_empty() {
+            Vec::new()
+        } else {
+            split_list(tags)
+        },
         notes: r.get(14)?,
         document: r.get(15)?,
-        created_at: r.get(16)?,
-        updated_at: r.get(17)?,
-    };
-    Ok((a, status.parse().unwrap_or(Status::Draft)))
+        created_at: text_col(r, 16)?,
+        updated_at: text_col(r, 17)?,
+    })
+}
+
+/// The party ids of agreements visited in increasing id order, from one scan of
+/// `agreement_party` in key order: a merge join that spares a lookup per agreement.
+pub(super) struct PartyScan<'s> {
+    rows: rusqlite::Rows<'s>,
+    pending: Option<(i64, i64)>,
+}
+
+impl<'s> PartyScan<'s> {
+    pub(super) const SQL: &'static str =
+        "SELECT agreement_id, partner_id FROM agreement_party ORDER BY agreement_id, position";
+
+    pub(super) fn new(rows: rusqlite::Rows<'s>) -> Self {
+        PartyScan {
+            rows,
+            pending: None,
+        }
+    }
+
+    /// Fills `out` with the party ids of `agreement_id`; ids must come in increasing order.
+    pub(super) fn ids_of(&mut self, agreement_id: i64, out: &mut Vec<i64>) -> Result<()> {
+        out.clear();
+        loop {
+            let (a, p) = match self.pending.take() {
+                Some(x) => x,
+                None => match self.rows.next()? {
+                    Some(r) => (r.get(0)?, r.get(1)?),
+                    None => return Ok(()),
+                },
+            };
+            if a < agreement_id {
+                continue;
+            }
+            if a > agreement_id {
+                self.pending = Some((a, p));
+                return Ok(());
+            }
+            out.push(p);
+        }
+    }
 }
 
 pub struct AgreementWriter<'a> {
@@ -118,12 +192,9 @@ impl Store {
         &self,
         clause: &str,
         as_of: Date,
-        extra: Vec<Value>,
+        params: Vec<Value>,
     ) -> Result<Option<(Agreement, Status)>> {
-        let mut params = Vec::new();
-        status_params(as_of, &mut params);
-        params.extend(extra);
-        let sql = format!("{} WHERE {clause}", select_sql());
+        let sql = format!("{} WHERE {clause}", select_sql(true));
         Ok(self
             .conn
             .query_row(
@@ -131,7 +202,11 @@ impl Store {
                 rusqlite::params_from_iter(params.iter()),
                 agreement_from_row,
             )
-            .optional()?)
+            .optional()?
+            .map(|a| {
+                let s = a.status_at(as_of);
+                (a, s)
+            }))
     }
 
     pub fn agreement_by_ref(
@@ -367,15 +442,27 @@ impl Store {
         filter: &Filter,
         mut f: impl FnMut(Agreement, Status) -> Result<()>,
     ) -> Result<()> {
-        let (clause, extra) = agreement_where(filter);
-        let mut params = Vec::new();
-        status_params(filter.as_of, &mut params);
-        params.extend(extra);
-        let sql = format!("{} WHERE {clause} ORDER BY a.id", select_sql());
+        let (clause, params) = agreement_where(filter);
+        // A filtered read looks parties up per row; a whole-registry read merges one scan.
+        let merge = filter.terms.is_empty();
+        let sql = format!("{} WHERE {clause} ORDER BY a.id", select_sql(!merge));
         let mut st = self.conn.prepare(&sql)?;
         let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
+        let keys: std::collections::HashMap<i64, String> = if merge {
+            self.partner_keys()?.into_iter().collect()
+        } else {
+            Default::default()
+        };
+        let mut party_st = self.conn.prepare(PartyScan::SQL)?;
+        let mut parties = PartyScan::new(party_st.query([])?);
+        let mut ids = Vec::new();
         while let Some(r) = rows.next()? {
-            let (a, s) = agreement_from_row(r)?;
+            let mut a = agreement_from_row(r)?;
+            if merge {
+                parties.ids_of(a.id, &mut ids)?;
+                a.parties = ids.iter().filter_map(|id| keys.get(id).cloned()).collect();
+            }
+            let s = a.status_at(filter.as_of);
             f(a, s)?;
         }
         Ok(())

@@ -11,7 +11,7 @@ mod reports;
 pub use agreements::AgreementWriter;
 pub use history::{Change, HistoryEntry, Verification};
 pub use partners::PartnerMatch;
-pub use reports::{CountBy, QuarterFigures, Summary};
+pub use reports::{CountBy, ReportRow};
 
 use rusqlite::{functions::FunctionFlags, Connection, OpenFlags};
 use std::path::{Path, PathBuf};

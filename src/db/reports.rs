@@ -1,14 +1,14 @@
-//! Aggregates for reports. Each figure is computed in SQL over ISO-text dates so that a
-//! million agreements are counted in a few passes, without loading rows into memory.
+//! What reports read: counts grouped in SQL, and a stream of lean rows that
+//! `crate::report` aggregates in one pass, so a million agreements never sit in memory.
 
 use rusqlite::types::Value;
+use std::collections::HashMap;
 
-use super::filter::{
-    active_params, agreement_where, partner_where, status_params, ACTIVE_ON_SQL, STATUS_SQL,
-};
+use super::agreements::PartyScan;
+use super::filter::{agreement_where, partner_where, status_params, STATUS_SQL};
 use super::Store;
-use crate::dates::{iso, Date, Period};
-use crate::error::{Error, Result};
+use crate::dates::{parse_stored, Date};
+use crate::error::Result;
 use crate::model::{Category, Kind, Status};
 use crate::query::Filter;
 
@@ -57,37 +57,18 @@ impl CountBy {
     }
 }
 
+/// An agreement as the reports read it: dates, kind, SDGs and party ids, nothing else.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Summary {
-    pub partners: i64,
-    pub partners_by_category: Vec<(Category, i64)>,
-    pub agreements: i64,
-    pub agreements_by_kind: Vec<(Kind, i64)>,
-    pub agreements_by_status: Vec<(Status, i64)>,
-    /// Partners party to at least one active MoU at the as-of date.
-    pub partners_with_active_mou: i64,
-}
-
-/// One quarter's figures; see the README for each one's exact definition.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QuarterFigures {
-    pub period: Period,
-    pub signed: i64,
-    pub effective: i64,
-    pub expired: i64,
-    pub terminated: i64,
-    pub renewed: i64,
-    pub active_at_end: i64,
-    pub expiring_next_quarter: i64,
-    pub new_partners: i64,
-    pub active_partners_by_category: Vec<(Category, i64)>,
-    /// Active agreements at the quarter's end per SDG, index 0 = SDG 1.
-    pub active_by_sdg: Vec<i64>,
-}
-
-fn day_before(d: Date) -> Result<Date> {
-    d.pred_opt()
-        .ok_or_else(|| Error::input("date out of range"))
+pub struct ReportRow {
+    pub kind: Kind,
+    pub signed_on: Option<Date>,
+    pub effective_on: Option<Date>,
+    pub expires_on: Option<Date>,
+    pub terminated_on: Option<Date>,
+    pub renews: bool,
+    /// Bit n-1 set for SDG n.
+    pub sdgs: u32,
+    pub parties: Vec<i64>,
 }
 
 impl Store {
@@ -116,55 +97,86 @@ impl Store {
         Ok(counts)
     }
 
-    pub fn summary(&self, filter: &Filter) -> Result<Summary> {
+    /// Partner counts per category over partners matching `filter`.
+    pub fn partners_by_category(&self, filter: &Filter) -> Result<Vec<(Category, i64)>> {
         let (pw, pp) = partner_where(filter);
-        let partners_by_category = self.counts_by(
+        self.counts_by(
             &format!("SELECT p.category, count(*) FROM partner p WHERE {pw} GROUP BY p.category"),
             &pp,
             Category::ALL,
             |s| s.parse().ok(),
-        )?;
-        let (aw, ap) = agreement_where(filter);
-        let mut params = Vec::new();
-        status_params(filter.as_of, &mut params);
-        params.extend(ap.iter().cloned());
-        let mut st = self.conn.prepare(&format!(
-            "SELECT a.kind, {STATUS_SQL}, count(*) FROM agreement a WHERE {aw} GROUP BY 1, 2"
-        ))?;
-        let mut by_kind: Vec<(Kind, i64)> = Kind::ALL.iter().map(|k| (*k, 0)).collect();
-        let mut by_status: Vec<(Status, i64)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
-        let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
+        )
+    }
+
+    /// Every partner's category, by id.
+    pub fn partner_categories(&self) -> Result<HashMap<i64, Category>> {
+        let mut st = self.conn.prepare("SELECT id, category FROM partner")?;
+        let mut rows = st.query([])?;
+        let mut out = HashMap::new();
         while let Some(r) = rows.next()? {
-            let kind: String = r.get(0)?;
-            let status: String = r.get(1)?;
-            let n: i64 = r.get(2)?;
-            if let Some(slot) = by_kind.iter_mut().find(|(k, _)| k.as_str() == kind) {
-                slot.1 += n;
-            }
-            if let Some(slot) = by_status.iter_mut().find(|(s, _)| s.as_str() == status) {
-                slot.1 += n;
-            }
+            let c: String = r.get(1)?;
+            out.insert(r.get(0)?, c.parse().unwrap_or(Category::Other));
         }
-        let mut params = Vec::new();
-        active_params(filter.as_of, &mut params);
-        params.extend(ap);
-        let partners_with_active_mou: i64 = self.conn.query_row(
-            &format!(
-                "SELECT count(DISTINCT ap.partner_id) FROM agreement a
-                   JOIN agreement_party ap ON ap.agreement_id = a.id
-                  WHERE a.kind = 'mou' AND {ACTIVE_ON_SQL} AND {aw}"
-            ),
-            rusqlite::params_from_iter(params.iter()),
-            |r| r.get(0),
-        )?;
-        Ok(Summary {
-            partners: partners_by_category.iter().map(|(_, n)| n).sum(),
-            partners_by_category,
-            agreements: by_kind.iter().map(|(_, n)| n).sum(),
-            agreements_by_kind: by_kind,
-            agreements_by_status: by_status,
-            partners_with_active_mou,
-        })
+        Ok(out)
+    }
+
+    /// Streams the agreements matching `filter` as [`ReportRow`]s: one pass over the
+    /// agreements and one over their parties, merged, so a million rows cost two scans.
+    pub fn for_each_report_row(
+        &self,
+        filter: &Filter,
+        mut f: impl FnMut(&ReportRow) -> Result<()>,
+    ) -> Result<()> {
+        let (aw, ap) = agreement_where(filter);
+        let mut st = self.conn.prepare(&format!(
+            "SELECT a.id, a.kind, a.signed_on, a.effective_on, a.expires_on, a.terminated_on,
+                    a.renews IS NOT NULL, a.sdgs
+               FROM agreement a WHERE {aw} ORDER BY a.id"
+        ))?;
+        let mut rows = st.query(rusqlite::params_from_iter(ap.iter()))?;
+        let mut party_st = self.conn.prepare(PartyScan::SQL)?;
+        let mut parties = PartyScan::new(party_st.query([])?);
+        let date = |r: &rusqlite::Row, i: usize| -> rusqlite::Result<Option<Date>> {
+            Ok(r.get_ref(i)?
+                .as_str()
+                .ok()
+                .and_then(|s| parse_stored(s).ok()))
+        };
+        let mut row = ReportRow {
+            kind: Kind::Other,
+            signed_on: None,
+            effective_on: None,
+            expires_on: None,
+            terminated_on: None,
+            renews: false,
+            sdgs: 0,
+            parties: Vec::new(),
+        };
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            row.kind = r
+                .get_ref(1)?
+                .as_str()
+                .ok()
+                .and_then(|k| k.parse().ok())
+                .unwrap_or(Kind::Other);
+            row.signed_on = date(r, 2)?;
+            row.effective_on = date(r, 3)?;
+            row.expires_on = date(r, 4)?;
+            row.terminated_on = date(r, 5)?;
+            row.renews = r.get(6)?;
+            row.sdgs = r
+                .get_ref(7)?
+                .as_str()
+                .unwrap_or("")
+                .split(';')
+                .filter_map(|n| n.parse::<u32>().ok())
+                .filter(|n| (1..=17).contains(n))
+                .fold(0, |m, n| m | 1 << (n - 1));
+            parties.ids_of(id, &mut row.parties)?;
+            f(&row)?;
+        }
+        Ok(())
     }
 
     /// Agreements matching `filter`, counted per value of `by`. An agreement counts once under
@@ -224,97 +236,6 @@ impl Store {
             out.push(r?);
         }
         Ok(out)
-    }
-
-    /// The quarterly figures for `q`, over agreements matching `filter`.
-    pub fn quarter_figures(&self, q: Period, filter: &Filter) -> Result<QuarterFigures> {
-        let next = q
-            .shifted_quarters(1)
-            .ok_or_else(|| Error::input("quarter out of range"))?;
-        let (aw, ap) = agreement_where(filter);
-        let t = |d: Date| Value::Text(iso(d));
-        let mut params: Vec<Value> = Vec::new();
-        let mut exprs: Vec<String> = Vec::new();
-        let between =
-            |exprs: &mut Vec<String>, params: &mut Vec<Value>, col: &str, a: Date, b: Date| {
-                params.push(t(a));
-                params.push(t(b));
-                exprs.push(format!("sum({col} BETWEEN ? AND ?)"));
-            };
-        between(&mut exprs, &mut params, "a.signed_on", q.start, q.end);
-        between(&mut exprs, &mut params, "a.effective_on", q.start, q.end);
-        // Expired within the quarter: its first day of being expired (the day after
-        // expires_on) falls in it, and it was not terminated before that.
-        params.extend([t(day_before(q.start)?), t(day_before(q.end)?)]);
-        exprs.push(
-            "sum(a.signed_on IS NOT NULL AND a.expires_on BETWEEN ? AND ? \
-             AND (a.terminated_on IS NULL OR a.terminated_on > a.expires_on))"
-                .into(),
-        );
-        between(&mut exprs, &mut params, "a.terminated_on", q.start, q.end);
-        params.extend([t(q.start), t(q.end)]);
-        exprs.push("sum(a.renews IS NOT NULL AND a.signed_on BETWEEN ? AND ?)".into());
-        active_params(q.end, &mut params);
-        exprs.push(format!("sum({ACTIVE_ON_SQL})"));
-        active_params(q.end, &mut params);
-        params.extend([t(next.start), t(next.end)]);
-        exprs.push(format!(
-            "sum({ACTIVE_ON_SQL} AND a.expires_on BETWEEN ? AND ?)"
-        ));
-        for n in 1..=17 {
-            active_params(q.end, &mut params);
-            exprs.push(format!(
-                "sum({ACTIVE_ON_SQL} AND instr(';' || a.sdgs || ';', ';{n};') > 0)"
-            ));
-        }
-        params.extend(ap.iter().cloned());
-        let sql = format!("SELECT {} FROM agreement a WHERE {aw}", exprs.join(", "));
-        let v: Vec<i64> =
-            self.conn
-                .query_row(&sql, rusqlite::params_from_iter(params.iter()), |r| {
-                    (0..exprs.len())
-                        .map(|i| r.get::<_, Option<i64>>(i).map(Option::unwrap_or_default))
-                        .collect()
-                })?;
-
-        let mut params = Vec::new();
-        active_params(q.end, &mut params);
-        params.extend(ap.iter().cloned());
-        let active_partners_by_category = self.counts_by(
-            &format!(
-                "SELECT p.category, count(*) FROM partner p WHERE EXISTS (
-                   SELECT 1 FROM agreement_party ap JOIN agreement a ON a.id = ap.agreement_id
-                    WHERE ap.partner_id = p.id AND {ACTIVE_ON_SQL} AND {aw}) GROUP BY 1"
-            ),
-            &params,
-            Category::ALL,
-            |s| s.parse().ok(),
-        )?;
-        let mut params = ap;
-        params.extend([t(q.start), t(q.end)]);
-        let new_partners: i64 = self.conn.query_row(
-            &format!(
-                "SELECT count(*) FROM (SELECT ap.partner_id FROM agreement_party ap
-                   JOIN agreement a ON a.id = ap.agreement_id
-                  WHERE a.signed_on IS NOT NULL AND {aw}
-                  GROUP BY ap.partner_id HAVING min(a.signed_on) BETWEEN ? AND ?)"
-            ),
-            rusqlite::params_from_iter(params.iter()),
-            |r| r.get(0),
-        )?;
-        Ok(QuarterFigures {
-            period: q,
-            signed: v[0],
-            effective: v[1],
-            expired: v[2],
-            terminated: v[3],
-            renewed: v[4],
-            active_at_end: v[5],
-            expiring_next_quarter: v[6],
-            new_partners,
-            active_partners_by_category,
-            active_by_sdg: v[7..].to_vec(),
-        })
     }
 
     /// Agreements that are due at `as_of` within `days`: active or pending, and expiring or
