@@ -125,7 +125,8 @@ impl QuarterAcc {
         // expires_on) falls in it, and it was not terminated before that.
         if let (Some(_), Some(e)) = (r.signed_on, r.expires_on) {
             let first_expired = e.succ_opt();
-            if first_expired.is_some_and(|d| q.contains(d)) && r.terminated_on.is_none_or(|t| t > e)
+            if first_expired.is_some_and(|d| q.contains(d))
+                && r.terminated_on.is_none_or(|t| Some(t) > first_expired)
             {
                 f.expired += 1;
             }

@@ -39,12 +39,12 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
             demo.db.display()
         );
         super::import::import_dir(&demo, &dir)?;
-        let store = demo.open(Access::Read)?;
+        let mut store = demo.open(Access::Read)?;
         let mut out = Sink::open(None)?;
         use std::io::Write;
         writeln!(out, "Agreements at {}\n", crate::dates::iso(demo.as_of))?;
         super::list::write_rows(
-            &store,
+            &mut store,
             Entity::Agreements,
             &Filter::new(demo.as_of),
             &mut out,

@@ -20,9 +20,9 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
         )
         .with_hint("leave out --format, or use --format csv"));
     }
-    let store = ctx.open(Access::Read)?;
+    let mut store = ctx.open(Access::Read)?;
     let filter = ctx.filter(&store, &a.filters)?;
     let mut sink = Sink::open(a.output.as_deref())?;
-    super::list::write_rows(&store, a.entity, &filter, &mut sink, format, a.excel)?;
+    super::list::write_rows(&mut store, a.entity, &filter, &mut sink, format, a.excel)?;
     sink.commit()
 }

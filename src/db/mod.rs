@@ -253,36 +253,24 @@ impl Store {
         )?)
     }
 
-    /// Like [`Store::transaction`], tuned for writing a large file of agreements: a rollback
-    /// journal instead of WAL (which would write every page twice), a bounded 32 MiB page
-    /// cache, and foreign keys checked by the caller (it resolves every party before writing).
-    /// With [`Store::drop_bulk_indexes`] inside, indexes are built once at the end.
+    /// Like [`Store::transaction`], tuned for writing a large file of agreements: a bounded
+    /// 32 MiB page cache, foreign keys checked by the caller (it resolves every party before
+    /// writing), and a sorter on two threads for building indexes at the end. With
+    /// [`Store::drop_bulk_indexes`] inside, indexes are built once instead of row by row.
+    /// (The journal stays WAL: switching modes would touch the file even when the import
+    /// is refused and rolled back.)
     pub fn bulk_transaction<T>(
         &mut self,
         f: impl FnOnce(&Store) -> Result<(T, bool)>,
     ) -> Result<T> {
-        // Fails while another process has the registry open; then WAL stays, which is only slower.
-        let rollback_journal = self
-            .conn
-            .query_row("PRAGMA journal_mode = DELETE", [], |r| {
-                r.get::<_, String>(0)
-            })
-            .map(|m| m.eq_ignore_ascii_case("delete"))
-            .unwrap_or(false);
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
         self.conn.pragma_update(None, "cache_size", -32_768)?;
-        // Index builds sort every row; let SQLite's sorter use the second core.
         self.conn.pragma_update(None, "threads", 2)?;
         let result = self.transaction(f);
         let restored = self
             .conn
             .pragma_update(None, "cache_size", -2_000)
             .and_then(|()| self.conn.pragma_update(None, "foreign_keys", "ON"));
-        if rollback_journal {
-            let _ = self
-                .conn
-                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
-        }
         let v = result?;
         restored?;
         Ok(v)

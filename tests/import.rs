@@ -1,0 +1,843 @@
+//! Bring spreadsheets in: `mou import partners|agreements FILE`.
+
+mod common;
+use common::*;
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+fn json(s: &str) -> Value {
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}):\n{s}"))
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+fn export(env: &Env, what: &str) -> String {
+    env.run(&["export", what]).ok().to_string()
+}
+
+fn agreement(env: &Env, r: &str) -> Value {
+    json(env.run(&["--format", "json", "show", r]).ok())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Columns
+
+#[test]
+fn columns_by_name_in_any_order_with_a_bom() {
+    let env = Env::new();
+    // Partners: columns in another order, a BOM before the header, upper-case header names.
+    let f = env.write(
+        "p.csv",
+        "\u{feff}Category,country,Name,aliases,key\n\
+         intergovernmental,,UNICEF,United Nations Children's Fund;اليونيسيف,unicef\n\
+         religious,AT,Danube Interfaith Council,DIC,\n\
+         academic,LB,جامعة وادي السنديان,Oak Valley University;WSU,sindiyan\n",
+    );
+    let r = env.run(&["import", "partners", p(&f)]);
+    r.ok();
+    assert!(
+        r.stderr.contains("3 added, 0 updated, 0 unchanged"),
+        "{}",
+        r.stderr
+    );
+    let v = json(env.run(&["--format", "json", "show", "DIC"]).ok());
+    assert_eq!(v["key"], "danube-interfaith-council");
+    assert_eq!(v["country"], "AT");
+    assert_eq!(v["category"], "religious");
+
+    // Agreements: parties by key, by name, by alias (Arabic, and another case).
+    let f = env.write(
+        "a.csv",
+        "\u{feff}parties,signed_on,ref,kind,sdgs\n\
+         unicef,2020-01-01,A-1,mou,16;4\n\
+         Danube Interfaith Council,2020-02-01,A-2,,\n\
+         اليونيسيف;wsu;dic,2020-03-01,A-3,loi,17\n\
+         oak valley university,,A-4,mou,\n",
+    );
+    let r = env.run(&["import", "agreements", p(&f)]);
+    r.ok();
+    assert!(r.stderr.contains("4 added"), "{}", r.stderr);
+    let a1 = agreement(&env, "A-1");
+    assert_eq!(a1["parties"], serde_json::json!(["unicef"]));
+    assert_eq!(a1["sdgs"], serde_json::json!([4, 16]));
+    assert_eq!(a1["effective_on"], "2020-01-01");
+    let a2 = agreement(&env, "A-2");
+    assert_eq!(
+        a2["parties"],
+        serde_json::json!(["danube-interfaith-council"])
+    );
+    assert_eq!(a2["kind"], "agreement", "no kind: an agreement");
+    assert_eq!(
+        agreement(&env, "A-3")["parties"],
+        serde_json::json!(["unicef", "sindiyan", "danube-interfaith-council"])
+    );
+    let a4 = agreement(&env, "A-4");
+    assert_eq!(a4["status"], "draft");
+    assert_eq!(a4["parties"], serde_json::json!(["sindiyan"]));
+}
+
+#[test]
+fn unknown_and_missing_columns_are_errors() {
+    let env = Env::sample();
+    let f = env.write("a.csv", "ref,parties,colour\nX-1,unicef,blue\n");
+    env.fails_unchanged(
+        &["import", "agreements", p(&f)],
+        2,
+        &["colour", "unknown column"],
+    );
+    let f = env.write("a.csv", "ref,kind,signed_on\nX-1,mou,2020-01-01\n");
+    env.fails_unchanged(&["import", "agreements", p(&f)], 2, &["parties"]);
+    let f = env.write("p.csv", "key,category\nx,ngo\n");
+    env.fails_unchanged(&["import", "partners", p(&f)], 2, &["name"]);
+    let f = env.write("p.csv", "key,name\nx,X Org\n");
+    env.fails_unchanged(&["import", "partners", p(&f)], 2, &["category"]);
+    // A partners file is not an agreements file.
+    let f = env.write("p.csv", "key,name,category\nx,X Org,ngo\n");
+    env.fails_unchanged(&["import", "agreements", p(&f)], 2, &["name"]);
+    let missing = env.path("nope.csv");
+    env.fails_unchanged(&["import", "agreements", p(&missing)], 2, &["nope.csv"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. All or nothing
+
+#[test]
+fn every_bad_row_is_reported_and_nothing_is_written() {
+    let env = Env::sample();
+    let mut bytes = b"ref,kind,title,parties,signed_on,sdgs\n".to_vec();
+    bytes.extend(b"NEW-1,mou,Good row,unicef,2026-01-01,16\n"); // line 2
+    bytes.extend(b"NEW-2,mou,Bad date,unicef,2026-02-30,\n"); // line 3
+    bytes.extend(b"NEW-3,mou,Unknown partner,nobody-at-all,2026-01-01,\n"); // line 4
+    bytes.extend(b"NEW-4,mou,SDG 18,unicef,2026-01-01,16;18\n"); // line 5
+    bytes.extend(b"NEW-5,treaty,Bad kind,unicef,2026-01-01,\n"); // line 6
+    bytes.extend(b"NEW-1,mou,Repeated ref,dic,2026-01-01,\n"); // line 7
+    bytes.extend(b"NEW-6,mou,Too many,unicef,2026-01-01,16,extra\n"); // line 8
+    bytes.extend(b"NEW-7,mou,Bad \xff\xfe bytes,unicef,2026-01-01,\n"); // line 9
+    bytes.extend(b"NEW-8,mou,\"A title\nover two lines\",unicef,2026-01-01,\n"); // lines 10-11
+    bytes.extend(b"NEW-9,mou,After a multi-line row,unicef,2026-13-01,\n"); // line 12
+    let f = env.path("bad.csv");
+    std::fs::write(&f, &bytes).unwrap();
+    let r = env.fails_unchanged(
+        &["import", "agreements", p(&f)],
+        2,
+        &[
+            "8 bad row(s)",
+            "nothing was imported",
+            "line 3, column signed_on",
+            "2026-02-30",
+            "line 4, column parties",
+            "nobody-at-all",
+            "line 5, column sdgs",
+            "18",
+            "line 6, column kind",
+            "treaty",
+            "line 7, column ref",
+            "NEW-1 appears more than once",
+            "line 8",
+            "fields",
+            "line 9, column title",
+            "UTF-8",
+            "line 12, column signed_on",
+        ],
+    );
+    for good in ["line 2", "line 10", "line 11"] {
+        assert!(!r.stderr.contains(good), "{good} is good:\n{}", r.stderr);
+    }
+    assert!(env
+        .run(&["show", "NEW-1"])
+        .fails(2, &["NEW-1"])
+        .stdout
+        .is_empty());
+}
+
+#[test]
+fn more_than_fifty_bad_rows_are_counted() {
+    let env = Env::sample();
+    let mut s = String::from("ref,kind,parties,signed_on\n");
+    for i in 0..63 {
+        s.push_str(&format!("BAD-{i},treaty,unicef,2026-01-01\n"));
+    }
+    let f = env.write("bad.csv", &s);
+    let r = env.fails_unchanged(
+        &["import", "agreements", p(&f)],
+        2,
+        &[
+            "63 bad row(s)",
+            "line 2, column kind",
+            "line 51, column kind",
+            "... and 13 more",
+        ],
+    );
+    assert_eq!(
+        r.stderr.matches(", column kind").count(),
+        50,
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("line 52,"));
+}
+
+/// An agreements CSV of at least `min_bytes`, with the ref of data row `dup_of` repeated on
+/// data row `dup_at` (0-based). Returns the file and the number of data rows.
+fn big_agreements(path: &Path, min_bytes: usize, dups: &[(usize, usize)]) -> usize {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(
+        w,
+        "ref,kind,title,parties,signed_on,expires_on,sdgs,tags,notes"
+    )
+    .unwrap();
+    let mut written = 0;
+    let mut i = 0;
+    while written < min_bytes {
+        let r = match dups.iter().find(|(_, at)| *at == i) {
+            Some((of, _)) => format!("BULK-{of:07}"),
+            None => format!("BULK-{i:07}"),
+        };
+        let line = format!(
+            "{r},mou,\"Cooperation programme number {i}, phase {}\",unicef,20{:02}-{:02}-{:02},2031-12-31,4;16;17,advocacy;youth,Row {i} of a large generated file for the import tests.\n",
+            i % 7,
+            10 + i % 16,
+            1 + i % 12,
+            1 + i % 28
+        );
+        written += line.len();
+        w.write_all(line.as_bytes()).unwrap();
+        i += 1;
+    }
+    w.flush().unwrap();
+    i
+}
+
+fn partners_only(env: &Env) {
+    let f = env.write(
+        "p.csv",
+        "key,name,category\nunicef,UNICEF,intergovernmental\n",
+    );
+    env.run(&["import", "partners", p(&f)]).ok();
+}
+
+#[test]
+fn a_repeated_ref_is_reported_by_line_on_the_bulk_path_too() {
+    // Small file.
+    let env = Env::new();
+    partners_only(&env);
+    let f = env.write(
+        "small.csv",
+        "ref,parties,signed_on\nD-1,unicef,2020-01-01\nD-2,unicef,2020-01-01\nD-1,unicef,2021-01-01\nd-2,unicef,2020-01-01\n",
+    );
+    env.fails_unchanged(
+        &["import", "agreements", p(&f)],
+        2,
+        &["line 4, column ref", "D-1", "line 5, column ref"],
+    );
+
+    // More than 4 MiB of agreements into an empty registry: the bulk path.
+    let f = env.path("big.csv");
+    let rows = big_agreements(&f, (4 << 20) + 200_000, &[(5, 15_000), (7, 21_000)]);
+    assert!(std::fs::metadata(&f).unwrap().len() > 4 << 20);
+    assert!(rows > 21_000);
+    // A refused bulk import leaves every byte of the registry as it was.
+    let masked = |env: &Env| env.snapshot_bytes();
+    let before = masked(&env);
+    let history = env.run(&["history", "--format", "csv"]).ok().to_string();
+    let r = env.run(&["import", "agreements", p(&f)]);
+    assert!(masked(&env) == before, "the failed bulk import wrote");
+    assert_eq!(env.run(&["history", "--format", "csv"]).ok(), history);
+    r.fails(
+        2,
+        &[
+            "2 bad row(s)",
+            "BULK-0000005",
+            "BULK-0000007",
+            // Data row i stands on line i + 2.
+            "line 15002, column ref",
+            "line 21002, column ref",
+        ],
+    );
+    assert!(!r.stderr.contains("line 7,"), "{}", r.stderr);
+    assert_eq!(export(&env, "agreements").lines().count(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Idempotence, --update, --dry-run
+
+#[test]
+fn reimporting_changes_nothing() {
+    let env = Env::sample();
+    let agreements = export(&env, "agreements");
+    let partners = export(&env, "partners");
+    let history = env.run(&["history", "--format", "csv"]).ok().to_string();
+    for (what, file, n) in [
+        ("partners", "partners.csv", 19),
+        ("agreements", "agreements.csv", 30),
+    ] {
+        let r = env.run(&["import", what, p(&data_dir().join(file))]);
+        r.ok();
+        assert!(
+            r.stderr
+                .contains(&format!("0 added, 0 updated, {n} unchanged")),
+            "{}",
+            r.stderr
+        );
+    }
+    assert_eq!(export(&env, "agreements"), agreements);
+    assert_eq!(export(&env, "partners"), partners);
+    assert_eq!(
+        env.run(&["history", "--format", "csv"]).ok(),
+        history,
+        "nothing added, nothing recorded"
+    );
+    // Its own export is also unchanged on import.
+    let f = env.write("export.csv", &agreements);
+    let r = env.run(&["import", "agreements", p(&f)]);
+    r.ok();
+    assert!(
+        r.stderr.contains("0 added, 0 updated, 30 unchanged"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(export(&env, "agreements"), agreements);
+}
+
+#[test]
+fn a_changed_row_needs_update_and_is_recorded() {
+    let env = Env::sample();
+    let header = "ref,kind,title,parties,signed_on,effective_on,expires_on,terminated_on,notice_days,renews,sdgs,tags,notes,document";
+    let row = "MOU-2024-001,mou,Student exchange on religious literacy (extended),sindiyan-univ,2024-02-01,2024-02-01,2028-01-31,,,,4,education;youth,,docs/mou-2024-001.pdf";
+    let f = env.write("change.csv", &format!("{header}\n{row}\n"));
+    env.fails_unchanged(
+        &["import", "agreements", p(&f)],
+        2,
+        &["line 2", "MOU-2024-001", "--update"],
+    );
+    let before = agreement(&env, "MOU-2024-001");
+    assert_eq!(before["expires_on"], "2027-01-31");
+
+    // --dry-run --update says what would happen and writes nothing.
+    let bytes = env.snapshot_bytes();
+    let r = env.run(&["import", "agreements", p(&f), "--update", "--dry-run"]);
+    r.ok();
+    assert!(
+        r.stderr.contains("0 added, 1 updated, 0 unchanged"),
+        "{}",
+        r.stderr
+    );
+    assert!(env.snapshot_bytes() == bytes, "--dry-run wrote");
+
+    let r = env.run(&["import", "agreements", p(&f), "--update"]);
+    r.ok();
+    assert!(
+        r.stderr.contains("0 added, 1 updated, 0 unchanged"),
+        "{}",
+        r.stderr
+    );
+    let after = agreement(&env, "MOU-2024-001");
+    assert_eq!(after["expires_on"], "2028-01-31");
+    assert_eq!(
+        after["title"],
+        "Student exchange on religious literacy (extended)"
+    );
+    assert_eq!(after["created_at"], before["created_at"]);
+    assert_eq!(after["updated_at"], NOW);
+    let h = json(
+        env.run(&["--format", "json", "history", "MOU-2024-001"])
+            .ok(),
+    );
+    let last = h.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "edit");
+    assert_eq!(last["actor"], "tester");
+    let b = json(last["before"].as_str().unwrap());
+    let a = json(last["after"].as_str().unwrap());
+    assert_eq!(b["expires_on"], "2027-01-31");
+    assert_eq!(a["expires_on"], "2028-01-31");
+    assert_eq!(b["title"], "Student exchange on religious literacy");
+    // Importing it again changes nothing.
+    let r = env.run(&["import", "agreements", p(&f), "--update"]);
+    r.ok();
+    assert!(
+        r.stderr.contains("0 added, 0 updated, 1 unchanged"),
+        "{}",
+        r.stderr
+    );
+    env.run(&["history", "--verify"]).ok();
+
+    // A partner, likewise.
+    let f = env.write(
+        "p.csv",
+        "key,name,category,country\nvids,Vienna Institute for Dialogue Studies,academic,DE\n",
+    );
+    env.fails_unchanged(&["import", "partners", p(&f)], 2, &["vids", "--update"]);
+    let r = env.run(&["import", "partners", p(&f), "--update"]);
+    r.ok();
+    assert!(
+        r.stderr.contains("0 added, 1 updated, 0 unchanged"),
+        "{}",
+        r.stderr
+    );
+    let v = json(env.run(&["--format", "json", "show", "vids"]).ok());
+    assert_eq!(v["country"], "DE");
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let env = Env::sample();
+    let f = env.write(
+        "new.csv",
+        "ref,kind,parties,signed_on\nNEW-1,mou,unicef,2026-11-01\nNEW-2,loi,vids,2026-11-02\n",
+    );
+    let bytes = env.snapshot_bytes();
+    let r = env.run(&["import", "agreements", p(&f), "--dry-run"]);
+    r.ok();
+    assert!(r.stderr.contains("dry run"), "{}", r.stderr);
+    assert!(r.stderr.contains("2 added, 0 updated"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(env.snapshot_bytes() == bytes, "--dry-run wrote");
+    env.run(&["show", "NEW-1"]).fails(2, &["NEW-1"]);
+    // A dry run of a bad file fails as the real run would.
+    let f = env.write("bad.csv", "ref,parties\nNEW-3,nobody-here\n");
+    env.fails_unchanged(
+        &["import", "agreements", p(&f), "--dry-run"],
+        2,
+        &["line 2, column parties"],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. --create-partners
+
+#[test]
+fn create_partners_with_a_category_column() {
+    let env = Env::sample();
+    let csv = "ref,kind,parties,signed_on,partner_category,partner_country\n\
+               NEW-1,mou,Harbour Youth Forum;unicef,2026-10-01,grassroots,KE\n\
+               NEW-2,mou,مؤسسة الجسر,2026-10-02,ngo,\n\
+               NEW-3,loi,harbour youth forum,2026-10-03,ngo,\n";
+    let f = env.write("a.csv", csv);
+    env.fails_unchanged(
+        &["import", "agreements", p(&f)],
+        2,
+        &["line 2, column parties", "Harbour Youth Forum", "line 3"],
+    );
+    let r = env.run(&["import", "agreements", p(&f), "--create-partners"]);
+    r.ok();
+    assert!(r.stderr.contains("3 added"), "{}", r.stderr);
+    let v = json(
+        env.run(&["--format", "json", "show", "Harbour Youth Forum"])
+            .ok(),
+    );
+    assert_eq!(v["category"], "grassroots");
+    assert_eq!(v["country"], "KE");
+    let key = v["key"].as_str().unwrap().to_string();
+    assert_eq!(
+        agreement(&env, "NEW-1")["parties"],
+        serde_json::json!([key, "unicef"])
+    );
+    // The second mention, in another case, names the partner the first one created.
+    assert_eq!(
+        agreement(&env, "NEW-3")["parties"],
+        serde_json::json!([key])
+    );
+    let v = json(env.run(&["--format", "json", "show", "مؤسسة الجسر"]).ok());
+    assert_eq!(v["category"], "ngo");
+    assert_eq!(v["country"], Value::Null);
+    assert_eq!(
+        json(env.run(&["--format", "json", "list", "partners"]).ok())
+            .as_array()
+            .unwrap()
+            .len(),
+        21
+    );
+
+    // Without the column it is an error, even for rows whose parties all exist.
+    let env = Env::sample();
+    let f = env.write(
+        "a.csv",
+        "ref,parties,signed_on\nNEW-1,Someone New,2026-10-01\n",
+    );
+    env.fails_unchanged(
+        &["import", "agreements", p(&f), "--create-partners"],
+        2,
+        &["partner_category"],
+    );
+    // A bad category for a partner to be created names the column.
+    let f = env.write(
+        "a.csv",
+        "ref,parties,signed_on,partner_category\nNEW-1,Someone New,2026-10-01,club\n",
+    );
+    env.fails_unchanged(
+        &["import", "agreements", p(&f), "--create-partners"],
+        2,
+        &["line 2, column partner_category", "club"],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Round trip
+
+/// Exports `from`, imports the files into a new empty registry, and returns both exports.
+fn round_trip(from: &Env) -> ((String, String), (String, String)) {
+    let first = (export(from, "partners"), export(from, "agreements"));
+    let to = Env::new();
+    let pf = to.write("partners.csv", &first.0);
+    let af = to.write("agreements.csv", &first.1);
+    to.run(&["import", "partners", p(&pf)]).ok();
+    to.run(&["import", "agreements", p(&af)]).ok();
+    let second = (export(&to, "partners"), export(&to, "agreements"));
+    (first, second)
+}
+
+#[test]
+fn export_import_export_is_byte_identical_on_the_sample() {
+    let env = Env::sample();
+    let ((p1, a1), (p2, a2)) = round_trip(&env);
+    assert_eq!(
+        p1.lines().count(),
+        20 + 2,
+        "19 partners, one with a three-line note"
+    );
+    assert!(a1.starts_with(
+        "ref,kind,title,parties,signed_on,effective_on,expires_on,terminated_on,termination_reason,notice_days,renews,sdgs,tags,notes,document,status,created_at,updated_at\n"
+    ));
+    assert_eq!(p1, p2);
+    assert_eq!(a1, a2);
+    // JSON too.
+    let to = Env::new();
+    to.run(&["import", "partners", p(&to.write("p.csv", &p1))])
+        .ok();
+    to.run(&["import", "agreements", p(&to.write("a.csv", &a1))])
+        .ok();
+    for what in ["partners", "agreements"] {
+        assert_eq!(
+            env.run(&["export", what, "--format", "json"]).ok(),
+            to.run(&["export", what, "--format", "json"]).ok()
+        );
+    }
+}
+
+mod generated {
+    use super::*;
+    use proptest::prelude::*;
+
+    const TEXTS: &[&str] = &[
+        "Plain",
+        "مذكرة تفاهم بشأن الحوار",
+        "Quote \"inside\" here",
+        "Comma, and more",
+        "=SUM(A1:A2)",
+        "+1 -2 @home",
+        "Two\nlines",
+        "كافَّة الأطراف",
+        "  spaced  ",
+        "Tab\there",
+        "",
+    ];
+    const TAGS: &[&str] = &["advocacy", "youth", "capacity-building", "حوار", "events"];
+    const CATS: &[&str] = &["government", "academic", "religious", "ngo", "other"];
+    const COUNTRIES: &[&str] = &["", "AT", "JO", "LB"];
+
+    #[derive(Debug, Clone)]
+    struct Gen {
+        partners: Vec<(usize, usize, usize, usize, bool)>,
+        agreements: Vec<GenAgreement>,
+    }
+
+    #[derive(Debug, Clone)]
+    struct GenAgreement {
+        title: usize,
+        notes: usize,
+        parties: Vec<usize>,
+        signed: Option<(u32, u32)>,
+        term_years: Option<u32>,
+        notice: Option<u32>,
+        sdgs: Vec<u32>,
+        tags: Vec<usize>,
+        with_ref: bool,
+        kind: usize,
+    }
+
+    fn gen() -> impl Strategy<Value = Gen> {
+        let partner = (
+            0..TEXTS.len(),
+            0..CATS.len(),
+            0..COUNTRIES.len(),
+            0..TEXTS.len(),
+            any::<bool>(),
+        );
+        let ag = (
+            (0..TEXTS.len(), 0..TEXTS.len()),
+            proptest::collection::vec(0..4usize, 1..4),
+            proptest::option::of((2010u32..2030, 1u32..13)),
+            proptest::option::of(1u32..6),
+            proptest::option::of(0u32..200),
+            proptest::collection::vec(1u32..18, 0..4),
+            proptest::collection::vec(0..TAGS.len(), 0..3),
+            any::<bool>(),
+            0..4usize,
+        )
+            .prop_map(
+                |(
+                    (title, notes),
+                    parties,
+                    signed,
+                    term_years,
+                    notice,
+                    sdgs,
+                    tags,
+                    with_ref,
+                    kind,
+                )| {
+                    GenAgreement {
+                        title,
+                        notes,
+                        parties,
+                        signed,
+                        term_years,
+                        notice,
+                        sdgs,
+                        tags,
+                        with_ref,
+                        kind,
+                    }
+                },
+            );
+        (
+            proptest::collection::vec(partner, 1..5),
+            proptest::collection::vec(ag, 0..6),
+        )
+            .prop_map(|(partners, agreements)| Gen {
+                partners,
+                agreements,
+            })
+    }
+
+    fn csv_of(rows: Vec<Vec<String>>) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        for r in rows {
+            w.write_record(&r).unwrap();
+        }
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    }
+
+    fn files(g: &Gen) -> (String, String) {
+        let n = g.partners.len();
+        let mut p = vec![vec![
+            "key".into(),
+            "name".into(),
+            "aliases".into(),
+            "category".into(),
+            "country".into(),
+            "website".into(),
+            "notes".into(),
+        ]];
+        for (i, (name, cat, country, notes, alias)) in g.partners.iter().enumerate() {
+            // Names are one line: the generated text, made unique.
+            let text = TEXTS[*name].replace(['\n', '\t'], " ");
+            p.push(vec![
+                if i % 2 == 0 {
+                    format!("org-{i}")
+                } else {
+                    String::new()
+                },
+                format!("Org {i} {}", text.trim()),
+                if *alias {
+                    format!("الشريك {i};ALIAS {i}")
+                } else {
+                    String::new()
+                },
+                CATS[*cat].into(),
+                COUNTRIES[*country].into(),
+                if *alias {
+                    format!("https://org{i}.example.org/?a=1,b=\"2\"")
+                } else {
+                    String::new()
+                },
+                TEXTS[*notes].into(),
+            ]);
+        }
+        let mut a = vec![vec![
+            "ref".into(),
+            "kind".into(),
+            "title".into(),
+            "parties".into(),
+            "signed_on".into(),
+            "expires_on".into(),
+            "notice_days".into(),
+            "sdgs".into(),
+            "tags".into(),
+            "notes".into(),
+        ]];
+        for (j, x) in g.agreements.iter().enumerate() {
+            // Parties by name for some, by key for the others.
+            let parties: Vec<String> = x
+                .parties
+                .iter()
+                .map(|i| i % n)
+                .map(|i| {
+                    if i % 2 == 0 {
+                        format!("org-{i}")
+                    } else {
+                        format!(
+                            "Org {i} {}",
+                            TEXTS[g.partners[i].0].replace(['\n', '\t'], " ").trim()
+                        )
+                    }
+                })
+                .collect();
+            let signed = x.signed.map(|(y, m)| format!("{y}-{m:02}-15"));
+            let expires = match (x.signed, x.term_years) {
+                (Some((y, m)), Some(t)) => format!("{}-{m:02}-14", y + t),
+                _ => String::new(),
+            };
+            a.push(vec![
+                if x.with_ref {
+                    format!("GEN-{j}")
+                } else {
+                    String::new()
+                },
+                ["mou", "agreement", "loi", "other"][x.kind].into(),
+                TEXTS[x.title].into(),
+                parties.join(";"),
+                signed.unwrap_or_default(),
+                expires.clone(),
+                if expires.is_empty() {
+                    String::new()
+                } else {
+                    x.notice.map(|d| d.to_string()).unwrap_or_default()
+                },
+                x.sdgs
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                x.tags
+                    .iter()
+                    .map(|t| TAGS[*t])
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                TEXTS[x.notes].into(),
+            ]);
+        }
+        (csv_of(p), csv_of(a))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn export_import_export_is_byte_identical(g in gen()) {
+            let env = Env::new();
+            let (pc, ac) = files(&g);
+            env.run(&["import", "partners", p(&env.write("p.csv", &pc))]).ok();
+            env.run(&["import", "agreements", p(&env.write("a.csv", &ac))]).ok();
+            let ((p1, a1), (p2, a2)) = round_trip(&env);
+            prop_assert_eq!(&p1, &p2);
+            prop_assert_eq!(&a1, &a2);
+            // Every generated row is there.
+            let rows = |s: &str| csv::Reader::from_reader(s.as_bytes()).records().count();
+            prop_assert_eq!(rows(&p1), g.partners.len());
+            prop_assert_eq!(rows(&a1), g.agreements.len());
+            // And the text came through as typed: a leading '=' is not neutralised.
+            for t in g.agreements.iter().map(|x| TEXTS[x.title]).filter(|t| t.starts_with('=')) {
+                prop_assert!(a1.contains(t));
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Crash safety, 7. no progress bar when stderr is not a terminal
+
+fn count_agreements(db: &Path) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+    conn.query_row("SELECT count(*) FROM agreement", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_killed_import_leaves_a_usable_registry() {
+    let env = Env::new();
+    partners_only(&env);
+    let big = env.path("big.csv");
+    let rows = big_agreements(&big, 30 << 20, &[]);
+    assert!(rows >= 180_000, "{rows} rows");
+    let mut killed = 0;
+    for delay in [300u64, 550, 800] {
+        let db = env.path(&format!("killed-{delay}.db"));
+        let run = |args: &[&str]| {
+            let mut c = env.command();
+            c.env("MOU_DB", &db).args(args);
+            c.output().unwrap()
+        };
+        assert!(run(&["import", "partners", p(&env.path("p.csv"))])
+            .status
+            .success());
+        let mut child = env
+            .command()
+            .env("MOU_DB", &db)
+            .args(["import", "agreements", p(&big)])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let n = count_agreements(&db);
+        // Killed part-way (no exit code), not after it finished.
+        killed += usize::from(status.code().is_none() && n == 0);
+        eprintln!("killed at {delay} ms: {status}, {n} agreements");
+        assert!(
+            n == 0 || n == rows as i64,
+            "after SIGKILL at {delay} ms ({status}): {n} of {rows} agreements"
+        );
+        let check = run(&["check"]);
+        assert!(
+            check.status.success(),
+            "check after kill at {delay} ms: {}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        let list = run(&["list", "agreements", "--format", "csv"]);
+        assert!(list.status.success());
+        assert_eq!(list.stdout.split(|b| *b == b'\n').count() - 2, n as usize);
+        // Still writable: a small import goes through.
+        let small = env.write(
+            &format!("small-{delay}.csv"),
+            "ref,parties,signed_on\nAFTER-1,unicef,2026-01-01\n",
+        );
+        let after = run(&["import", "agreements", p(&small)]);
+        assert!(
+            after.status.success(),
+            "{}",
+            String::from_utf8_lossy(&after.stderr)
+        );
+        assert_eq!(count_agreements(&db), n + 1);
+    }
+    assert!(killed > 0, "every import finished before it was killed");
+}
+
+#[test]
+fn a_large_import_shows_no_progress_bar_when_stderr_is_not_a_terminal() {
+    let env = Env::new();
+    partners_only(&env);
+    let big = env.path("big.csv");
+    let rows = big_agreements(&big, 9 << 20, &[]);
+    assert!(std::fs::metadata(&big).unwrap().len() >= 8 << 20);
+    let r = env.run(&["import", "agreements", p(&big)]);
+    r.ok();
+    assert_eq!(r.stderr, format!("{rows} added, 0 updated, 0 unchanged\n"));
+    assert!(r.stdout.is_empty());
+    assert_eq!(
+        env.run(&["report", "count"]).ok(),
+        format!("{rows}\n"),
+        "every row was written"
+    );
+}

@@ -1,0 +1,442 @@
+//! Names in Arabic and English: lookups and searches compare normalized text, names are kept
+//! and shown as typed, duplicates are refused, near duplicates warned about, tables line up.
+
+mod common;
+use common::*;
+
+use serde_json::Value;
+use unicode_normalization::UnicodeNormalization;
+use unicode_width::UnicodeWidthChar;
+
+/// The key of the partner `name` resolves to (`show NAME --format json`).
+#[track_caller]
+fn key_of(env: &Env, name: &str) -> String {
+    let r = env.run(&["show", name, "--format", "json"]);
+    let v: Value = serde_json::from_str(r.ok()).unwrap();
+    v["key"].as_str().unwrap().to_string()
+}
+
+/// One field of every row of `ARGS --format json`.
+#[track_caller]
+fn field(env: &Env, args: &[&str], name: &str) -> Vec<String> {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let v: Vec<Value> = serde_json::from_str(env.run(&all).ok()).unwrap();
+    v.iter()
+        .map(|o| o[name].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
+#[track_caller]
+fn add_partner(env: &Env, name: &str, key: &str, more: &[&str]) {
+    let mut args = vec!["add", "partner", name, "--category", "ngo", "--key", key];
+    args.extend(more);
+    assert_eq!(env.run(&args).ok().trim(), key);
+}
+
+const UNICEF: &[&str] = &["MOU-2015-001", "MOU-2022-002", "MOU-2026-004"];
+
+#[test]
+fn unicef_by_key_id_name_and_every_alias() {
+    let env = Env::sample();
+    for name in [
+        "unicef",
+        "UNICEF",
+        "UnIcEf",
+        "ＵＮＩＣＥＦ",
+        "  unicef ",
+        "United Nations Children's Fund",
+        "UNITED NATIONS CHILDREN'S FUND",
+        "اليونيسيف",
+        "يونيسف",
+        "\u{200F}اليونيسيف\u{200E}",
+    ] {
+        assert_eq!(key_of(&env, name), "unicef", "{name:?}");
+    }
+    // By id: unicef is the first row of data/partners.csv.
+    assert_eq!(
+        field(&env, &["list", "agreements", "--partner", "1"], "ref"),
+        s(UNICEF)
+    );
+    // By alias in a filter and in a query.
+    assert_eq!(
+        field(
+            &env,
+            &["list", "agreements", "--partner", "اليونيسيف"],
+            "ref"
+        ),
+        s(UNICEF)
+    );
+    assert_eq!(field(&env, &["query", "partner:unicef"], "ref"), s(UNICEF));
+    // An unknown name is an error that lists the nearest matches.
+    env.fails_unchanged(&["show", "unicefx"], 2, &["unicefx", "unicef"]);
+}
+
+#[test]
+fn arabic_spelling_variants_find_the_same_partner() {
+    let env = Env::sample();
+    add_partner(&env, "كافة", "kaffa", &[]);
+    add_partner(&env, "الامم المتحده", "un-ar", &[]);
+    add_partner(&env, "مستشفى الأمل", "amal", &[]);
+    add_partner(&env, "مركز ٣ للحوار", "markaz-3", &[]);
+    add_partner(&env, "Centre 42", "c42", &["--alias", "مركز ۴۲"]);
+
+    // Tashkeel, tatweel.
+    assert_eq!(key_of(&env, "كافَّة"), "kaffa");
+    assert_eq!(key_of(&env, "كـــافة"), "kaffa");
+    assert_eq!(key_of(&env, "كَـافَّـة"), "kaffa");
+    // Alef forms and ta marbuta.
+    assert_eq!(key_of(&env, "الأمم المتحدة"), "un-ar");
+    assert_eq!(key_of(&env, "الإمم المتحدة"), "un-ar");
+    assert_eq!(key_of(&env, "الآمم  المتحده"), "un-ar");
+    // Alef maksura and yeh.
+    assert_eq!(key_of(&env, "مستشفي الامل"), "amal");
+    // Digits in any script.
+    assert_eq!(key_of(&env, "مركز 3 للحوار"), "markaz-3");
+    assert_eq!(key_of(&env, "مركز ٣ للحوار"), "markaz-3");
+    assert_eq!(key_of(&env, "مركز ۳ للحوار"), "markaz-3");
+    assert_eq!(key_of(&env, "مركز 42"), "c42");
+    assert_eq!(key_of(&env, "مركز ٤٢"), "c42");
+    // The fixture's name with tashkeel, found without it; one copied from a table (where a
+    // zero-width joiner sits between lam and alef) still matches.
+    assert_eq!(key_of(&env, "مؤسسة الكلمة الطيبة"), "kalima-tayyiba");
+    assert_eq!(key_of(&env, "مجلس حكماء السل\u{200D}ام"), "hukama-salam");
+    assert_eq!(
+        key_of(&env, "مجلس الدانوب لل\u{200D}أديان"),
+        "danube-interfaith"
+    );
+    // The same variants work as filter values.
+    assert_eq!(
+        field(
+            &env,
+            &["list", "agreements", "--partner", "مؤسسه الكلمه الطيبه"],
+            "ref"
+        ),
+        s(&["MOU-2019-001"])
+    );
+}
+
+#[test]
+fn search_and_query_words_match_normalized_substrings() {
+    let env = Env::sample();
+    // Names (with tashkeel stored), aliases, keys.
+    assert_eq!(
+        field(&env, &["list", "partners", "--search", "الكلمه"], "key"),
+        s(&["kalima-tayyiba"])
+    );
+    assert_eq!(
+        field(&env, &["list", "partners", "--search", "CHILDREN'S"], "key"),
+        s(&["sahel-shelters", "unicef"])
+    );
+    assert_eq!(
+        field(&env, &["list", "partners", "--search", "وادي"], "key"),
+        s(&["sindiyan-univ"])
+    );
+    // «الأديان» is in the Atlas Centre's alias; the Danube council's «للأديان» has no «ا» before
+    // its «ل».
+    assert_eq!(
+        field(&env, &["list", "partners", "--search", "الاديان"], "key"),
+        s(&["atlas-centre"])
+    );
+    // Titles, typed without hamza and with ha for ta marbuta.
+    assert_eq!(
+        field(&env, &["list", "agreements", "--search", "الائمه"], "ref"),
+        s(&["MOU-2019-001"])
+    );
+    assert_eq!(
+        field(&env, &["query", "الائمه"], "ref"),
+        s(&["MOU-2019-001"])
+    );
+    assert_eq!(
+        field(&env, &["query", "مذكره تفاهم"], "ref"),
+        s(&["MOU-2018-001", "MOU-2019-001", "MOU-2023-001"])
+    );
+    // Aliases through agreements.
+    assert_eq!(field(&env, &["query", "يونيسف"], "ref"), s(UNICEF));
+    assert_eq!(field(&env, &["query", "unicef"], "ref"), s(UNICEF));
+    assert_eq!(
+        field(&env, &["query", "--partners", "\"oak valley\""], "key"),
+        s(&["sindiyan-univ"])
+    );
+    // Digits: a title with Arabic-Indic digits is found by ASCII ones, and the reverse.
+    env.run(&[
+        "add",
+        "mou",
+        "--partner",
+        "unicef",
+        "--signed",
+        "2026-01-10",
+        "--title",
+        "برنامج ٢٠٣٠ للأطفال",
+        "--ref",
+        "AR-1",
+    ])
+    .ok();
+    assert_eq!(
+        field(
+            &env,
+            &["list", "agreements", "--search", "برنامج 2030"],
+            "ref"
+        ),
+        s(&["AR-1"])
+    );
+    assert_eq!(field(&env, &["query", "٢٠٣٠ للاطفال"], "ref"), s(&["AR-1"]));
+    // "2030" alone is also in MOU-2016-001's title ("the 2030 Agenda").
+    assert_eq!(
+        field(&env, &["query", "٢٠٣٠"], "ref"),
+        s(&["MOU-2016-001", "AR-1"])
+    );
+}
+
+#[test]
+fn equal_normalized_names_are_refused() {
+    let env = Env::sample();
+    // As another partner's name.
+    let r = env.fails_unchanged(
+        &["add", "partner", "unicef", "--category", "ngo"],
+        2,
+        &["unicef", "UNICEF"],
+    );
+    assert!(r.stdout.is_empty());
+    env.fails_unchanged(
+        &["add", "partner", "مؤسسة الكلمة الطيبة", "--category", "ngo"],
+        2,
+        &["kalima-tayyiba"],
+    );
+    // As another partner's alias.
+    env.fails_unchanged(
+        &["add", "partner", "اليونيسيف", "--category", "ngo"],
+        2,
+        &["unicef", "اليونيسيف"],
+    );
+    env.fails_unchanged(
+        &["add", "partner", "  Dic ", "--category", "religious"],
+        2,
+        &["danube-interfaith"],
+    );
+    // An alias equal to another partner's name or alias.
+    env.fails_unchanged(
+        &[
+            "add",
+            "partner",
+            "Brand New Org",
+            "--category",
+            "ngo",
+            "--alias",
+            "مَجلِس حُكَماء السَّلام",
+        ],
+        2,
+        &["hukama-salam"],
+    );
+    env.fails_unchanged(
+        &[
+            "edit",
+            "partner",
+            "vids",
+            "--add-alias",
+            "Oak Valley University",
+        ],
+        2,
+        &["sindiyan-univ"],
+    );
+    env.fails_unchanged(
+        &["edit", "partner", "vids", "--name", "UNICEF"],
+        2,
+        &["unicef"],
+    );
+}
+
+#[test]
+fn near_duplicates_are_warned_and_checked() {
+    let env = Env::new();
+    let r = env.run(&[
+        "add",
+        "partner",
+        "Institut Mines-Telecom",
+        "--category",
+        "academic",
+        "--country",
+        "FR",
+    ]);
+    assert_eq!(r.ok().trim(), "institut-mines-telecom");
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    assert_eq!(env.run(&["check"]).code, 0);
+
+    let r = env.run(&[
+        "add",
+        "partner",
+        "INSTITUT Mines -Telecom",
+        "--category",
+        "academic",
+        "--country",
+        "FR",
+    ]);
+    assert_eq!(r.ok().trim(), "institut-mines-telecom-2");
+    assert!(r.stderr.contains("warning"), "{}", r.stderr);
+    assert!(r.stderr.contains("institut-mines-telecom"), "{}", r.stderr);
+    assert!(r.stderr.contains("Institut Mines-Telecom"), "{}", r.stderr);
+    // Both are kept, as typed.
+    assert_eq!(
+        field(&env, &["list", "partners"], "name"),
+        s(&["Institut Mines-Telecom", "INSTITUT Mines -Telecom"])
+    );
+
+    let c = env.run(&["check"]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    let line = c
+        .stdout
+        .lines()
+        .find(|l| l.contains("near-duplicate"))
+        .unwrap_or_else(|| panic!("no near-duplicate line:\n{}", c.stdout));
+    assert!(line.contains("institut-mines-telecom ("), "{line}");
+    assert!(line.contains("institut-mines-telecom-2"), "{line}");
+    assert!(line.contains("'Institut Mines-Telecom'"), "{line}");
+    assert!(line.contains("'INSTITUT Mines -Telecom'"), "{line}");
+}
+
+#[test]
+fn names_are_shown_as_typed() {
+    let env = Env::new();
+    // kaf alef feh fatha shadda ta-marbuta: NFC order (fatha 30 before shadda 33).
+    let typed = "\u{0643}\u{0627}\u{0641}\u{064E}\u{0651}\u{0629} للتنمية";
+    assert_eq!(typed.nfc().collect::<String>(), typed);
+    add_partner(&env, typed, "kaffa", &["--alias", "Kāffa  Development"]);
+    let r = env.run(&["show", "كافة للتنمية", "--format", "json"]);
+    let v: Value = serde_json::from_str(r.ok()).unwrap();
+    assert_eq!(v["name"], typed);
+    assert_eq!(v["aliases"], serde_json::json!(["Kāffa  Development"]));
+    assert_eq!(field(&env, &["list", "partners"], "name"), s(&[typed]));
+    let csv = env.run(&["export", "partners"]);
+    assert!(csv.ok().contains(&format!("kaffa,{typed},")));
+
+    // Typed in decomposed form: stored and shown in NFC, marks kept.
+    let decomposed = "Cafe\u{301} Dialogue";
+    add_partner(&env, decomposed, "cafe", &[]);
+    let v: Value =
+        serde_json::from_str(env.run(&["show", "cafe", "--format", "json"]).ok()).unwrap();
+    assert_eq!(v["name"], "Caf\u{e9} Dialogue");
+
+    // The fixture's name keeps its tashkeel.
+    let env = Env::sample();
+    let v: Value = serde_json::from_str(
+        env.run(&["show", "kalima-tayyiba", "--format", "json"])
+            .ok(),
+    )
+    .unwrap();
+    let name = v["name"].as_str().unwrap();
+    assert_eq!(name, "مؤسَّسة الكلمة الطيبة".nfc().collect::<String>());
+    assert!(name.contains('\u{0651}'), "shadda kept");
+}
+
+#[test]
+fn dates_in_arabic_indic_digits() {
+    let env = Env::sample();
+    let r = env.run(&[
+        "add",
+        "mou",
+        "--partner",
+        "unicef",
+        "--signed",
+        "٢٠٢٦-٠٣-١٥",
+        "--expires",
+        "۲۰۲۹-۰۳-۱۴",
+        "--title",
+        "Arabic digits",
+    ]);
+    let reference = r.ok().trim().to_string();
+    assert_eq!(reference, "MOU-2026-006");
+    let v: Value =
+        serde_json::from_str(env.run(&["show", &reference, "--format", "json"]).ok()).unwrap();
+    assert_eq!(v["signed_on"], "2026-03-15");
+    assert_eq!(v["effective_on"], "2026-03-15");
+    assert_eq!(v["expires_on"], "2029-03-14");
+    // In filters and --as-of too.
+    assert_eq!(
+        field(
+            &env,
+            &["list", "agreements", "--signed-in", "٢٠٢٦-٠٣"],
+            "ref"
+        ),
+        s(&["MOU-2026-006"])
+    );
+    assert_eq!(
+        field(
+            &env,
+            &[
+                "list",
+                "agreements",
+                "--as-of",
+                "٢٠١٦-١٢-٣١",
+                "--status",
+                "active"
+            ],
+            "ref"
+        ),
+        s(&[
+            "MOU-2014-001",
+            "MOU-2015-001",
+            "MOU-2016-001",
+            "MOU-2016-002"
+        ])
+    );
+    env.fails_unchanged(
+        &[
+            "add",
+            "mou",
+            "--partner",
+            "unicef",
+            "--signed",
+            "٢٠٢٦-١٣-١٥",
+        ],
+        2,
+        &["signed"],
+    );
+}
+
+/// Display width of a line, code point by code point.
+fn width(line: &str) -> usize {
+    line.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+#[test]
+fn tables_line_up_with_arabic_and_marks() {
+    let env = Env::new();
+    add_partner(&env, "UNICEF", "unicef", &["--alias", "اليونيسيف"]);
+    add_partner(
+        &env,
+        "مؤسَّسة الكلمة الطيبة",
+        "kalima",
+        &["--alias", "Kind Word"],
+    );
+    add_partner(&env, "الأمم المتحدة للسلام", "un-peace", &[]);
+    add_partner(
+        &env,
+        "Ä\u{301}lpha Q\u{323}\u{307} Network",
+        "alpha",
+        &["--alias", "ألفا للأديان والإعلام"],
+    );
+    add_partner(
+        &env,
+        "Al-Azhar الأزهر ١٩٦١",
+        "azhar",
+        &["--alias", "جامعة الأزهر الشريف"],
+    );
+    add_partner(&env, "مجلس الدانوب للأديان", "danube", &["--alias", "DIC"]);
+    let out = env.run(&["list", "partners"]);
+    let table = out.ok();
+    insta::assert_snapshot!("list_partners_mixed_scripts", table);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 3 + 6 + 1, "{table}");
+    let w = width(lines[0]);
+    for l in &lines {
+        assert_eq!(width(l), w, "misaligned line: {l}");
+    }
+    // The zero-width joiner is put between lam and alef, and only in the table.
+    assert!(table.contains("\u{0644}\u{200D}\u{0623}"));
+    let v = field(&env, &["list", "partners"], "name");
+    assert!(v.iter().all(|n| !n.contains('\u{200D}')));
+}
