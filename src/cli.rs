@@ -231,22 +231,28 @@ pub struct FilterArgs {
     /// Partner country, ISO alpha-2 (comma = or)
     #[arg(long = "country", value_parser = country, value_delimiter = ',', help_heading = "Filters")]
     pub countries: Vec<String>,
+    /// Agreement kind: mou, agreement, loi, other (comma = or)
     #[arg(long = "kind", value_parser = kind, value_delimiter = ',', help_heading = "Filters")]
     pub kinds: Vec<Kind>,
     /// Status at --as-of (comma = or)
     #[arg(long = "status", value_parser = status, value_delimiter = ',', help_heading = "Filters")]
     pub statuses: Vec<Status>,
+    /// Sustainable Development Goal 1..17 (comma = or)
     #[arg(long = "sdg", value_parser = sdg, value_delimiter = ',', help_heading = "Filters")]
     pub sdgs: Vec<u8>,
+    /// A tag (repeatable = or)
     #[arg(long = "tag", value_parser = tag, help_heading = "Filters")]
     pub tags: Vec<String>,
     /// A party, by key, id, name or alias (repeatable = or)
     #[arg(long = "partner", help_heading = "Filters")]
     pub partners: Vec<String>,
+    /// Signed within a period: 2026, 2026Q3, 2026-09, 2026-09-15 or 2026-01-01..2026-06-30
     #[arg(long, value_parser = period, value_name = "PERIOD", help_heading = "Filters")]
     pub signed_in: Option<Period>,
+    /// Expiring within a period
     #[arg(long, value_parser = period, value_name = "PERIOD", help_heading = "Filters")]
     pub expires_in: Option<Period>,
+    /// Active on a date
     #[arg(long, value_parser = date, value_name = "DATE", help_heading = "Filters")]
     pub active_on: Option<Date>,
     /// Text in names, aliases, titles or refs (normalized)

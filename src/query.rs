@@ -254,6 +254,12 @@ pub fn parse_expression(
 ) -> Result<Filter> {
     let mut filter = Filter::new(as_of);
     for (token, quoted) in tokens(expr)? {
+        if !quoted && token.starts_with("--") {
+            return Err(
+                Error::input(format!("unknown option '{token}' in the query"))
+                    .with_hint("options go before the expression; see `mou query --help`"),
+            );
+        }
         let (negated, body) = match token.strip_prefix('-') {
             Some(rest) if !rest.is_empty() => (true, rest),
             _ => (false, token.as_str()),
