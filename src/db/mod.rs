@@ -7,6 +7,8 @@ mod filter;
 mod history;
 mod partners;
 mod reports;
+#[cfg(test)]
+mod store_tests;
 
 pub use agreements::AgreementWriter;
 pub use history::{Change, HistoryEntry, Verification};

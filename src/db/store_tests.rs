@@ -1,0 +1,163 @@
+//! Data-layer tests on in-memory SQLite: typed values in, typed values out.
+
+use super::{Access, Store};
+use crate::dates::parse_stored;
+use crate::model::{Agreement, Category, Kind, Partner, Status};
+use crate::query::{Cond, Filter};
+
+fn partner(key: &str, name: &str, aliases: &[&str]) -> Partner {
+    Partner {
+        id: 0,
+        key: key.into(),
+        name: name.into(),
+        aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        category: Category::Religious,
+        country: Some("AT".into()),
+        website: None,
+        notes: None,
+        created_at: "2026-01-01T00:00:00Z".into(),
+        updated_at: "2026-01-01T00:00:00Z".into(),
+    }
+}
+
+fn agreement(
+    r: &str,
+    signed: Option<&str>,
+    expires: Option<&str>,
+    terminated: Option<&str>,
+) -> Agreement {
+    let d = |s: Option<&str>| s.map(|s| parse_stored(s).unwrap());
+    Agreement {
+        id: 0,
+        reference: r.into(),
+        kind: Kind::Mou,
+        title: "t".into(),
+        parties: vec![],
+        signed_on: d(signed),
+        effective_on: d(signed),
+        expires_on: d(expires),
+        terminated_on: d(terminated),
+        termination_reason: None,
+        notice_days: None,
+        renews: None,
+        sdgs: vec![4, 16],
+        tags: vec!["a".into()],
+        notes: None,
+        document: None,
+        created_at: "2026-01-01T00:00:00Z".into(),
+        updated_at: "2026-01-01T00:00:00Z".into(),
+    }
+}
+
+#[test]
+fn partners_round_trip_and_are_found_by_any_name() {
+    let mut s = Store::open_in_memory().unwrap();
+    let p = s
+        .write(|s| {
+            s.insert_partner(&partner(
+                "unicef",
+                "UNICEF",
+                &["اليونيسيف", "United Nations Children's Fund"],
+            ))
+        })
+        .unwrap();
+    assert_eq!(s.partner_by_id(p.id).unwrap().unwrap(), p);
+    for name in [
+        "unicef",
+        "Unicef",
+        "اليونيسيف",
+        "united nations children's fund",
+        &p.id.to_string(),
+    ] {
+        assert_eq!(s.find_partner(name).unwrap().id, p.id, "{name}");
+    }
+    assert!(s
+        .find_partner("unicf")
+        .unwrap_err()
+        .to_string()
+        .contains("did you mean unicef"));
+    assert!(s.name_taken("UNICEF", None).unwrap().is_some());
+    assert!(s.name_taken("UNICEF", Some(p.id)).unwrap().is_none());
+}
+
+#[test]
+fn agreements_round_trip_with_parties_and_refs() {
+    let mut s = Store::open_in_memory().unwrap();
+    let (a, b) = s
+        .write(|s| {
+            let a = s.insert_partner(&partner("a", "Alpha", &[]))?;
+            let b = s.insert_partner(&partner("b", "Beta", &[]))?;
+            Ok((a, b))
+        })
+        .unwrap();
+    let mut g = agreement("MOU-2016-001", Some("2016-05-01"), Some("2019-04-30"), None);
+    g.id = s.write(|s| s.insert_agreement(&g, &[b.id, a.id])).unwrap();
+    let as_of = parse_stored("2019-04-30").unwrap();
+    let (back, status) = s.find_agreement("mou-2016-001", as_of).unwrap();
+    assert_eq!(back.parties, vec!["b", "a"], "parties keep their order");
+    assert_eq!(back.sdgs, vec![4, 16]);
+    assert_eq!(status, Status::Active);
+    assert_eq!(s.next_ref(Kind::Mou, 2016).unwrap(), "MOU-2016-002");
+    assert_eq!(s.next_ref(Kind::Loi, 2016).unwrap(), "LOI-2016-001");
+    let dup = s.write(|s| s.insert_agreement(&g, &[a.id]));
+    assert!(dup.unwrap_err().to_string().contains("MOU-2016-001"));
+}
+
+/// The status filter in SQL and `Agreement::status_at` in Rust agree on every boundary.
+#[test]
+fn sql_and_rust_status_rules_agree() {
+    let mut s = Store::open_in_memory().unwrap();
+    let cases = [
+        ("D", None, None, None),
+        ("A", Some("2026-01-01"), None, None),
+        ("E1", Some("2026-01-01"), Some("2026-06-29"), None),
+        ("E0", Some("2026-01-01"), Some("2026-06-30"), None),
+        ("P", Some("2026-07-01"), None, None),
+        (
+            "T0",
+            Some("2020-01-01"),
+            Some("2021-01-01"),
+            Some("2020-06-30"),
+        ),
+        ("T1", Some("2026-01-01"), None, Some("2026-06-30")),
+        ("T2", Some("2026-01-01"), None, Some("2026-07-01")),
+    ];
+    s.write(|s| {
+        let p = s.insert_partner(&partner("p", "P", &[]))?;
+        for (r, signed, expires, terminated) in cases {
+            s.insert_agreement(&agreement(r, signed, expires, terminated), &[p.id])?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    for as_of in ["2026-06-29", "2026-06-30", "2026-07-01"] {
+        let as_of = parse_stored(as_of).unwrap();
+        for status in Status::ALL {
+            let filter = Filter::new(as_of).and(Cond::Status(vec![*status]));
+            let mut via_sql = Vec::new();
+            s.for_each_agreement(&filter, |a, _| {
+                via_sql.push(a.reference);
+                Ok(())
+            })
+            .unwrap();
+            let mut via_rust = Vec::new();
+            s.for_each_agreement(&Filter::new(as_of), |a, st| {
+                if st == *status {
+                    via_rust.push(a.reference);
+                }
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(via_sql, via_rust, "{status} at {as_of}");
+        }
+    }
+}
+
+#[test]
+fn a_missing_registry_reads_as_empty_and_is_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("none.db");
+    let s = Store::open(&path, Access::Read).unwrap();
+    assert_eq!(s.partner_count().unwrap(), 0);
+    assert!(!path.exists());
+}
