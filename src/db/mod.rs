@@ -76,11 +76,42 @@ impl Store {
                 })?;
             }
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| at(path, e.into()))?;
+        match Store::open_file(path, false) {
+            // A registry in a read-only place (a directory where SQLite cannot make its
+            // -shm file, a read-only share) can still be read.
+            Err(e) if access == Access::Read && e.is_read_only() => Store::open_file(path, true),
+            r => r,
+        }
+    }
+
+    /// Opens and configures the file. `read_only` is for a registry nobody can write: SQLite
+    /// cannot read a WAL file without its -shm file, which a read-only directory cannot hold,
+    /// so the file is opened as immutable, which is safe only while there is no -wal file
+    /// (with one, the read-only error stands).
+    fn open_file(path: &Path, read_only: bool) -> Result<Store> {
+        let conn = if read_only {
+            let mut wal = path.as_os_str().to_owned();
+            wal.push("-wal");
+            if Path::new(&wal).exists() {
+                return Err(Error::registry(format!(
+                    "registry is read-only and has unfinished writes in {}",
+                    Path::new(&wal).display()
+                ))
+                .with_hint("check the permissions of the file and its directory"));
+            }
+            let abs = std::path::absolute(path)?;
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI;
+            Connection::open_with_flags(format!("file:{}?immutable=1", uri_path(&abs)), flags)
+        } else {
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI;
+            Connection::open_with_flags(path, flags)
+        }
+        .map_err(|e| at(path, e.into()))?;
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
@@ -161,6 +192,13 @@ impl Store {
                     .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
             }
             self.conn.pragma_update(None, "synchronous", "FULL")?;
+            // Tests of a full disk cap the file's size in pages.
+            if let Some(pages) = std::env::var("MOU_MAX_PAGE_COUNT")
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+            {
+                self.set_max_page_count(pages)?;
+            }
         }
         self.migrate(version)?;
         self.rebuild_norms_if_stale()?;
@@ -256,7 +294,7 @@ impl Store {
     }
 
     /// Like [`Store::transaction`], tuned for writing a large file of agreements: a bounded
-    /// 32 MiB page cache, foreign keys checked by the caller (it resolves every party before
+    /// 8 MiB page cache, foreign keys checked by the caller (it resolves every party before
     /// writing), and a sorter on two threads for building indexes at the end. With
     /// [`Store::drop_bulk_indexes`] inside, indexes are built once instead of row by row.
     /// (The journal stays WAL: switching modes would touch the file even when the import
@@ -266,7 +304,7 @@ impl Store {
         f: impl FnOnce(&Store) -> Result<(T, bool)>,
     ) -> Result<T> {
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
-        self.conn.pragma_update(None, "cache_size", -32_768)?;
+        self.conn.pragma_update(None, "cache_size", -8_192)?;
         self.conn.pragma_update(None, "threads", 2)?;
         let result = self.transaction(f);
         let restored = self
@@ -323,18 +361,48 @@ impl Store {
 
     /// A consistent copy through SQLite's online backup, safe while others write; the copy
     /// is checked with `integrity_check` before this returns.
+    ///
+    /// All pages are copied in one step, that is inside one read transaction of the source:
+    /// in WAL mode writers go on meanwhile, and the copy is the registry as it was when the
+    /// step began. (Copying a few pages at a time would restart whenever another process
+    /// commits, and never end under a steady stream of writes.)
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        let mut out = Connection::open(dest)?;
+        // The caller names the file: SQLite's own message would name it again.
+        let dest_err = |e: rusqlite::Error| {
+            let why = match e {
+                rusqlite::Error::SqliteFailure(f, _) => f.to_string(),
+                e => e.to_string(),
+            };
+            Error::input(format!("cannot write the backup: {why}"))
+        };
+        let mut out = Connection::open(dest).map_err(dest_err)?;
         {
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
-            backup.run_to_completion(256, Duration::from_millis(10), None)?;
+            use rusqlite::backup::StepResult;
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut out).map_err(dest_err)?;
+            let deadline = std::time::Instant::now() + busy_timeout();
+            loop {
+                match backup.step(-1)? {
+                    StepResult::Done => break,
+                    StepResult::More | StepResult::Busy | StepResult::Locked
+                        if std::time::Instant::now() < deadline =>
+                    {
+                        std::thread::sleep(Duration::from_millis(10))
+                    }
+                    _ => return Err(Error::registry(
+                        "registry is locked: the backup could not read it within the busy timeout",
+                    )
+                    .with_hint("try again when the other process has finished")),
+                }
+            }
         }
-        out.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
+        out.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))
+            .map_err(dest_err)?;
         let check: String = out.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if check != "ok" {
-            return Err(Error::registry(format!(
-                "the copy failed its integrity check: {check}"
-            )));
+            return Err(
+                Error::registry(format!("the copy failed its integrity check: {check}"))
+                    .with_hint("run `mou check` on the registry"),
+            );
         }
         Ok(())
     }
@@ -364,6 +432,21 @@ impl Store {
         }
         Ok(problems)
     }
+}
+
+/// A path as the path of a `file:` URI: bytes other than unreserved ones and `/` are
+/// percent-encoded.
+fn uri_path(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn at(path: &Path, e: Error) -> Error {
