@@ -28,6 +28,8 @@ pub enum Kind {
     BrokenPipe,
 }
 
+const READ_ONLY: &str = "registry is read-only";
+
 #[derive(Debug)]
 pub struct Error {
     pub kind: Kind,
@@ -71,6 +73,12 @@ impl Error {
     /// A field whose value is bad: names the field, the value and the fix.
     pub fn field(field: &str, value: &str, fix: impl fmt::Display) -> Self {
         Error::input(format!("invalid {field} '{value}': {fix}"))
+    }
+
+    /// Whether the registry could not be written because the file or its directory is
+    /// read-only (a read may still succeed on a read-only connection).
+    pub fn is_read_only(&self) -> bool {
+        self.kind == Kind::Registry && self.message.contains(READ_ONLY)
     }
 
     pub fn exit_code(&self) -> ExitCode {
@@ -142,7 +150,7 @@ impl From<rusqlite::Error> for Error {
                     "registry could not be written: the disk is full ({detail}); nothing was changed"
                 )),
                 C::ReadOnly => Error::registry(format!(
-                    "registry is read-only ({detail}); nothing was changed"
+                    "{READ_ONLY} ({detail}); nothing was changed"
                 ))
                 .with_hint("check the permissions of the file and its directory"),
                 C::CannotOpen | C::PermissionDenied => Error::registry(format!(

@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::cli::BackupArgs;
 use crate::db::Access;
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind as ErrorKind, Result};
 
 pub fn run(ctx: &Ctx, a: &BackupArgs) -> Result<()> {
     if !ctx.db.exists() {
@@ -12,25 +12,56 @@ pub fn run(ctx: &Ctx, a: &BackupArgs) -> Result<()> {
             ctx.db.display()
         )));
     }
+    if let (Ok(src), Ok(dest)) = (ctx.db.canonicalize(), a.file.canonicalize()) {
+        if src == dest {
+            return Err(Error::input(format!(
+                "{} is the registry itself; nothing was written",
+                a.file.display()
+            ))
+            .with_hint("give another file for the copy"));
+        }
+    }
+    if a.file.is_dir() {
+        return Err(Error::input(format!(
+            "{} is a directory; nothing was written",
+            a.file.display()
+        ))
+        .with_hint("give a file name for the copy, e.g. registry-backup.db"));
+    }
     if a.file.exists() && !a.force {
         return Err(
             Error::input(format!("{} exists; nothing was written", a.file.display()))
                 .with_hint("add --force to overwrite it, or choose another file"),
         );
     }
-    let store = ctx.open(Access::Write)?;
+    let store = ctx.open(Access::Read)?;
     let tmp = a
         .file
         .with_extension(format!("partial-{}", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
-    let result = store.backup_to(&tmp).and_then(|()| {
-        std::fs::rename(&tmp, &a.file)
-            .map_err(|e| Error::input(format!("cannot write {}: {e}", a.file.display())))
-    });
+    let result = store
+        .backup_to(&tmp)
+        .map_err(|e| match e.kind {
+            ErrorKind::Input => Error {
+                message: format!("{}: {}; nothing was written", a.file.display(), e.message),
+                ..e
+            },
+            _ => e,
+        })
+        .and_then(|()| {
+            std::fs::rename(&tmp, &a.file)
+                .map_err(|e| Error::input(format!("cannot write {}: {e}", a.file.display())))
+        });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result?;
+    // The rename is durable once the directory is on disk too.
+    if let Some(dir) = a.file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
     eprintln!("backed up {} to {}", ctx.db.display(), a.file.display());
     Ok(())
 }

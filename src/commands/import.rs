@@ -3,17 +3,19 @@
 //! file without holding rows in memory; if any row is bad, everything is rolled back and
 //! every bad row is reported.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, IsTerminal, Read};
 use std::path::Path;
+use std::rc::Rc;
 
 use super::add::dedupe;
 use super::Ctx;
 use crate::cli::{Entity, ImportArgs};
 use crate::dates::{parse_stored, Date};
 use crate::db::{now_utc, Access, Change, Store};
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind as ErrorKind, Result};
 use crate::model::{parse_sdgs, parse_tag, split_list, Agreement, Category, Kind, Partner};
 use crate::records::{agreement_json, partner_json, AGREEMENT_COLUMNS, PARTNER_COLUMNS};
 use crate::validate;
@@ -23,6 +25,12 @@ const BULK_BYTES: u64 = 4 << 20;
 
 /// How many bad rows are listed before the rest are only counted.
 const MAX_REPORTED: usize = 50;
+
+/// The longest row an import reads. The CSV reader holds a whole row in memory, so without
+/// a limit one endless field would take all of it; a row of legal fields (each at most
+/// [`MAX_TEXT`](super::MAX_TEXT), 1 MiB) is far shorter.
+const MAX_ROW_BYTES: u64 = 16 << 20;
+const MAX_ROW_TEXT: &str = "16 MiB";
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
@@ -58,12 +66,20 @@ impl Row<'_> {
     }
 }
 
-/// An error that names the column.
-fn col_err(column: &str, e: impl std::fmt::Display) -> (Option<String>, String) {
-    (Some(column.to_string()), e.to_string())
+/// Why a row was not written.
+enum RowFail {
+    /// The row is bad: the column (when one is to blame) and the reason.
+    Bad(Option<String>, String),
+    /// The registry itself failed (a full disk, a lock, corruption): the import stops.
+    Fatal(Error),
 }
 
-type RowResult<T> = std::result::Result<T, (Option<String>, String)>;
+/// An error that names the column.
+fn col_err(column: &str, e: impl std::fmt::Display) -> RowFail {
+    RowFail::Bad(Some(column.to_string()), e.to_string())
+}
+
+type RowResult<T> = std::result::Result<T, RowFail>;
 
 fn date(row: &Row, col: &str) -> RowResult<Option<Date>> {
     row.opt(col)
@@ -71,8 +87,14 @@ fn date(row: &Row, col: &str) -> RowResult<Option<Date>> {
         .transpose()
 }
 
-fn from_err(e: Error) -> (Option<String>, String) {
-    (None, e.to_string())
+/// A row's error from a lower layer: bad input stays a row's problem; a registry error
+/// ends the import (exit 3), never reported as a bad row.
+fn from_err(e: Error) -> RowFail {
+    if e.kind == ErrorKind::Registry {
+        RowFail::Fatal(e)
+    } else {
+        RowFail::Bad(None, e.to_string())
+    }
 }
 
 pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
@@ -80,14 +102,26 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         .map_err(|e| Error::input(format!("cannot read {}: {e}", a.file.display())))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let progress = progress_bar(size);
-    let reader = ProgressRead {
-        inner: BufReader::with_capacity(1 << 16, file),
-        bar: progress.clone(),
+    let limit = Rc::new(RowLimitState::default());
+    let reader = RowLimit {
+        inner: ProgressRead {
+            inner: BufReader::with_capacity(1 << 16, file),
+            bar: progress.clone(),
+        },
+        read: 0,
+        state: limit.clone(),
     };
     let mut csv = crate::output::csv_reader(reader);
     let headers: Vec<String> = csv
         .byte_headers()
         .map_err(|e| {
+            if limit.tripped.get() {
+                return Error::input(format!(
+                    "{}: line 1: a row longer than {MAX_ROW_TEXT}; nothing was imported",
+                    a.file.display()
+                ))
+                .with_hint("a field holds at most 1 MiB: is this file CSV?");
+            }
             Error::input(format!(
                 "{}: cannot read the header row: {e}",
                 a.file.display()
@@ -129,10 +163,24 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             now: now_utc(),
         };
         let mut record = csv::ByteRecord::new();
+        limit.start.set(csv.position().byte());
         loop {
-            match csv.read_byte_record(&mut record) {
+            let row_line = csv.position().line();
+            let read = csv.read_byte_record(&mut record);
+            limit.start.set(csv.position().byte());
+            match read {
                 Ok(false) => break,
                 Ok(true) => {}
+                Err(_) if limit.tripped.get() => {
+                    job.fail(
+                        row_line,
+                        None,
+                        format!(
+                            "a row longer than {MAX_ROW_TEXT}: a field holds at most 1 MiB, so the file is not read further"
+                        ),
+                    );
+                    break;
+                }
                 Err(e) => {
                     let line = e.position().map(|p| p.line()).unwrap_or(0);
                     job.fail(line, None, format!("unreadable CSV: {e}"));
@@ -188,8 +236,10 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                 Entity::Partners => job.partner_row(&row),
                 Entity::Agreements => job.agreement_row(&row),
             };
-            if let Err((column, reason)) = result {
-                job.fail(line, column, reason);
+            match result {
+                Ok(()) => {}
+                Err(RowFail::Bad(column, reason)) => job.fail(line, column, reason),
+                Err(RowFail::Fatal(e)) => return Err(e),
             }
         }
         if bulk {
@@ -467,7 +517,7 @@ impl Job<'_> {
                 return Ok(());
             }
             if !self.args.update {
-                return Err((
+                return Err(RowFail::Bad(
                     None,
                     format!(
                         "partner {} exists with other values; give --update to change it",
@@ -688,7 +738,7 @@ impl Job<'_> {
             let (old, _) = s
                 .agreement_by_id(id, self.ctx.as_of)
                 .map_err(from_err)?
-                .ok_or_else(|| (None, "agreement vanished".to_string()))?;
+                .ok_or_else(|| RowFail::Bad(None, "agreement vanished".to_string()))?;
             g.id = id;
             let same = Agreement {
                 created_at: old.created_at.clone(),
@@ -700,7 +750,7 @@ impl Job<'_> {
                 return Ok(());
             }
             if !self.args.update {
-                return Err((
+                return Err(RowFail::Bad(
                     None,
                     format!(
                         "{} exists with other values; give --update to change it",
@@ -810,6 +860,38 @@ impl<R: Read> Read for ProgressRead<R> {
         if let Some(b) = &self.bar {
             b.inc(n as u64);
         }
+        Ok(n)
+    }
+}
+
+#[derive(Default)]
+struct RowLimitState {
+    /// Where the row being read starts, in bytes from the start of the file.
+    start: Cell<u64>,
+    /// Set when a row ran past [`MAX_ROW_BYTES`].
+    tripped: Cell<bool>,
+}
+
+/// Stops the CSV reader with an error once the row it is reading passes [`MAX_ROW_BYTES`],
+/// so memory stays bounded whatever the file holds. The import sets `start` after each row;
+/// the reader reads ahead of it by at most its own buffer.
+struct RowLimit<R> {
+    inner: R,
+    read: u64,
+    state: Rc<RowLimitState>,
+}
+
+impl<R: Read> Read for RowLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.read.saturating_sub(self.state.start.get()) > MAX_ROW_BYTES {
+            self.state.tripped.set(true);
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("a row longer than {MAX_ROW_TEXT}"),
+            ));
+        }
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
         Ok(n)
     }
 }
