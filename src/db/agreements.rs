@@ -90,6 +90,32 @@ fn agreement_from_row(r: &Row) -> rusqlite::Result<Agreement> {
     })
 }
 
+/// An agreement's stored columns in the order INSERT and UPDATE bind them (?1..?16).
+fn column_values(a: &Agreement) -> [Value; 16] {
+    let text = |s: &str| Value::Text(s.to_string());
+    let opt = |s: &Option<String>| s.as_deref().map_or(Value::Null, text);
+    let date = |d: Option<Date>| d.map_or(Value::Null, |d| Value::Text(iso(d)));
+    [
+        text(&a.reference),
+        text(a.kind.as_str()),
+        text(&a.title),
+        date(a.signed_on),
+        date(a.effective_on),
+        date(a.expires_on),
+        date(a.terminated_on),
+        opt(&a.termination_reason),
+        a.notice_days
+            .map_or(Value::Null, |n| Value::Integer(n.into())),
+        opt(&a.renews),
+        Value::Text(crate::model::join_sdgs(&a.sdgs)),
+        Value::Text(a.tags.join(";")),
+        opt(&a.notes),
+        opt(&a.document),
+        text(&a.created_at),
+        text(&a.updated_at),
+    ]
+}
+
 /// The party ids of agreements visited in increasing id order, from one scan of
 /// `agreement_party` in key order: a merge join that spares a lookup per agreement.
 pub(super) struct PartyScan<'s> {
@@ -147,24 +173,9 @@ impl AgreementWriter<'_> {
     /// Inserts a new agreement (its `id` is ignored) and its parties; returns the new id,
     /// or None when an agreement with its ref exists already (then nothing is written).
     pub fn insert_new(&mut self, a: &Agreement, party_ids: &[i64]) -> Result<Option<i64>> {
-        let inserted = self.insert.execute(params![
-            a.reference,
-            a.kind.as_str(),
-            a.title,
-            a.signed_on.map(iso),
-            a.effective_on.map(iso),
-            a.expires_on.map(iso),
-            a.terminated_on.map(iso),
-            a.termination_reason,
-            a.notice_days,
-            a.renews,
-            crate::model::join_sdgs(&a.sdgs),
-            a.tags.join(";"),
-            a.notes,
-            a.document,
-            a.created_at,
-            a.updated_at,
-        ])?;
+        let inserted = self
+            .insert
+            .execute(rusqlite::params_from_iter(column_values(a)))?;
         if inserted == 0 {
             return Ok(None);
         }
@@ -352,31 +363,17 @@ impl Store {
 
     /// Rewrites every field of agreement `a.id`; a changed ref is followed by its renewals.
     pub fn update_agreement(&self, a: &Agreement, old_ref: &str, party_ids: &[i64]) -> Result<()> {
+        let mut values = column_values(a).to_vec();
+        values.push(Value::Integer(a.id));
+        // ?15 (created_at) is left out: creation is not changed by an update.
         self.conn
             .prepare_cached(
-                "UPDATE agreement SET ref = ?2, kind = ?3, title = ?4, signed_on = ?5, effective_on = ?6,
-                    expires_on = ?7, terminated_on = ?8, termination_reason = ?9, notice_days = ?10,
-                    renews = ?11, sdgs = ?12, tags = ?13, notes = ?14, document = ?15, updated_at = ?16
-                 WHERE id = ?1",
+                "UPDATE agreement SET ref = ?1, kind = ?2, title = ?3, signed_on = ?4, effective_on = ?5,
+                    expires_on = ?6, terminated_on = ?7, termination_reason = ?8, notice_days = ?9,
+                    renews = ?10, sdgs = ?11, tags = ?12, notes = ?13, document = ?14, updated_at = ?16
+                 WHERE id = ?17",
             )?
-            .execute(params![
-                a.id,
-                a.reference,
-                a.kind.as_str(),
-                a.title,
-                a.signed_on.map(iso),
-                a.effective_on.map(iso),
-                a.expires_on.map(iso),
-                a.terminated_on.map(iso),
-                a.termination_reason,
-                a.notice_days,
-                a.renews,
-                crate::model::join_sdgs(&a.sdgs),
-                a.tags.join(";"),
-                a.notes,
-                a.document,
-                a.updated_at,
-            ])?;
+            .execute(rusqlite::params_from_iter(values))?;
         if old_ref != a.reference {
             self.conn.execute(
                 "UPDATE agreement SET renews = ?2 WHERE renews = ?1",
