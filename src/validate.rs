@@ -67,7 +67,7 @@ pub fn free_text(field: &str, s: &str) -> Result<Option<String>> {
 }
 
 /// A key for a new partner: the given one, else a slug of the name or the first Latin alias,
-/// else `p-<n>`; made unique with a numeric suffix when derived.
+/// else `p-<id>` (the id it is about to get); made unique with a numeric suffix when derived.
 pub fn derive_key(
     store: &Store,
     given: Option<&str>,
@@ -87,7 +87,8 @@ pub fn derive_key(
     let base = std::iter::once(name)
         .chain(aliases.iter().map(String::as_str))
         .find_map(slug)
-        .unwrap_or_else(|| format!("p-{}", store.partner_count().unwrap_or(0) + 1));
+        .map(Ok)
+        .unwrap_or_else(|| store.max_ids().map(|(p, _)| format!("p-{}", p + 1)))?;
     let mut key = base.clone();
     let mut n = 2;
     while store.key_taken(&key, None)? {
