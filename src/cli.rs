@@ -39,6 +39,11 @@ fn country(s: &str) -> Result<String, String> {
     }
     parse_country(s)
 }
+fn whole_number(s: &str) -> Result<u64, String> {
+    crate::text::ascii_digits(s.trim())
+        .parse()
+        .map_err(|_| format!("invalid number '{s}': expected a whole number of 0 or more, e.g. 12"))
+}
 fn key(s: &str) -> Result<String, String> {
     let k = s.trim().to_string();
     if crate::text::is_valid_key(&k) {
@@ -160,7 +165,7 @@ pub enum AddCommand {
 #[derive(Debug, Args)]
 pub struct AddPartnerArgs {
     /// The display name, in any script
-    #[arg(value_parser = text)]
+    #[arg(value_parser = text, allow_hyphen_values = true)]
     pub name: String,
     #[arg(long, value_parser = category)]
     pub category: Category,
@@ -171,11 +176,11 @@ pub struct AddPartnerArgs {
     #[arg(long, value_parser = country)]
     pub country: Option<String>,
     /// Another name, acronym or translation (repeatable)
-    #[arg(long = "alias", value_parser = text)]
+    #[arg(long = "alias", value_parser = text, allow_hyphen_values = true)]
     pub aliases: Vec<String>,
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
     pub website: Option<String>,
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
     pub note: Option<String>,
 }
 
@@ -189,10 +194,10 @@ pub struct AgreementArgs {
     pub signed: Option<Date>,
     #[arg(long, value_parser = kind)]
     pub kind: Option<Kind>,
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
     pub title: Option<String>,
     /// Reference [default: KIND-YEAR-SEQ]
-    #[arg(long = "ref", value_parser = text)]
+    #[arg(long = "ref", value_parser = text, allow_hyphen_values = true)]
     pub reference: Option<String>,
     /// Date it takes effect [default: the signing date]
     #[arg(long, value_parser = date)]
@@ -212,13 +217,13 @@ pub struct AgreementArgs {
     /// A free label (repeatable)
     #[arg(long = "tag", value_parser = tag)]
     pub tags: Vec<String>,
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
     pub note: Option<String>,
     /// Path or URL of the signed copy
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
     pub document: Option<String>,
     /// The ref this agreement renews
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
     pub renews: Option<String>,
 }
 
@@ -292,7 +297,7 @@ pub enum EditCommand {
 pub struct EditPartnerArgs {
     /// The partner, by key, id, name or alias
     pub partner: String,
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
     pub name: Option<String>,
     #[arg(long, value_parser = key)]
     pub key: Option<String>,
@@ -302,17 +307,17 @@ pub struct EditPartnerArgs {
     #[arg(long, value_parser = country)]
     pub country: Option<String>,
     /// Replace all aliases (repeatable)
-    #[arg(long = "alias", value_parser = text)]
+    #[arg(long = "alias", value_parser = text, allow_hyphen_values = true)]
     pub aliases: Vec<String>,
-    #[arg(long = "add-alias", value_parser = text)]
+    #[arg(long = "add-alias", value_parser = text, allow_hyphen_values = true)]
     pub add_aliases: Vec<String>,
-    #[arg(long = "remove-alias", value_parser = text)]
+    #[arg(long = "remove-alias", value_parser = text, allow_hyphen_values = true)]
     pub remove_aliases: Vec<String>,
     /// '' clears it
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
     pub website: Option<String>,
     /// '' clears it
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
     pub note: Option<String>,
 }
 
@@ -320,11 +325,11 @@ pub struct EditPartnerArgs {
 pub struct EditAgreementArgs {
     /// The agreement, by ref or id
     pub agreement: String,
-    #[arg(long = "ref", value_parser = text)]
+    #[arg(long = "ref", value_parser = text, allow_hyphen_values = true)]
     pub reference: Option<String>,
     #[arg(long, value_parser = kind)]
     pub kind: Option<Kind>,
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
     pub title: Option<String>,
     /// Replace the parties (repeatable)
     #[arg(long = "partner")]
@@ -358,13 +363,13 @@ pub struct EditAgreementArgs {
     #[arg(long = "remove-tag", value_parser = tag)]
     pub remove_tags: Vec<String>,
     /// '' clears it
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
     pub note: Option<String>,
     /// '' clears it
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
     pub document: Option<String>,
     /// '' clears it
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
     pub renews: Option<String>,
     /// Clear an optional field: signed, expires, notice, terminated
     #[arg(long = "clear", value_name = "FIELD")]
@@ -385,7 +390,7 @@ pub struct RenewArgs {
     #[arg(long, value_parser = date)]
     pub signed: Option<Date>,
     /// Reference of the renewal [default: KIND-YEAR-SEQ]
-    #[arg(long = "ref", value_parser = text)]
+    #[arg(long = "ref", value_parser = text, allow_hyphen_values = true)]
     pub reference: Option<String>,
 }
 
@@ -396,7 +401,7 @@ pub struct TerminateArgs {
     /// The day it ends
     #[arg(long, value_parser = date)]
     pub on: Date,
-    #[arg(long, value_parser = text)]
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
     pub reason: Option<String>,
 }
 
@@ -519,7 +524,7 @@ pub struct ByArgs {
 #[derive(Debug, Args)]
 pub struct CountArgs {
     /// Exit 1 unless the count is more than N
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = whole_number)]
     pub more_than: Option<u64>,
     #[command(flatten)]
     pub filters: FilterArgs,

@@ -215,8 +215,8 @@ impl FromStr for Term {
         let n: u32 = digits
             .parse()
             .ok()
-            .filter(|n| (1..=100_000).contains(n))
-            .ok_or("the number in a term must be 1..100000")?;
+            .filter(|n| *n <= 100_000)
+            .ok_or("the number in a term must be 0..100000")?;
         let t = match unit {
             'd' => Term::Days(n),
             'w' => Term::Weeks(n),
@@ -357,7 +357,8 @@ mod tests {
             Some(d("2016-05-15"))
         );
         assert_eq!(parse_term("90d").unwrap().approx_days(), 90);
-        for bad in ["", "d", "3", "3x", "-3d", "0d", "99999999999y", "1000y"] {
+        assert_eq!(parse_term("0d").unwrap().approx_days(), 0);
+        for bad in ["", "d", "3", "3x", "-3d", "99999999999y", "1000y"] {
             assert!(parse_term(bad).is_err(), "{bad}");
         }
     }

@@ -38,6 +38,8 @@ pub enum Cell {
     Int(i64),
     List(Vec<String>),
     Ints(Vec<i64>),
+    /// A JSON document: nested as such in json/jsonl, its text elsewhere.
+    Json(String),
 }
 
 impl Cell {
@@ -55,7 +57,7 @@ impl Cell {
         buf.clear();
         match self {
             Cell::Null => b"",
-            Cell::Text(s) => s.as_bytes(),
+            Cell::Text(s) | Cell::Json(s) => s.as_bytes(),
             Cell::Int(n) => {
                 let _ = write!(buf, "{n}");
                 buf.as_bytes()
@@ -85,7 +87,7 @@ impl Cell {
     pub fn to_csv(&self) -> String {
         match self {
             Cell::Null => String::new(),
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) | Cell::Json(s) => s.clone(),
             Cell::Int(n) => n.to_string(),
             Cell::List(v) => v.join(";"),
             Cell::Ints(v) => v
@@ -115,6 +117,7 @@ impl Cell {
             Cell::Int(n) => Json::from(*n),
             Cell::List(v) => Json::from(v.clone()),
             Cell::Ints(v) => Json::from(v.clone()),
+            Cell::Json(s) => serde_json::from_str(s).unwrap_or_else(|_| Json::String(s.clone())),
         }
     }
 }
@@ -128,11 +131,16 @@ pub fn json_object(columns: &[&str], cells: &[Cell]) -> Map<String, Json> {
         .collect()
 }
 
-/// Neutralises a cell a spreadsheet would run as a formula.
+/// First characters that make a spreadsheet read a cell as a formula, and `'` itself (which a
+/// spreadsheet would hide), so that import can take exactly one `'` off again.
+pub const EXCEL_TRIGGERS: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\''];
+
+/// Neutralises a cell a spreadsheet would run as a formula by prefixing `'`.
 pub fn excel_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
-        _ => s.into(),
+    if s.starts_with(EXCEL_TRIGGERS) {
+        format!("'{s}").into()
+    } else {
+        s.into()
     }
 }
 

@@ -128,6 +128,21 @@ pub fn partner(store: &Store, p: &Partner, except: Option<i64>) -> Result<Vec<St
             )));
         }
     }
+    for (field, text) in
+        std::iter::once(("name", &p.name)).chain(p.aliases.iter().map(|a| ("alias", a)))
+    {
+        // Lookups try keys first, so a name equal to another partner's key could never be used.
+        let as_key = text.trim().to_lowercase();
+        if store.key_taken(&as_key, except)? {
+            return Err(Error::input(format!(
+                "{field} '{}' is the key of another partner, so it would always find that partner",
+                short(text)
+            ))
+            .with_hint(format!(
+                "choose another {field}, or refer to partner '{as_key}'"
+            )));
+        }
+    }
     let mut warnings = Vec::new();
     for text in std::iter::once(&p.name).chain(p.aliases.iter()) {
         for m in store.near_names(text, except)? {

@@ -421,8 +421,8 @@ fn edit_changes_fields_and_history_keeps_before_and_after() {
             .collect::<Vec<_>>(),
         ["add", "edit", "edit"]
     );
-    let before: serde_json::Value = serde_json::from_str(h[1]["before"].as_str().unwrap()).unwrap();
-    let after: serde_json::Value = serde_json::from_str(h[1]["after"].as_str().unwrap()).unwrap();
+    let before: serde_json::Value = h[1]["before"].clone();
+    let after: serde_json::Value = h[1]["after"].clone();
     assert_eq!(before["signed_on"], "2020-01-15");
     assert_eq!(after["signed_on"], "2020-02-01");
     assert_eq!(h[0]["actor"], "tester");
@@ -504,20 +504,18 @@ fn remove_keeps_the_record_in_history() {
         serde_json::from_str(env.run(&["--format", "json", "history", "vids"]).ok()).unwrap();
     let last = h.as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["action"], "remove");
-    let before: serde_json::Value = serde_json::from_str(last["before"].as_str().unwrap()).unwrap();
+    let before: serde_json::Value = last["before"].clone();
     assert_eq!(before["name"], "Vienna Institute");
     let h: serde_json::Value = serde_json::from_str(
         env.run(&["--format", "json", "history", "MOU-2020-001"])
             .ok(),
     )
     .unwrap();
-    let before: serde_json::Value = serde_json::from_str(
-        h.as_array().unwrap().last().unwrap()["before"]
-            .as_str()
-            .unwrap(),
-    )
-    .unwrap();
-    assert_eq!(before["title"], "Solo");
+    let before = h.as_array().unwrap().last().unwrap()["before"].clone();
+    assert_eq!(
+        before["title"], "Solo",
+        "history JSON nests before and after as objects"
+    );
     env.run(&["remove", "agreement", "MOU-2021-001"]).ok();
     assert_eq!(env.run(&["report", "count"]).ok().trim(), "0");
     env.run(&["history", "--verify"]).ok();

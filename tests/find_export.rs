@@ -885,10 +885,24 @@ fn output_file_extension_picks_the_format() {
     ])
     .ok();
     assert!(read("y.json").starts_with("ref,kind,"));
-    // An extension it does not know: CSV.
-    env.run(&["export", "agreements", "-o", &path("z.data")])
-        .ok();
+    // An extension it does not know is refused (mou cannot write .xlsx yet), unless --format.
+    env.run(&["export", "agreements", "-o", &path("z.xlsx")])
+        .fails(2, &["z.xlsx", ".csv, .json, .jsonl or .md"]);
+    assert!(!env.path("z.xlsx").exists());
+    env.run(&[
+        "export",
+        "agreements",
+        "-o",
+        &path("z.data"),
+        "--format",
+        "csv",
+    ])
+    .ok();
     assert!(read("z.data").starts_with("ref,kind,"));
+    // No extension at all: CSV.
+    env.run(&["export", "agreements", "-o", &path("plain")])
+        .ok();
+    assert!(read("plain").starts_with("ref,kind,"));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -351,8 +351,8 @@ fn a_changed_row_needs_update_and_is_recorded() {
     let last = h.as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["action"], "edit");
     assert_eq!(last["actor"], "tester");
-    let b = json(last["before"].as_str().unwrap());
-    let a = json(last["after"].as_str().unwrap());
+    let b = last["before"].clone();
+    let a = last["after"].clone();
     assert_eq!(b["expires_on"], "2027-01-31");
     assert_eq!(a["expires_on"], "2028-01-31");
     assert_eq!(b["title"], "Student exchange on religious literacy");
@@ -840,4 +840,121 @@ fn a_large_import_shows_no_progress_bar_when_stderr_is_not_a_terminal() {
         format!("{rows}\n"),
         "every row was written"
     );
+}
+
+#[test]
+fn an_excel_export_imports_back_unchanged() {
+    let env = Env::new();
+    env.run(&[
+        "add",
+        "partner",
+        "Alpha",
+        "--category",
+        "ngo",
+        "--key",
+        "alpha",
+    ])
+    .ok();
+    env.run(&[
+        "add",
+        "mou",
+        "--partner",
+        "alpha",
+        "--signed",
+        "2020-01-01",
+        "--title",
+        "=1+1",
+        "--note",
+        "-x",
+        "--tag",
+        "@t",
+        "--ref",
+        "MOU-X",
+    ])
+    .ok();
+    env.run(&[
+        "add",
+        "mou",
+        "--partner",
+        "alpha",
+        "--signed",
+        "2020-01-02",
+        "--title",
+        "'=kept",
+        "--ref",
+        "MOU-Y",
+    ])
+    .ok();
+    let plain = env
+        .run(&["export", "agreements", "--format", "jsonl"])
+        .ok()
+        .to_string();
+    let x = env.path("x.csv");
+    env.run(&["export", "agreements", "--excel", "-o", x.to_str().unwrap()])
+        .ok();
+    assert!(std::fs::read_to_string(&x).unwrap().contains("'=1+1"));
+    let other = Env::new();
+    other
+        .run(&[
+            "add",
+            "partner",
+            "Alpha",
+            "--category",
+            "ngo",
+            "--key",
+            "alpha",
+        ])
+        .ok();
+    other
+        .run(&["import", "agreements", x.to_str().unwrap()])
+        .ok();
+    let back = other
+        .run(&["export", "agreements", "--format", "jsonl"])
+        .ok()
+        .to_string();
+    let strip = |s: &str| -> Vec<serde_json::Value> {
+        s.lines()
+            .map(|l| {
+                let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v.as_object_mut().unwrap().remove("created_at");
+                v.as_object_mut().unwrap().remove("updated_at");
+                v
+            })
+            .collect()
+    };
+    assert_eq!(strip(&back), strip(&plain));
+}
+
+#[test]
+fn a_file_without_refs_imports_once() {
+    let env = Env::new();
+    env.run(&[
+        "add",
+        "partner",
+        "Alpha Org",
+        "--category",
+        "ngo",
+        "--key",
+        "alpha-org",
+    ])
+    .ok();
+    let f = env.write(
+        "aa.csv",
+        "title,parties,signed_on\nT,alpha-org,2025-01-01\nU,Alpha Org,\n",
+    );
+    let r = env.run(&["import", "agreements", f.to_str().unwrap()]);
+    r.ok();
+    assert!(
+        r.stderr.contains("2 added, 0 updated, 0 unchanged"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["import", "agreements", f.to_str().unwrap()]);
+    r.ok();
+    assert!(
+        r.stderr.contains("0 added, 0 updated, 2 unchanged"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.run(&["report", "count"]).ok().trim(), "2");
 }

@@ -7,10 +7,20 @@ use crate::error::{Error, Result};
 use crate::output::Format;
 
 pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
-    let format = ctx
-        .format
-        .or_else(|| a.output.as_deref().and_then(Format::from_path))
-        .unwrap_or(Format::Csv);
+    let from_path = a.output.as_deref().and_then(Format::from_path);
+    if let (None, None, Some(out)) = (ctx.format, from_path, a.output.as_deref()) {
+        if let Some(ext) = out.extension() {
+            return Err(Error::field(
+                "output",
+                &out.display().to_string(),
+                format!(
+                    "mou cannot write .{} files; use .csv, .json, .jsonl or .md, or give --format",
+                    ext.to_string_lossy()
+                ),
+            ));
+        }
+    }
+    let format = ctx.format.or(from_path).unwrap_or(Format::Csv);
     if a.excel && format != Format::Csv {
         return Err(Error::input(
             format!(

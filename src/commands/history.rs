@@ -63,7 +63,7 @@ pub fn run(ctx: &Ctx, a: &crate::cli::HistoryArgs) -> Result<()> {
         target.as_ref().map(|(e, id, k)| (*e, *id, k.as_str())),
         |e| {
             let json = |s: Option<String>| match s {
-                Some(s) => Cell::Text(s),
+                Some(s) => Cell::Json(s),
                 None => Cell::Null,
             };
             w.row(vec![

@@ -112,6 +112,9 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         state: limit.clone(),
     };
     let mut csv = crate::output::csv_reader(reader);
+    // A file that starts with a BOM is taken for one written with `export --excel`: the `'`
+    // that export put before formula-like cells is taken off again.
+    let excel = starts_with_bom(&a.file);
     let headers: Vec<String> = csv
         .byte_headers()
         .map_err(|e| {
@@ -213,7 +216,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             let mut bad_utf8 = None;
             for (i, f) in record.iter().enumerate() {
                 match std::str::from_utf8(f) {
-                    Ok(s) => fields.push(s.to_string()),
+                    Ok(s) => fields.push(if excel { unexcel(s) } else { s }.to_string()),
                     Err(_) => {
                         bad_utf8 = Some(i);
                         break;
@@ -605,7 +608,16 @@ impl Job<'_> {
                     after: Some(partner_json(&p)),
                 })
                 .map_err(from_err)?;
-                eprintln!("created partner {} ({})", p.key, p.name);
+                eprintln!(
+                    "{} partner {} ({})",
+                    if self.args.dry_run {
+                        "would create"
+                    } else {
+                        "created"
+                    },
+                    p.key,
+                    p.name
+                );
                 (p.id, p.key)
             }
             Err(_) => {
@@ -681,12 +693,24 @@ impl Job<'_> {
             .map(|t| parse_tag(t))
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(|e| col_err("tags", e))?;
+        let title = validate::free_text("title", row.get("title"))
+            .map_err(|e| col_err("title", e.message))?
+            .unwrap_or_default();
         let reference = match row.opt("ref") {
             Some(r) => validate::reference(r).map_err(|e| col_err("ref", e.message))?,
-            None => {
-                use chrono::Datelike;
-                self.next_ref(kind, signed.unwrap_or(self.ctx.today).year())?
-            }
+            // A row without a ref is the agreement already recorded with the same kind,
+            // signing date, title and parties, so that importing a file again adds nothing.
+            None => match self
+                .store
+                .same_agreement(kind, signed, &title, &party_ids, self.max_ids.1)
+                .map_err(from_err)?
+            {
+                Some(existing) => existing,
+                None => {
+                    use chrono::Datelike;
+                    self.next_ref(kind, signed.unwrap_or(self.ctx.today).year())?
+                }
+            },
         };
         let text =
             |col: &str| validate::free_text(col, row.get(col)).map_err(|e| col_err(col, e.message));
@@ -694,7 +718,7 @@ impl Job<'_> {
             id: 0,
             reference,
             kind,
-            title: text("title")?.unwrap_or_default(),
+            title,
             parties: keys,
             signed_on: signed,
             effective_on: date(row, "effective_on")?.or(signed),
@@ -813,6 +837,21 @@ fn repeated_refs(file: &Path, refs: &[String]) -> Result<Vec<(u64, String)>> {
         }
     }
     Ok(out)
+}
+
+/// Undoes `output::excel_safe`: `'=1+1` back to `=1+1`, `''x` back to `'x`.
+fn unexcel(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(crate::output::EXCEL_TRIGGERS) => rest,
+        _ => s,
+    }
+}
+
+fn starts_with_bom(path: &Path) -> bool {
+    let mut head = [0u8; 3];
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| head == [0xEF, 0xBB, 0xBF])
 }
 
 /// Loads a sample or exported registry folder (partners.csv, then agreements.csv).

@@ -12,6 +12,13 @@ pub fn run(ctx: &Ctx, cmd: &RemoveCommand) -> Result<()> {
         RemoveCommand::Agreement(a) => {
             let r = store.write(|s| {
                 let (g, _) = s.find_agreement(&a.agreement, ctx.as_of)?;
+                if let Some(by) = s.renewed_by(&g.reference)?.first() {
+                    return Err(Error::input(format!(
+                        "{} is renewed by {by}; removing it would break the renewal chain; nothing was removed",
+                        g.reference
+                    ))
+                    .with_hint(format!("first `mou edit agreement {by} --renews ''`, or remove {by}")));
+                }
                 remove_agreement(ctx, s, g.id)?;
                 Ok(g.reference)
             })?;

@@ -9,8 +9,11 @@ use crate::error::Result;
 
 pub fn completions(a: &CompletionsArgs) -> Result<()> {
     let mut cmd = Cli::command();
+    // Generated into memory first: clap_complete panics on a write error such as a closed pipe.
+    let mut script = Vec::new();
+    clap_complete::generate(a.shell, &mut cmd, "mou", &mut script);
     let mut out = stdout();
-    clap_complete::generate(a.shell, &mut cmd, "mou", &mut out);
+    out.write_all(&script)?;
     out.flush()?;
     Ok(())
 }

@@ -309,6 +309,40 @@ impl Store {
         Ok(v)
     }
 
+    /// The ref of an agreement recorded before `up_to_id` with this kind, signing date,
+    /// title and parties (in order). A scan: for import rows that carry no ref.
+    pub fn same_agreement(
+        &self,
+        kind: Kind,
+        signed: Option<Date>,
+        title: &str,
+        party_ids: &[i64],
+        up_to_id: i64,
+    ) -> Result<Option<String>> {
+        if up_to_id == 0 {
+            return Ok(None);
+        }
+        let parties = party_ids
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(";");
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT a.ref FROM agreement a
+                  WHERE a.id <= ?5 AND a.kind = ?1 AND a.signed_on IS ?2 AND a.title = ?3
+                    AND (SELECT group_concat(partner_id, ';' ORDER BY position) FROM agreement_party
+                          WHERE agreement_id = a.id) = ?4
+                  ORDER BY a.id LIMIT 1",
+            )?
+            .query_row(
+                params![kind.as_str(), signed.map(iso), title, parties, up_to_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     pub fn ref_taken(&self, reference: &str, except: Option<i64>) -> Result<bool> {
         Ok(self
             .conn

@@ -153,12 +153,9 @@ impl Store {
             },
         )?;
         // Refuse before anything writes: these reads leave the file byte-for-byte as it was.
-        let app_id: i32 = self
-            .conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))?;
-        let version: i32 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        // One read transaction, so that another process creating the registry meanwhile is
+        // seen either not at all or whole (never tables without the application id).
+        let (app_id, version, tables) = self.read_header()?;
         if app_id != APPLICATION_ID && app_id != 0 {
             return Err(Error::registry(format!(
                 "this file belongs to another application (SQLite application_id {app_id:#x}), not mou; it was left unchanged"
@@ -166,9 +163,6 @@ impl Store {
             .with_hint("point --db or MOU_DB at a mou registry, or at a new file"));
         }
         if app_id == 0 {
-            let tables: i64 =
-                self.conn
-                    .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
             if tables > 0 {
                 return Err(Error::registry(
                     "this SQLite file was not made by mou (it has tables but no mou application id); it was left unchanged",
@@ -203,6 +197,25 @@ impl Store {
         self.migrate(version)?;
         self.rebuild_norms_if_stale()?;
         Ok(())
+    }
+
+    /// Application id, schema version and number of schema objects, read consistently.
+    fn read_header(&self) -> Result<(i32, i32, i64)> {
+        self.conn.execute_batch("BEGIN")?;
+        let read = (|| -> rusqlite::Result<(i32, i32, i64)> {
+            let tables = self
+                .conn
+                .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+            let app_id = self
+                .conn
+                .query_row("PRAGMA application_id", [], |r| r.get(0))?;
+            let version = self
+                .conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            Ok((app_id, version, tables))
+        })();
+        let _ = self.conn.execute_batch("COMMIT");
+        Ok(read?)
     }
 
     fn migrate(&mut self, from: i32) -> Result<()> {

@@ -252,8 +252,17 @@ impl Store {
             Status::Active,
             Status::Pending,
         ]));
+        // An agreement already renewed needs no attention: its renewal carries on.
+        let renewed: std::collections::HashSet<String> = self
+            .renewal_links()?
+            .into_iter()
+            .map(|(_, old)| old.to_ascii_uppercase())
+            .collect();
         let mut rows = Vec::new();
         self.for_each_agreement(&due, |a, s| {
+            if renewed.contains(&a.reference.to_ascii_uppercase()) {
+                return Ok(());
+            }
             let reason_date = [a.notice_on(), a.expires_on]
                 .into_iter()
                 .flatten()
