@@ -162,13 +162,11 @@ impl Store {
             ))
             .with_hint("point --db or MOU_DB at a mou registry, or at a new file"));
         }
-        if app_id == 0 {
-            if tables > 0 {
-                return Err(Error::registry(
-                    "this SQLite file was not made by mou (it has tables but no mou application id); it was left unchanged",
-                )
-                .with_hint("point --db or MOU_DB at a mou registry, or at a new file"));
-            }
+        if app_id == 0 && tables > 0 {
+            return Err(Error::registry(
+                "this SQLite file was not made by mou (it has tables but no mou application id); it was left unchanged",
+            )
+            .with_hint("point --db or MOU_DB at a mou registry, or at a new file"));
         }
         if version > SCHEMA_VERSION {
             return Err(Error::registry(format!(
