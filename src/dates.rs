@@ -58,13 +58,21 @@ pub fn parse_stored(s: &str) -> Result<Date, String> {
 }
 
 pub fn iso(d: Date) -> String {
+    let mut s = String::with_capacity(10);
+    push_iso(&mut s, d);
+    s
+}
+
+/// Appends `d` as `YYYY-MM-DD`.
+pub fn push_iso(out: &mut String, d: Date) {
     // Hand-formatted: chrono's strftime machinery dominated exports of a million rows.
     let (y, m, day) = (d.year(), d.month(), d.day());
     if !(0..=9999).contains(&y) {
-        return format!("{y:04}-{m:02}-{day:02}");
+        out.push_str(&format!("{y:04}-{m:02}-{day:02}"));
+        return;
     }
     let y = y as u32;
-    let digits = [
+    for n in [
         y / 1000,
         y / 100 % 10,
         y / 10 % 10,
@@ -75,17 +83,13 @@ pub fn iso(d: Date) -> String {
         10,
         day / 10,
         day % 10,
-    ];
-    digits
-        .iter()
-        .map(|&n| {
-            if n == 10 {
-                '-'
-            } else {
-                char::from(b'0' + n as u8)
-            }
-        })
-        .collect()
+    ] {
+        out.push(if n == 10 {
+            '-'
+        } else {
+            char::from(b'0' + n as u8)
+        });
+    }
 }
 
 /// An inclusive range of days.

@@ -40,6 +40,10 @@ pub enum Cell {
     Ints(Vec<i64>),
     /// A JSON document: nested as such in json/jsonl, its text elsewhere.
     Json(String),
+    /// A fixed word (a kind, a status): no allocation per row.
+    Word(&'static str),
+    /// A date, written as ISO `YYYY-MM-DD`.
+    Date(crate::dates::Date),
 }
 
 impl Cell {
@@ -58,6 +62,11 @@ impl Cell {
         match self {
             Cell::Null => b"",
             Cell::Text(s) | Cell::Json(s) => s.as_bytes(),
+            Cell::Word(s) => s.as_bytes(),
+            Cell::Date(d) => {
+                crate::dates::push_iso(buf, *d);
+                buf.as_bytes()
+            }
             Cell::Int(n) => {
                 let _ = write!(buf, "{n}");
                 buf.as_bytes()
@@ -88,6 +97,8 @@ impl Cell {
         match self {
             Cell::Null => String::new(),
             Cell::Text(s) | Cell::Json(s) => s.clone(),
+            Cell::Word(s) => s.to_string(),
+            Cell::Date(d) => crate::dates::iso(*d),
             Cell::Int(n) => n.to_string(),
             Cell::List(v) => v.join(";"),
             Cell::Ints(v) => v
@@ -118,6 +129,8 @@ impl Cell {
             Cell::List(v) => Json::from(v.clone()),
             Cell::Ints(v) => Json::from(v.clone()),
             Cell::Json(s) => serde_json::from_str(s).unwrap_or_else(|_| Json::String(s.clone())),
+            Cell::Word(s) => Json::String(s.to_string()),
+            Cell::Date(d) => Json::String(crate::dates::iso(*d)),
         }
     }
 }

@@ -1,7 +1,6 @@
 //! The columns of partners and agreements as export writes and import reads them: the
 //! field names of DESIGN, in one place.
 
-use crate::dates::iso;
 use crate::model::{Agreement, Partner, Status};
 use crate::output::Cell;
 
@@ -58,7 +57,7 @@ pub fn partner_cells(p: Partner) -> Vec<Cell> {
         Cell::Text(p.key),
         Cell::Text(p.name),
         Cell::List(p.aliases),
-        Cell::text(p.category.as_str()),
+        Cell::Word(p.category.as_str()),
         Cell::opt(p.country),
         Cell::opt(p.website),
         Cell::opt(p.notes),
@@ -70,10 +69,10 @@ pub fn partner_cells(p: Partner) -> Vec<Cell> {
 /// An agreement's cells in [`AGREEMENT_COLUMNS`] order; takes the record to move its text
 /// (an export of a million rows should not copy each string twice).
 pub fn agreement_cells(a: Agreement, status: Status) -> Vec<Cell> {
-    let date = |d: Option<crate::dates::Date>| Cell::opt(d.map(iso));
+    let date = |d: Option<crate::dates::Date>| d.map_or(Cell::Null, Cell::Date);
     vec![
         Cell::Text(a.reference),
-        Cell::text(a.kind.as_str()),
+        Cell::Word(a.kind.as_str()),
         Cell::Text(a.title),
         Cell::List(a.parties),
         date(a.signed_on),
@@ -87,7 +86,7 @@ pub fn agreement_cells(a: Agreement, status: Status) -> Vec<Cell> {
         Cell::List(a.tags),
         Cell::opt(a.notes),
         Cell::opt(a.document),
-        Cell::text(status.as_str()),
+        Cell::Word(status.as_str()),
         Cell::Text(a.created_at),
         Cell::Text(a.updated_at),
     ]

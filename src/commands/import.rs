@@ -29,8 +29,8 @@ const MAX_REPORTED: usize = 50;
 /// The longest row an import reads. The CSV reader holds a whole row in memory, so without
 /// a limit one endless field would take all of it; a row of legal fields (each at most
 /// [`MAX_TEXT`](super::MAX_TEXT), 1 MiB) is far shorter.
-const MAX_ROW_BYTES: u64 = 16 << 20;
-const MAX_ROW_TEXT: &str = "16 MiB";
+const MAX_ROW_BYTES: u64 = 4 << 20;
+const MAX_ROW_TEXT: &str = "4 MiB";
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
