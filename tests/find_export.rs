@@ -1315,3 +1315,23 @@ fn help_snapshots() {
     insta::assert_snapshot!("help", env.run(&["--help"]).ok());
     insta::assert_snapshot!("list_help", env.run(&["list", "--help"]).ok());
 }
+
+#[test]
+fn tags_match_in_any_case() {
+    let env = Env::sample();
+    let lower = env
+        .run(&["--format", "csv", "list", "agreements", "--tag", "advocacy"])
+        .ok()
+        .to_string();
+    let upper = env
+        .run(&["--format", "csv", "list", "agreements", "--tag", "ADVOCACY"])
+        .ok()
+        .to_string();
+    assert!(lower.lines().count() > 1);
+    assert_eq!(lower, upper);
+    let q = env
+        .run(&["--format", "csv", "query", "tag:Advocacy"])
+        .ok()
+        .to_string();
+    assert_eq!(q, lower);
+}

@@ -125,7 +125,12 @@ fn agreement_cond(cond: &Cond, as_of: Date, params: &mut Vec<Value>) -> String {
             let v: Vec<String> = ns.iter().map(|n| n.to_string()).collect();
             in_list("a.sdgs", &v, params)
         }
-        Cond::Tag(ts) => in_list("a.tags", ts, params),
+        // Tags match in any (ASCII) case, as every other name does.
+        Cond::Tag(ts) => in_list(
+            "lower(a.tags)",
+            &ts.iter().map(|t| t.to_lowercase()).collect::<Vec<_>>(),
+            params,
+        ),
         Cond::In(field, period) => {
             params.push(Value::Text(iso(period.start)));
             params.push(Value::Text(iso(period.end)));
