@@ -584,25 +584,14 @@ fn write_agreements(files: &DataFiles, rows: u64) -> Res<()> {
     let mut small = csv_writer(&files.small)?;
     let big_err = |e: csv::Error| format!("cannot write {}: {e}", files.agreements.display());
     let small_err = |e: csv::Error| format!("cannot write {}: {e}", files.small.display());
-    let header = [
-        "ref",
-        "kind",
-        "title",
-        "parties",
-        "signed_on",
-        "effective_on",
-        "expires_on",
-        "terminated_on",
-        "termination_reason",
-        "notice_days",
-        "renews",
-        "sdgs",
-        "tags",
-        "notes",
-        "document",
-    ];
-    big.write_record(header).map_err(big_err)?;
-    small.write_record(header).map_err(small_err)?;
+    // The columns export writes, less the derived and timestamp ones (import fills those).
+    let header: Vec<&str> = mou::records::AGREEMENT_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !matches!(*c, "status" | "created_at" | "updated_at"))
+        .collect();
+    big.write_record(&header).map_err(big_err)?;
+    small.write_record(&header).map_err(small_err)?;
 
     let first_day = days_from_civil(2000, 1, 1);
     let last_day = days_from_civil(2026, 12, 31);
