@@ -269,11 +269,6 @@ pub fn parse_term(s: &str) -> Result<Term, String> {
     s.parse()
 }
 
-/// The calendar quarter label of a date, `2026Q3`.
-pub fn quarter_label(d: Date) -> String {
-    format!("{}Q{}", d.year(), (d.month() - 1) / 3 + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@ use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::dates::{iso, Date};
+use crate::dates::Date;
 
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $field:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
@@ -208,10 +208,6 @@ pub fn parse_tag(s: &str) -> Result<String, String> {
         ));
     }
     Ok(crate::text::nfc(t))
-}
-
-pub fn opt_iso(d: Option<Date>) -> Option<String> {
-    d.map(iso)
 }
 
 #[cfg(test)]
