@@ -185,6 +185,13 @@ fn edit_agreement(ctx: &Ctx, a: &EditAgreementArgs) -> Result<()> {
             g.sdgs = a.sdgs.clone();
         }
         g.sdgs.extend(&a.add_sdgs);
+        if let Some(n) = a.remove_sdgs.iter().find(|n| !g.sdgs.contains(n)) {
+            return Err(Error::field(
+                "remove-sdg",
+                &n.to_string(),
+                format!("{} has no such SDG; its SDGs: {}", g.reference, crate::model::join_sdgs(&g.sdgs)),
+            ));
+        }
         g.sdgs.retain(|n| !a.remove_sdgs.contains(n));
         g.sdgs.sort_unstable();
         g.sdgs.dedup();
@@ -192,6 +199,13 @@ fn edit_agreement(ctx: &Ctx, a: &EditAgreementArgs) -> Result<()> {
             g.tags = a.tags.clone();
         }
         g.tags.extend(a.add_tags.iter().cloned());
+        if let Some(t) = a.remove_tags.iter().find(|t| !g.tags.contains(t)) {
+            return Err(Error::field(
+                "remove-tag",
+                t,
+                format!("{} has no such tag; its tags: {}", g.reference, g.tags.join(", ")),
+            ));
+        }
         g.tags.retain(|t| !a.remove_tags.contains(t));
         g.tags = dedupe(std::mem::take(&mut g.tags));
         if let Some(n) = &a.note {

@@ -43,7 +43,8 @@ pub fn query(ctx: &Ctx, a: &QueryArgs) -> Result<()> {
     sink.commit()
 }
 
-/// Streams the partners or agreements matching `filter` in `format`.
+/// Streams the partners or agreements matching `filter` in `format`; says on stderr when
+/// nothing matched (an empty table would otherwise print nothing at all).
 pub fn write_rows(
     store: &mut Store,
     entity: Entity,
@@ -52,19 +53,35 @@ pub fn write_rows(
     format: Format,
     excel: bool,
 ) -> Result<()> {
+    let mut n = 0u64;
     match entity {
         Entity::Partners => {
             let mut w = RowWriter::new(out, format, excel, PARTNER_COLUMNS, Some(PARTNER_TABLE))?;
-            store.for_each_partner(filter, |p| w.row(partner_cells(p)))?;
-            w.finish()
+            store.for_each_partner(filter, |p| {
+                n += 1;
+                w.row(partner_cells(p))
+            })?;
+            w.finish()?;
         }
         Entity::Agreements => {
             let mut w =
                 RowWriter::new(out, format, excel, AGREEMENT_COLUMNS, Some(AGREEMENT_TABLE))?;
-            pipelined(store, filter, |cells| w.row(cells))?;
-            w.finish()
+            pipelined(store, filter, |cells| {
+                n += 1;
+                w.row(cells)
+            })?;
+            w.finish()?;
         }
     }
+    if n == 0 {
+        let what = if entity == Entity::Partners {
+            "partners"
+        } else {
+            "agreements"
+        };
+        eprintln!("no {what} match");
+    }
+    Ok(())
 }
 
 /// Rows handed over at a time between the two threads of [`pipelined`].
