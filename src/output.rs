@@ -252,6 +252,24 @@ impl<'a, W: Write> RowWriter<'a, W> {
         Ok(())
     }
 
+    /// Writes one row given as text fields (CSV only: other formats need typed cells).
+    pub fn row_text<'s>(&mut self, fields: impl Iterator<Item = &'s str>) -> Result<()> {
+        match &mut self.state {
+            State::Csv(w, excel) => {
+                for f in fields {
+                    if *excel {
+                        w.write_field(excel_safe(f).as_bytes())?;
+                    } else {
+                        w.write_field(f)?;
+                    }
+                }
+                w.write_record(None::<&[u8]>)?;
+            }
+            _ => self.row(fields.map(|f| Cell::Text(f.to_string())).collect())?,
+        }
+        Ok(())
+    }
+
     pub fn finish(self) -> Result<()> {
         let format = self.format;
         match self.state {

@@ -1335,3 +1335,55 @@ fn tags_match_in_any_case() {
         .to_string();
     assert_eq!(q, lower);
 }
+
+/// CSV is written from stored text and JSON from typed records: both must say the same.
+#[test]
+fn csv_and_json_exports_agree_row_for_row() {
+    let env = Env::sample();
+    for as_of in [
+        "2013-01-01",
+        "2020-06-30",
+        "2021-07-01",
+        "2026-06-30",
+        "2026-11-29",
+        "2031-01-01",
+    ] {
+        for filter in [&[][..], &["--kind", "mou"][..]] {
+            let mut csv_args = vec!["export", "agreements", "--as-of", as_of];
+            csv_args.extend(filter);
+            let csv_out = env.run(&csv_args).ok().to_string();
+            let mut json_args = csv_args.clone();
+            json_args.extend(["--format", "json"]);
+            let json: Vec<Value> = serde_json::from_str(env.run(&json_args).ok()).unwrap();
+            let mut reader = csv::ReaderBuilder::new().from_reader(csv_out.as_bytes());
+            let header = reader.headers().unwrap().clone();
+            let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+            assert_eq!(rows.len(), json.len(), "{as_of} {filter:?}");
+            for (row, obj) in rows.iter().zip(&json) {
+                for (name, cell) in header.iter().zip(row.iter()) {
+                    let expected = match &obj[name] {
+                        Value::Null => String::new(),
+                        Value::String(s) => s.clone(),
+                        Value::Number(n) => n.to_string(),
+                        Value::Array(v) => v
+                            .iter()
+                            .map(|x| {
+                                x.as_str()
+                                    .map(str::to_string)
+                                    .unwrap_or_else(|| x.to_string())
+                            })
+                            .collect::<Vec<_>>()
+                            .join(";"),
+                        other => other.to_string(),
+                    };
+                    assert_eq!(
+                        cell,
+                        expected,
+                        "{as_of} {filter:?} {name} of {}",
+                        row.get(0).unwrap()
+                    );
+                }
+            }
+        }
+    }
+}

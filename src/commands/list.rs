@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::{Ctx, Sink};
 use crate::cli::{Entity, ListArgs, QueryArgs};
-use crate::db::{Access, Store};
+use crate::db::{Access, Store, TextBatch};
 use crate::error::{Error, Result};
 use crate::output::{Cell, Format, RowWriter};
 use crate::query::{parse_expression, Filter};
@@ -66,10 +66,20 @@ pub fn write_rows(
         Entity::Agreements => {
             let mut w =
                 RowWriter::new(out, format, excel, AGREEMENT_COLUMNS, Some(AGREEMENT_TABLE))?;
-            pipelined(store, filter, |cells| {
-                n += 1;
-                w.row(cells)
-            })?;
+            if format == Format::Csv {
+                pipelined_text(store, filter, |batch| {
+                    for r in 0..batch.rows() {
+                        n += 1;
+                        w.row_text(batch.row(r))?;
+                    }
+                    Ok(())
+                })?;
+            } else {
+                pipelined(store, filter, |cells| {
+                    n += 1;
+                    w.row(cells)
+                })?;
+            }
             w.finish()?;
         }
     }
@@ -82,6 +92,35 @@ pub fn write_rows(
         eprintln!("no {what} match");
     }
     Ok(())
+}
+
+/// Like [`pipelined`] for CSV: the reading thread copies stored text into batches, with no
+/// record built per row.
+fn pipelined_text(
+    store: &mut Store,
+    filter: &Filter,
+    mut write: impl FnMut(TextBatch) -> Result<()>,
+) -> Result<()> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<TextBatch>(8);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let stopped = || Error::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+            store.for_each_agreement_text(filter, BATCH, |b| tx.send(b).map_err(|_| stopped()))
+        });
+        let mut written = Ok(());
+        for batch in &rx {
+            if let Err(e) = write(batch) {
+                written = Err(e);
+                break;
+            }
+        }
+        drop(rx);
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(Error::registry("the reading thread failed")));
+        written?;
+        read
+    })
 }
 
 /// Rows handed over at a time between the two threads of [`pipelined`].

@@ -116,6 +116,47 @@ fn column_values(a: &Agreement) -> [Value; 16] {
     ]
 }
 
+/// Rows of agreement fields as text, one buffer for many rows.
+pub struct TextBatch {
+    text: String,
+    ends: Vec<usize>,
+}
+
+/// Fields per row of a [`TextBatch`]: the columns of an agreement.
+const TEXT_FIELDS: usize = 18;
+
+impl TextBatch {
+    fn with_capacity(rows: usize) -> Self {
+        TextBatch {
+            text: String::with_capacity(rows * 256),
+            ends: Vec::with_capacity(rows * TEXT_FIELDS),
+        }
+    }
+
+    fn end_field(&mut self) {
+        self.ends.push(self.text.len());
+    }
+
+    pub fn rows(&self) -> usize {
+        self.ends.len() / TEXT_FIELDS
+    }
+
+    /// The fields of row `r`.
+    pub fn row(&self, r: usize) -> impl Iterator<Item = &str> {
+        let ends = &self.ends[r * TEXT_FIELDS..(r + 1) * TEXT_FIELDS];
+        let first = if r == 0 {
+            0
+        } else {
+            self.ends[r * TEXT_FIELDS - 1]
+        };
+        ends.iter().scan(first, move |start, &end| {
+            let field = &self.text[*start..end];
+            *start = end;
+            Some(field)
+        })
+    }
+}
+
 /// The party ids of agreements visited in increasing id order, from one scan of
 /// `agreement_party` in key order: a merge join that spares a lookup per agreement.
 pub(super) struct PartyScan<'s> {
@@ -495,6 +536,91 @@ impl Store {
             }
             let s = a.status_at(filter.as_of);
             f(a, s)?;
+        }
+        Ok(())
+    }
+
+    /// The agreements matching `filter` as their stored text, in batches of `batch` rows:
+    /// the fields of [`crate::records::AGREEMENT_COLUMNS`] (lists `;`-joined, status derived),
+    /// copied straight from SQLite without building records — what a CSV export writes.
+    pub fn for_each_agreement_text(
+        &self,
+        filter: &Filter,
+        batch: usize,
+        mut f: impl FnMut(TextBatch) -> Result<()>,
+    ) -> Result<()> {
+        use rusqlite::types::ValueRef;
+        use std::fmt::Write as _;
+        let (clause, params) = agreement_where(filter);
+        let merge = filter.terms.is_empty();
+        let sql = format!("{} WHERE {clause} ORDER BY a.id", select_sql(!merge));
+        let mut st = self.conn.prepare(&sql)?;
+        let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
+        let keys: std::collections::HashMap<i64, String> = if merge {
+            self.partner_keys()?.into_iter().collect()
+        } else {
+            Default::default()
+        };
+        let mut party_st = self.conn.prepare(PartyScan::SQL)?;
+        let mut parties = PartyScan::new(party_st.query([])?);
+        let mut ids = Vec::new();
+        let as_of = iso(filter.as_of);
+        let mut out = TextBatch::with_capacity(batch);
+        let push = |out: &mut TextBatch, v: ValueRef| {
+            match v {
+                ValueRef::Text(t) | ValueRef::Blob(t) => match std::str::from_utf8(t) {
+                    Ok(s) => out.text.push_str(s),
+                    Err(_) => out.text.push_str(&String::from_utf8_lossy(t)),
+                },
+                ValueRef::Integer(n) => {
+                    let _ = write!(out.text, "{n}");
+                }
+                ValueRef::Real(x) => {
+                    let _ = write!(out.text, "{x}");
+                }
+                ValueRef::Null => {}
+            }
+            out.end_field();
+        };
+        while let Some(r) = rows.next()? {
+            for i in 1..=3 {
+                push(&mut out, r.get_ref(i)?);
+            }
+            if merge {
+                parties.ids_of(r.get(0)?, &mut ids)?;
+                for (n, key) in ids.iter().filter_map(|id| keys.get(id)).enumerate() {
+                    if n > 0 {
+                        out.text.push(';');
+                    }
+                    out.text.push_str(key);
+                }
+                out.end_field();
+            } else {
+                push(&mut out, r.get_ref(4)?);
+            }
+            for i in 5..=15 {
+                push(&mut out, r.get_ref(i)?);
+            }
+            // DESIGN's status rules on ISO text, which orders as the dates do.
+            let text = |i: usize| r.get_ref(i).ok().and_then(|v| v.as_str().ok());
+            let status = match (text(5), text(6), text(7), text(8)) {
+                (None, ..) => Status::Draft,
+                (_, _, _, Some(t)) if t <= as_of.as_str() => Status::Terminated,
+                (_, Some(e), _, _) if e > as_of.as_str() => Status::Pending,
+                (_, _, Some(x), _) if x < as_of.as_str() => Status::Expired,
+                _ => Status::Active,
+            };
+            out.text.push_str(status.as_str());
+            out.end_field();
+            for i in 16..=17 {
+                push(&mut out, r.get_ref(i)?);
+            }
+            if out.rows() == batch {
+                f(std::mem::replace(&mut out, TextBatch::with_capacity(batch)))?;
+            }
+        }
+        if out.rows() > 0 {
+            f(out)?;
         }
         Ok(())
     }

@@ -10,7 +10,7 @@ mod reports;
 #[cfg(test)]
 mod store_tests;
 
-pub use agreements::AgreementWriter;
+pub use agreements::{AgreementWriter, TextBatch};
 pub use history::{Change, HistoryEntry, Verification};
 pub use partners::PartnerMatch;
 pub use reports::{CountBy, ReportRow};
