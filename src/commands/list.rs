@@ -67,18 +67,42 @@ pub fn write_rows(
             let mut w =
                 RowWriter::new(out, format, excel, AGREEMENT_COLUMNS, Some(AGREEMENT_TABLE))?;
             if format == Format::Csv {
-                pipelined_text(store, filter, |batch| {
-                    for r in 0..batch.rows() {
-                        n += 1;
-                        w.row_text(batch.row(r))?;
-                    }
-                    Ok(())
-                })?;
+                // CSV copies stored text: no record is built per row.
+                pipelined(
+                    move |send| store.for_each_agreement_text(filter, BATCH, send),
+                    |batch: TextBatch| {
+                        for r in 0..batch.rows() {
+                            n += 1;
+                            w.row_text(batch.row(r))?;
+                        }
+                        Ok(())
+                    },
+                )?;
             } else {
-                pipelined(store, filter, |cells| {
-                    n += 1;
-                    w.row(cells)
-                })?;
+                pipelined(
+                    move |send| {
+                        let mut batch = Vec::with_capacity(BATCH);
+                        store.for_each_agreement(filter, |a, s| {
+                            batch.push(agreement_cells(a, s));
+                            if batch.len() == BATCH {
+                                send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))?;
+                            }
+                            Ok(())
+                        })?;
+                        if batch.is_empty() {
+                            Ok(())
+                        } else {
+                            send(batch)
+                        }
+                    },
+                    |batch: Vec<Vec<Cell>>| {
+                        for cells in batch {
+                            n += 1;
+                            w.row(cells)?;
+                        }
+                        Ok(())
+                    },
+                )?;
             }
             w.finish()?;
         }
@@ -94,72 +118,30 @@ pub fn write_rows(
     Ok(())
 }
 
-/// Like [`pipelined`] for CSV: the reading thread copies stored text into batches, with no
-/// record built per row.
-fn pipelined_text(
-    store: &mut Store,
-    filter: &Filter,
-    mut write: impl FnMut(TextBatch) -> Result<()>,
-) -> Result<()> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<TextBatch>(8);
-    std::thread::scope(|scope| {
-        let reader = scope.spawn(move || {
-            let stopped = || Error::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
-            store.for_each_agreement_text(filter, BATCH, |b| tx.send(b).map_err(|_| stopped()))
-        });
-        let mut written = Ok(());
-        for batch in &rx {
-            if let Err(e) = write(batch) {
-                written = Err(e);
-                break;
-            }
-        }
-        drop(rx);
-        let read = reader
-            .join()
-            .unwrap_or_else(|_| Err(Error::registry("the reading thread failed")));
-        written?;
-        read
-    })
-}
-
 /// Rows handed over at a time between the two threads of [`pipelined`].
 const BATCH: usize = 256;
 
-/// Reads agreements on one thread while `write` formats them on this one: on a million
-/// rows, reading and formatting take about as long as each other, and there are two cores.
-/// The channel is bounded, so memory stays flat; when the writer stops (a closed pipe),
-/// the reader stops too.
-fn pipelined(
-    store: &mut Store,
-    filter: &Filter,
-    mut write: impl FnMut(Vec<Cell>) -> Result<()>,
+/// Runs `read` on a second thread, handing what it sends to `write` on this one: on a
+/// million rows, reading and formatting take about as long as each other, and there are two
+/// cores. The channel is bounded, so memory stays flat; when the writer stops (a closed
+/// pipe), the reader's next send fails and it stops too.
+fn pipelined<T: Send>(
+    read: impl FnOnce(&mut dyn FnMut(T) -> Result<()>) -> Result<()> + Send,
+    mut write: impl FnMut(T) -> Result<()>,
 ) -> Result<()> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Vec<Cell>>>(8);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<T>(8);
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
-            let mut batch = Vec::with_capacity(BATCH);
-            let stopped = || Error::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
-            store.for_each_agreement(filter, |a, s| {
-                batch.push(agreement_cells(a, s));
-                if batch.len() == BATCH {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                    tx.send(full).map_err(|_| stopped())?;
-                }
-                Ok(())
-            })?;
-            if !batch.is_empty() {
-                tx.send(batch).map_err(|_| stopped())?;
-            }
-            Ok::<(), Error>(())
+            read(&mut |item| {
+                tx.send(item)
+                    .map_err(|_| Error::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe)))
+            })
         });
         let mut written = Ok(());
-        'batches: for batch in &rx {
-            for cells in batch {
-                if let Err(e) = write(cells) {
-                    written = Err(e);
-                    break 'batches;
-                }
+        for item in &rx {
+            if let Err(e) = write(item) {
+                written = Err(e);
+                break;
             }
         }
         drop(rx);

@@ -2,6 +2,7 @@
 
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row};
+use std::collections::HashMap;
 
 use super::filter::agreement_where;
 use super::Store;
@@ -507,6 +508,38 @@ impl Store {
         self.write_parties(agreement_id, &rest)
     }
 
+    /// Runs the agreement query for `filter` in id order and calls `f` with each row. For a
+    /// whole-registry read, the parties come merged from one ordered scan, as ids with the map
+    /// of their keys; a filtered read (None) finds them in the row's own `parties` column.
+    fn scan_agreements(
+        &self,
+        filter: &Filter,
+        mut f: impl FnMut(&Row, Option<(&[i64], &HashMap<i64, String>)>) -> Result<()>,
+    ) -> Result<()> {
+        let (clause, params) = agreement_where(filter);
+        let merge = filter.terms.is_empty();
+        let sql = format!("{} WHERE {clause} ORDER BY a.id", select_sql(!merge));
+        let mut st = self.conn.prepare(&sql)?;
+        let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
+        let keys: HashMap<i64, String> = if merge {
+            self.partner_keys()?.into_iter().collect()
+        } else {
+            HashMap::new()
+        };
+        let mut party_st = self.conn.prepare(PartyScan::SQL)?;
+        let mut parties = PartyScan::new(party_st.query([])?);
+        let mut ids = Vec::new();
+        while let Some(r) = rows.next()? {
+            if merge {
+                parties.ids_of(r.get(0)?, &mut ids)?;
+                f(r, Some((&ids, &keys)))?;
+            } else {
+                f(r, None)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Calls `f` with each agreement matching `filter` (and its status at the filter's as-of
     /// date), in the order they were recorded, without collecting them.
     pub fn for_each_agreement(
@@ -514,30 +547,14 @@ impl Store {
         filter: &Filter,
         mut f: impl FnMut(Agreement, Status) -> Result<()>,
     ) -> Result<()> {
-        let (clause, params) = agreement_where(filter);
-        // A filtered read looks parties up per row; a whole-registry read merges one scan.
-        let merge = filter.terms.is_empty();
-        let sql = format!("{} WHERE {clause} ORDER BY a.id", select_sql(!merge));
-        let mut st = self.conn.prepare(&sql)?;
-        let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
-        let keys: std::collections::HashMap<i64, String> = if merge {
-            self.partner_keys()?.into_iter().collect()
-        } else {
-            Default::default()
-        };
-        let mut party_st = self.conn.prepare(PartyScan::SQL)?;
-        let mut parties = PartyScan::new(party_st.query([])?);
-        let mut ids = Vec::new();
-        while let Some(r) = rows.next()? {
+        self.scan_agreements(filter, |r, merged| {
             let mut a = agreement_from_row(r)?;
-            if merge {
-                parties.ids_of(a.id, &mut ids)?;
+            if let Some((ids, keys)) = merged {
                 a.parties = ids.iter().filter_map(|id| keys.get(id).cloned()).collect();
             }
             let s = a.status_at(filter.as_of);
-            f(a, s)?;
-        }
-        Ok(())
+            f(a, s)
+        })
     }
 
     /// The agreements matching `filter` as their stored text, in batches of `batch` rows:
@@ -551,19 +568,6 @@ impl Store {
     ) -> Result<()> {
         use rusqlite::types::ValueRef;
         use std::fmt::Write as _;
-        let (clause, params) = agreement_where(filter);
-        let merge = filter.terms.is_empty();
-        let sql = format!("{} WHERE {clause} ORDER BY a.id", select_sql(!merge));
-        let mut st = self.conn.prepare(&sql)?;
-        let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
-        let keys: std::collections::HashMap<i64, String> = if merge {
-            self.partner_keys()?.into_iter().collect()
-        } else {
-            Default::default()
-        };
-        let mut party_st = self.conn.prepare(PartyScan::SQL)?;
-        let mut parties = PartyScan::new(party_st.query([])?);
-        let mut ids = Vec::new();
         let as_of = iso(filter.as_of);
         let mut out = TextBatch::with_capacity(batch);
         let push = |out: &mut TextBatch, v: ValueRef| {
@@ -582,12 +586,11 @@ impl Store {
             }
             out.end_field();
         };
-        while let Some(r) = rows.next()? {
+        self.scan_agreements(filter, |r, merged| {
             for i in 1..=3 {
                 push(&mut out, r.get_ref(i)?);
             }
-            if merge {
-                parties.ids_of(r.get(0)?, &mut ids)?;
+            if let Some((ids, keys)) = merged {
                 for (n, key) in ids.iter().filter_map(|id| keys.get(id)).enumerate() {
                     if n > 0 {
                         out.text.push(';');
@@ -618,7 +621,8 @@ impl Store {
             if out.rows() == batch {
                 f(std::mem::replace(&mut out, TextBatch::with_capacity(batch)))?;
             }
-        }
+            Ok(())
+        })?;
         if out.rows() > 0 {
             f(out)?;
         }
