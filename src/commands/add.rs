@@ -193,8 +193,13 @@ fn add_agreement(ctx: &Ctx, a: &AgreementArgs, default_kind: Kind) -> Result<()>
     Ok(())
 }
 
-pub fn dedupe(mut v: Vec<String>) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
-    v.retain(|x| seen.insert(x.clone()));
-    v
+pub fn dedupe(v: Vec<String>) -> Vec<String> {
+    // Lists are short (tags, parties): a scan beats hashing every item.
+    let mut out: Vec<String> = Vec::with_capacity(v.len());
+    for x in v {
+        if !out.contains(&x) {
+            out.push(x);
+        }
+    }
+    out
 }

@@ -91,30 +91,28 @@ fn agreement_from_row(r: &Row) -> rusqlite::Result<Agreement> {
     })
 }
 
-/// An agreement's stored columns in the order INSERT and UPDATE bind them (?1..?16).
-fn column_values(a: &Agreement) -> [Value; 16] {
-    let text = |s: &str| Value::Text(s.to_string());
-    let opt = |s: &Option<String>| s.as_deref().map_or(Value::Null, text);
-    let date = |d: Option<Date>| d.map_or(Value::Null, |d| Value::Text(iso(d)));
-    [
-        text(&a.reference),
-        text(a.kind.as_str()),
-        text(&a.title),
-        date(a.signed_on),
-        date(a.effective_on),
-        date(a.expires_on),
-        date(a.terminated_on),
-        opt(&a.termination_reason),
-        a.notice_days
-            .map_or(Value::Null, |n| Value::Integer(n.into())),
-        opt(&a.renews),
-        Value::Text(crate::model::join_sdgs(&a.sdgs)),
-        Value::Text(a.tags.join(";")),
-        opt(&a.notes),
-        opt(&a.document),
-        text(&a.created_at),
-        text(&a.updated_at),
-    ]
+/// Binds an agreement's stored columns as INSERT and UPDATE number them (?1..?16),
+/// borrowing its text rather than copying it into values first.
+fn bind_columns(st: &mut rusqlite::Statement, a: &Agreement) -> rusqlite::Result<()> {
+    let date = |d: Option<Date>| d.map(iso);
+    let sdgs = crate::model::join_sdgs(&a.sdgs);
+    let tags = a.tags.join(";");
+    st.raw_bind_parameter(1, &a.reference)?;
+    st.raw_bind_parameter(2, a.kind.as_str())?;
+    st.raw_bind_parameter(3, &a.title)?;
+    st.raw_bind_parameter(4, date(a.signed_on))?;
+    st.raw_bind_parameter(5, date(a.effective_on))?;
+    st.raw_bind_parameter(6, date(a.expires_on))?;
+    st.raw_bind_parameter(7, date(a.terminated_on))?;
+    st.raw_bind_parameter(8, &a.termination_reason)?;
+    st.raw_bind_parameter(9, a.notice_days)?;
+    st.raw_bind_parameter(10, &a.renews)?;
+    st.raw_bind_parameter(11, &sdgs)?;
+    st.raw_bind_parameter(12, &tags)?;
+    st.raw_bind_parameter(13, &a.notes)?;
+    st.raw_bind_parameter(14, &a.document)?;
+    st.raw_bind_parameter(15, &a.created_at)?;
+    st.raw_bind_parameter(16, &a.updated_at)
 }
 
 /// Rows of agreement fields as text, one buffer for many rows.
@@ -215,9 +213,8 @@ impl AgreementWriter<'_> {
     /// Inserts a new agreement (its `id` is ignored) and its parties; returns the new id,
     /// or None when an agreement with its ref exists already (then nothing is written).
     pub fn insert_new(&mut self, a: &Agreement, party_ids: &[i64]) -> Result<Option<i64>> {
-        let inserted = self
-            .insert
-            .execute(rusqlite::params_from_iter(column_values(a)))?;
+        bind_columns(&mut self.insert, a)?;
+        let inserted = self.insert.raw_execute()?;
         if inserted == 0 {
             return Ok(None);
         }
@@ -439,17 +436,16 @@ impl Store {
 
     /// Rewrites every field of agreement `a.id`; a changed ref is followed by its renewals.
     pub fn update_agreement(&self, a: &Agreement, old_ref: &str, party_ids: &[i64]) -> Result<()> {
-        let mut values = column_values(a).to_vec();
-        values.push(Value::Integer(a.id));
-        // ?15 (created_at) is left out: creation is not changed by an update.
-        self.conn
-            .prepare_cached(
-                "UPDATE agreement SET ref = ?1, kind = ?2, title = ?3, signed_on = ?4, effective_on = ?5,
-                    expires_on = ?6, terminated_on = ?7, termination_reason = ?8, notice_days = ?9,
-                    renews = ?10, sdgs = ?11, tags = ?12, notes = ?13, document = ?14, updated_at = ?16
-                 WHERE id = ?17",
-            )?
-            .execute(rusqlite::params_from_iter(values))?;
+        // ?15 (created_at) is bound but unused: creation is not changed by an update.
+        let mut st = self.conn.prepare_cached(
+            "UPDATE agreement SET ref = ?1, kind = ?2, title = ?3, signed_on = ?4, effective_on = ?5,
+                expires_on = ?6, terminated_on = ?7, termination_reason = ?8, notice_days = ?9,
+                renews = ?10, sdgs = ?11, tags = ?12, notes = ?13, document = ?14, updated_at = ?16
+             WHERE id = ?17",
+        )?;
+        bind_columns(&mut st, a)?;
+        st.raw_bind_parameter(17, a.id)?;
+        st.raw_execute()?;
         if old_ref != a.reference {
             self.conn.execute(
                 "UPDATE agreement SET renews = ?2 WHERE renews = ?1",

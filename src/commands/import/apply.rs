@@ -1,0 +1,372 @@
+//! Checked rows into the registry: what needs the registry (parties, generated refs, keys,
+//! existing records) is decided here, on the thread that owns the connection.
+
+use std::collections::HashMap;
+
+use super::parse::{col_err, AgreementInput, PartnerInput, RowFail, RowResult};
+use super::{RowError, Tally, MAX_REPORTED};
+use crate::cli::ImportArgs;
+use crate::commands::Ctx;
+use crate::db::{AgreementWriter, Change, Store};
+use crate::error::{Error, Kind as ErrorKind, Result};
+use crate::model::{Agreement, Category, Kind, Partner};
+use crate::records::{agreement_json, partner_json};
+use crate::validate;
+
+/// A row's error from a lower layer: bad input stays a row's problem; a registry error
+/// ends the import (exit 3), never reported as a bad row.
+fn from_err(e: Error) -> RowFail {
+    if e.kind == ErrorKind::Registry {
+        RowFail::Fatal(e)
+    } else {
+        RowFail::Bad(None, e.to_string())
+    }
+}
+
+pub struct Job<'a> {
+    ctx: &'a Ctx,
+    args: &'a ImportArgs,
+    store: &'a Store,
+    pub errors: Vec<RowError>,
+    pub more_errors: usize,
+    pub tally: Tally,
+    /// (partner, agreement) ids before this import: larger ids are this file's rows.
+    pub max_ids: (i64, i64),
+    /// Party names resolved so far.
+    parties: HashMap<String, (i64, String)>,
+    /// Next generated ref sequence per prefix.
+    next_seq: HashMap<String, u32>,
+    writer: AgreementWriter<'a>,
+    now: &'a str,
+}
+
+impl<'a> Job<'a> {
+    /// `unindexed_refs`: the ref index was dropped for a bulk write (see `Store::drop_bulk_indexes`).
+    pub fn new(
+        ctx: &'a Ctx,
+        args: &'a ImportArgs,
+        store: &'a Store,
+        unindexed_refs: bool,
+        now: &'a str,
+    ) -> Result<Self> {
+        Ok(Job {
+            ctx,
+            args,
+            store,
+            errors: Vec::new(),
+            more_errors: 0,
+            tally: Tally::default(),
+            max_ids: store.max_ids()?,
+            parties: HashMap::new(),
+            next_seq: HashMap::new(),
+            writer: store.agreement_writer(unindexed_refs)?,
+            now,
+        })
+    }
+
+    pub fn fail(&mut self, e: RowError) {
+        if self.errors.len() < MAX_REPORTED {
+            self.errors.push(e);
+        } else {
+            self.more_errors += 1;
+        }
+    }
+
+    /// Records a row's outcome; a registry failure ends the import.
+    pub fn settle(&mut self, line: u64, r: RowResult<()>) -> Result<()> {
+        match r {
+            Ok(()) => Ok(()),
+            Err(RowFail::Bad(column, reason)) => {
+                self.fail(RowError {
+                    line,
+                    column,
+                    reason,
+                });
+                Ok(())
+            }
+            Err(RowFail::Fatal(e)) => Err(e),
+        }
+    }
+
+    /// Past the reported bad rows, only a count is kept: spare the search for hints.
+    fn reporting(&self) -> bool {
+        self.errors.len() < MAX_REPORTED
+    }
+
+    pub fn partner(&mut self, input: PartnerInput) -> RowResult<()> {
+        let s = self.store;
+        let PartnerInput {
+            partner: mut p,
+            updated_given,
+        } = input;
+        let given_key = (!p.key.is_empty()).then(|| std::mem::take(&mut p.key));
+        let existing = match &given_key {
+            Some(k) => s
+                .try_find_partner(k)
+                .map_err(from_err)?
+                .ok()
+                .filter(|found| &found.key == k),
+            None => match s.try_find_partner(&p.name).map_err(from_err)? {
+                Ok(found)
+                    if crate::text::normalize(&found.name) == crate::text::normalize(&p.name) =>
+                {
+                    Some(found)
+                }
+                _ => None,
+            },
+        };
+        if let Some(old) = existing {
+            if old.id > self.max_ids.0 {
+                return Err(col_err(
+                    "key",
+                    format!("partner '{}' appears more than once in the file", old.key),
+                ));
+            }
+            p.id = old.id;
+            p.key = old.key.clone();
+            let same = Partner {
+                created_at: old.created_at.clone(),
+                updated_at: old.updated_at.clone(),
+                ..p.clone()
+            };
+            if same == old {
+                self.tally.unchanged += 1;
+                return Ok(());
+            }
+            if !self.args.update {
+                return Err(RowFail::Bad(
+                    None,
+                    format!(
+                        "partner {} exists with other values; give --update to change it",
+                        old.key
+                    ),
+                ));
+            }
+            if !updated_given {
+                p.updated_at = self.now.to_string();
+            }
+            p.created_at = old.created_at.clone();
+            validate::partner(s, &p, Some(p.id)).map_err(from_err)?;
+            s.update_partner(&p).map_err(from_err)?;
+            s.record(Change {
+                actor: &self.ctx.actor,
+                action: "edit",
+                entity: "partner",
+                entity_id: Some(p.id),
+                entity_key: &p.key,
+                before: Some(partner_json(&old)),
+                after: Some(partner_json(&p)),
+            })
+            .map_err(from_err)?;
+            self.tally.updated += 1;
+            return Ok(());
+        }
+        p.key =
+            validate::derive_key(s, given_key.as_deref(), &p.name, &p.aliases).map_err(from_err)?;
+        for w in validate::partner(s, &p, None).map_err(from_err)? {
+            eprintln!("warning: {w}");
+        }
+        s.insert_partner(&p).map_err(from_err)?;
+        self.tally.added += 1;
+        Ok(())
+    }
+
+    /// A party by key, name or alias; with --create-partners an unknown one is created.
+    fn party(&mut self, name: &str, input: &AgreementInput) -> RowResult<(i64, String)> {
+        if let Some(found) = self.parties.get(name) {
+            return Ok(found.clone());
+        }
+        let s = self.store;
+        let found = match s.try_find_partner(name).map_err(from_err)? {
+            Ok(p) => (p.id, p.key),
+            Err(many) if many.len() > 1 => {
+                return Err(col_err(
+                    "parties",
+                    format!("'{name}' is ambiguous: it names {}", many.join(", ")),
+                ))
+            }
+            Err(_) if self.args.create_partners => {
+                let p = self.create_partner(name, input)?;
+                (p.id, p.key)
+            }
+            Err(_) => {
+                let near = if self.reporting() {
+                    s.nearest_partners(name, 3).map_err(from_err)?
+                } else {
+                    Vec::new()
+                };
+                let hint = if near.is_empty() {
+                    "add it first, or give --create-partners with a partner_category column"
+                        .to_string()
+                } else {
+                    format!("did you mean {}?", near.join(", "))
+                };
+                return Err(col_err(
+                    "parties",
+                    format!("unknown partner '{name}': {hint}"),
+                ));
+            }
+        };
+        self.parties.insert(name.to_string(), found.clone());
+        Ok(found)
+    }
+
+    fn create_partner(&mut self, name: &str, input: &AgreementInput) -> RowResult<Partner> {
+        let s = self.store;
+        let category: Category = input.partner_category.parse().map_err(|e| {
+            col_err(
+                "partner_category",
+                format!("{e} (needed to create partner '{name}')"),
+            )
+        })?;
+        let country = Some(input.partner_country.trim())
+            .filter(|c| !c.is_empty())
+            .map(crate::query::parse_country)
+            .transpose()
+            .map_err(|e| col_err("partner_country", e))?;
+        let pname = validate::name("parties", name).map_err(|e| col_err("parties", e.message))?;
+        let key = validate::derive_key(s, None, &pname, &[]).map_err(from_err)?;
+        let p = Partner {
+            id: 0,
+            key,
+            name: pname,
+            aliases: Vec::new(),
+            category,
+            country,
+            website: None,
+            notes: None,
+            created_at: self.now.to_string(),
+            updated_at: self.now.to_string(),
+        };
+        let p = s.insert_partner(&p).map_err(from_err)?;
+        s.record(Change {
+            actor: &self.ctx.actor,
+            action: "add",
+            entity: "partner",
+            entity_id: Some(p.id),
+            entity_key: &p.key,
+            before: None,
+            after: Some(partner_json(&p)),
+        })
+        .map_err(from_err)?;
+        eprintln!(
+            "{} partner {} ({})",
+            if self.args.dry_run {
+                "would create"
+            } else {
+                "created"
+            },
+            p.key,
+            p.name
+        );
+        Ok(p)
+    }
+
+    fn next_ref(&mut self, kind: Kind, year: i32) -> RowResult<String> {
+        let prefix = format!("{}-{year}-", kind.ref_prefix());
+        let n = match self.next_seq.get(&prefix) {
+            Some(n) => *n,
+            None => {
+                let r = self.store.next_ref(kind, year).map_err(from_err)?;
+                r[prefix.len()..].parse().unwrap_or(1)
+            }
+        };
+        self.next_seq.insert(prefix.clone(), n + 1);
+        Ok(format!("{prefix}{n:03}"))
+    }
+
+    pub fn agreement(&mut self, mut input: AgreementInput) -> RowResult<()> {
+        let names = std::mem::take(&mut input.agreement.parties);
+        let mut party_ids = Vec::with_capacity(names.len());
+        let mut keys = Vec::with_capacity(names.len());
+        for n in &names {
+            let (id, key) = self.party(n, &input)?;
+            if !party_ids.contains(&id) {
+                party_ids.push(id);
+                keys.push(key);
+            }
+        }
+        let mut g = input.agreement;
+        g.parties = keys;
+        if g.reference.is_empty() {
+            // A row without a ref is the agreement already recorded with the same kind,
+            // signing date, title and parties, so that importing a file again adds nothing.
+            g.reference = match self
+                .store
+                .same_agreement(g.kind, g.signed_on, &g.title, &party_ids, self.max_ids.1)
+                .map_err(from_err)?
+            {
+                Some(existing) => existing,
+                None => {
+                    use chrono::Datelike;
+                    self.next_ref(g.kind, g.signed_on.unwrap_or(self.ctx.today).year())?
+                }
+            };
+        }
+        validate::agreement(&g).map_err(from_err)?;
+        // The common case, a new agreement, costs one insert; an existing ref is compared.
+        if self
+            .writer
+            .insert_new(&g, &party_ids)
+            .map_err(from_err)?
+            .is_some()
+        {
+            self.tally.added += 1;
+            return Ok(());
+        }
+        let Some(id) = self.writer.find(&g.reference).map_err(from_err)? else {
+            return Err(col_err(
+                "ref",
+                format!("{} could not be written", g.reference),
+            ));
+        };
+        if id > self.max_ids.1 {
+            return Err(col_err(
+                "ref",
+                format!("{} appears more than once in the file", g.reference),
+            ));
+        }
+        let s = self.store;
+        let (old, _) = s
+            .agreement_by_id(id, self.ctx.as_of)
+            .map_err(from_err)?
+            .ok_or_else(|| RowFail::Bad(None, "agreement vanished".to_string()))?;
+        g.id = id;
+        let same = Agreement {
+            created_at: old.created_at.clone(),
+            updated_at: old.updated_at.clone(),
+            ..g.clone()
+        };
+        if same == old {
+            self.tally.unchanged += 1;
+            return Ok(());
+        }
+        if !self.args.update {
+            return Err(RowFail::Bad(
+                None,
+                format!(
+                    "{} exists with other values; give --update to change it",
+                    old.reference
+                ),
+            ));
+        }
+        g.created_at = old.created_at.clone();
+        if !input.updated_given {
+            g.updated_at = self.now.to_string();
+        }
+        s.update_agreement(&g, &old.reference, &party_ids)
+            .map_err(from_err)?;
+        s.record(Change {
+            actor: &self.ctx.actor,
+            action: "edit",
+            entity: "agreement",
+            entity_id: Some(id),
+            entity_key: &g.reference,
+            before: Some(agreement_json(&old)),
+            after: Some(agreement_json(&g)),
+        })
+        .map_err(from_err)?;
+        self.tally.updated += 1;
+        Ok(())
+    }
+}

@@ -1,0 +1,221 @@
+//! `mou import partners|agreements FILE`: one pass, one transaction. One thread reads and
+//! checks rows ([`read`], [`parse`]); the other writes them ([`apply`]), so the registry
+//! itself catches duplicates within the file without holding rows in memory. If any row is
+//! bad, everything is rolled back and every bad row is reported.
+
+mod apply;
+mod parse;
+mod read;
+
+use std::path::Path;
+use std::sync::mpsc::sync_channel;
+
+use super::Ctx;
+use crate::cli::{Entity, ImportArgs};
+use crate::db::{now_utc, Access, Change, Store};
+use crate::error::{Error, Result};
+use apply::Job;
+use parse::{AgreementColumns, PartnerColumns, Row, RowResult};
+use read::{Item, Source};
+
+/// Files of agreements from this size on are written on the bulk path.
+const BULK_BYTES: u64 = 4 << 20;
+
+/// How many bad rows are listed before the rest are only counted.
+const MAX_REPORTED: usize = 50;
+
+/// Batches in flight between the reading and the writing thread.
+const BATCHES_IN_FLIGHT: usize = 4;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// A problem with one row (or the file), with the line it starts on.
+pub struct RowError {
+    line: u64,
+    column: Option<String>,
+    reason: String,
+}
+
+pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
+    let source = Source::open(a)?;
+    let bar = source.bar.clone();
+    let mut store = ctx.open(Access::Write)?;
+    let file_name = a.file.display().to_string();
+    // A large file of agreements takes the bulk path; it rebuilds the party index, which
+    // costs more than it saves when the file is small beside the registry.
+    let bulk = a.entity == Entity::Agreements
+        && source.size >= BULK_BYTES
+        && store.agreement_count()? < source.size / 150;
+    let now = now_utc();
+    let body = |s: &Store| {
+        let unindexed_refs = bulk && s.drop_bulk_indexes()?;
+        let mut job = Job::new(ctx, a, s, unindexed_refs, &now)?;
+        let path = source.path().to_path_buf();
+        match a.entity {
+            Entity::Partners => {
+                let cols = PartnerColumns::new(&source.index);
+                pipeline(
+                    source,
+                    |row| parse::partner(&cols, row, &now),
+                    &mut job,
+                    Job::partner,
+                )?;
+            }
+            Entity::Agreements => {
+                let cols = AgreementColumns::new(&source.index);
+                pipeline(
+                    source,
+                    |row| parse::agreement(&cols, row, &now),
+                    &mut job,
+                    Job::agreement,
+                )?;
+            }
+        }
+        if bulk {
+            for (line, r) in read::repeated_refs(&path, &s.rebuild_bulk_indexes()?)? {
+                job.fail(RowError {
+                    line,
+                    column: Some("ref".into()),
+                    reason: format!("{r} appears more than once in the file"),
+                });
+            }
+        }
+        if a.entity == Entity::Agreements {
+            for (r, renews) in s.new_dangling_renewals(job.max_ids.1)? {
+                job.fail(RowError {
+                    line: 0,
+                    column: Some("renews".into()),
+                    reason: format!(
+                        "{r} renews '{renews}', which is neither in the registry nor in the file"
+                    ),
+                });
+            }
+        }
+        let Job {
+            errors,
+            more_errors,
+            tally,
+            ..
+        } = job;
+        if !errors.is_empty() {
+            return Ok((Err((errors, more_errors)), false));
+        }
+        if !a.dry_run && tally.added > 0 {
+            s.record(Change {
+                actor: &ctx.actor,
+                action: "import",
+                entity: match a.entity {
+                    Entity::Partners => "partner",
+                    Entity::Agreements => "agreement",
+                },
+                entity_id: None,
+                entity_key: &file_name,
+                before: None,
+                after: Some(serde_json::json!({
+                    "file": file_name,
+                    "added": tally.added,
+                    "updated": tally.updated,
+                    "unchanged": tally.unchanged,
+                })),
+            })?;
+        }
+        Ok((Ok(tally), !a.dry_run))
+    };
+    let outcome = if bulk {
+        store.bulk_transaction(body)
+    } else {
+        store.transaction(body)
+    };
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    match outcome? {
+        Ok(t) => {
+            eprintln!(
+                "{}{} added, {} updated, {} unchanged",
+                if a.dry_run {
+                    "dry run, nothing written: "
+                } else {
+                    ""
+                },
+                t.added,
+                t.updated,
+                t.unchanged
+            );
+            Ok(())
+        }
+        Err((errors, more)) => {
+            let mut msg = format!(
+                "{}: {} bad row(s); nothing was imported",
+                a.file.display(),
+                errors.len() + more
+            );
+            for e in &errors {
+                let place = if e.line > 0 {
+                    format!("line {}", e.line)
+                } else {
+                    "file".into()
+                };
+                match &e.column {
+                    Some(c) => msg.push_str(&format!("\n  {place}, column {c}: {}", e.reason)),
+                    None => msg.push_str(&format!("\n  {place}: {}", e.reason)),
+                }
+            }
+            if more > 0 {
+                msg.push_str(&format!("\n  ... and {more} more"));
+            }
+            Err(Error::input(msg).with_hint("fix the rows listed and import the file again"))
+        }
+    }
+}
+
+/// Rows are read and parsed on a second thread while this one writes them, in file order.
+/// Memory stays bounded: at most [`BATCHES_IN_FLIGHT`] batches wait between the two.
+fn pipeline<'j, T: Send>(
+    source: Source,
+    parse: impl Fn(&Row) -> RowResult<T> + Send,
+    job: &mut Job<'j>,
+    apply: fn(&mut Job<'j>, T) -> RowResult<()>,
+) -> Result<()> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = sync_channel(BATCHES_IN_FLIGHT);
+        scope.spawn(move || source.parse_into(parse, tx));
+        for batch in rx {
+            for item in batch {
+                match item {
+                    Item::Row(line, row) => {
+                        let r = apply(job, row);
+                        job.settle(line, r)?;
+                    }
+                    Item::Bad(e) => job.fail(e),
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Loads a sample or exported registry folder (partners.csv, then agreements.csv).
+pub fn import_dir(ctx: &Ctx, dir: &Path) -> Result<()> {
+    for (entity, file) in [
+        (Entity::Partners, "partners.csv"),
+        (Entity::Agreements, "agreements.csv"),
+    ] {
+        run(
+            ctx,
+            &ImportArgs {
+                entity,
+                file: dir.join(file),
+                dry_run: false,
+                update: false,
+                create_partners: false,
+            },
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,273 @@
+//! One CSV row into a checked record, without the registry: this runs on the reading
+//! thread, beside the thread that writes. What needs the registry (parties, refs without a
+//! value, keys) is left to [`super::apply`].
+
+use std::collections::HashMap;
+
+use crate::dates::{parse_stored, Date};
+use crate::model::{parse_sdgs, parse_tag, split_list, Agreement, Category, Kind, Partner};
+use crate::validate;
+
+use super::super::add::dedupe;
+
+/// Why a row was not written.
+pub enum RowFail {
+    /// The row is bad: the column (when one is to blame) and the reason.
+    Bad(Option<String>, String),
+    /// The registry itself failed (a full disk, a lock, corruption): the import stops.
+    Fatal(crate::error::Error),
+}
+
+pub type RowResult<T> = std::result::Result<T, RowFail>;
+
+/// An error that names the column.
+pub fn col_err(column: &str, e: impl std::fmt::Display) -> RowFail {
+    RowFail::Bad(Some(column.to_string()), e.to_string())
+}
+
+/// Where a known column stands in the file's rows (None: the file has no such column).
+#[derive(Clone, Copy)]
+pub struct Slot(Option<usize>);
+
+fn slot(index: &HashMap<String, usize>, name: &str) -> Slot {
+    Slot(index.get(name).copied())
+}
+
+/// One row's fields, already checked to be UTF-8.
+pub struct Row<'a> {
+    pub fields: &'a [&'a str],
+}
+
+impl Row<'_> {
+    pub fn get(&self, s: Slot) -> &str {
+        s.0.and_then(|i| self.fields.get(i)).copied().unwrap_or("")
+    }
+
+    pub fn opt(&self, s: Slot) -> Option<&str> {
+        Some(self.get(s).trim()).filter(|s| !s.is_empty())
+    }
+}
+
+fn date(row: &Row, s: Slot, col: &str) -> RowResult<Option<Date>> {
+    row.opt(s)
+        .map(|v| parse_stored(v).map_err(|e| col_err(col, format!("'{v}': {e}"))))
+        .transpose()
+}
+
+fn text(row: &Row, s: Slot, col: &str) -> RowResult<Option<String>> {
+    validate::free_text(col, row.get(s)).map_err(|e| col_err(col, e.message))
+}
+
+/// A timestamp column, or `now` when the row leaves it empty; and whether the row gave it.
+fn stamp(row: &Row, s: Slot, now: &str) -> (String, bool) {
+    match row.opt(s) {
+        Some(v) => (v.to_string(), true),
+        None => (now.to_string(), false),
+    }
+}
+
+/// The columns of a partners file.
+pub struct PartnerColumns {
+    key: Slot,
+    name: Slot,
+    aliases: Slot,
+    category: Slot,
+    country: Slot,
+    website: Slot,
+    notes: Slot,
+    created_at: Slot,
+    updated_at: Slot,
+}
+
+impl PartnerColumns {
+    pub fn new(index: &HashMap<String, usize>) -> Self {
+        let s = |n| slot(index, n);
+        PartnerColumns {
+            key: s("key"),
+            name: s("name"),
+            aliases: s("aliases"),
+            category: s("category"),
+            country: s("country"),
+            website: s("website"),
+            notes: s("notes"),
+            created_at: s("created_at"),
+            updated_at: s("updated_at"),
+        }
+    }
+}
+
+/// A checked partner row; `partner.key` is the row's key, or empty.
+pub struct PartnerInput {
+    pub partner: Partner,
+    pub updated_given: bool,
+}
+
+pub fn partner(c: &PartnerColumns, row: &Row, now: &str) -> RowResult<PartnerInput> {
+    let name = validate::name("name", row.get(c.name)).map_err(|e| col_err("name", e.message))?;
+    let aliases = split_list(row.get(c.aliases))
+        .iter()
+        .map(|x| validate::name("alias", x))
+        .collect::<crate::error::Result<Vec<_>>>()
+        .map_err(|e| col_err("aliases", e.message))?;
+    let aliases = validate::dedupe_aliases(&name, aliases);
+    let category: Category = row
+        .get(c.category)
+        .parse()
+        .map_err(|e| col_err("category", e))?;
+    let country = row
+        .opt(c.country)
+        .map(crate::query::parse_country)
+        .transpose()
+        .map_err(|e| col_err("country", e))?;
+    let key = row.opt(c.key).unwrap_or("").to_string();
+    if !key.is_empty() && !crate::text::is_valid_key(&key) {
+        return Err(col_err(
+            "key",
+            format!("'{key}' is not a valid key: lower-case letters, digits and '-'"),
+        ));
+    }
+    let (created_at, _) = stamp(row, c.created_at, now);
+    let (updated_at, updated_given) = stamp(row, c.updated_at, now);
+    Ok(PartnerInput {
+        partner: Partner {
+            id: 0,
+            key,
+            name,
+            aliases,
+            category,
+            country,
+            website: text(row, c.website, "website")?,
+            notes: text(row, c.notes, "notes")?,
+            created_at,
+            updated_at,
+        },
+        updated_given,
+    })
+}
+
+/// The columns of an agreements file (`status` is read and ignored: it is derived).
+pub struct AgreementColumns {
+    reference: Slot,
+    kind: Slot,
+    title: Slot,
+    parties: Slot,
+    signed_on: Slot,
+    effective_on: Slot,
+    expires_on: Slot,
+    terminated_on: Slot,
+    termination_reason: Slot,
+    notice_days: Slot,
+    renews: Slot,
+    sdgs: Slot,
+    tags: Slot,
+    notes: Slot,
+    document: Slot,
+    created_at: Slot,
+    updated_at: Slot,
+    partner_category: Slot,
+    partner_country: Slot,
+}
+
+impl AgreementColumns {
+    pub fn new(index: &HashMap<String, usize>) -> Self {
+        let s = |n| slot(index, n);
+        AgreementColumns {
+            reference: s("ref"),
+            kind: s("kind"),
+            title: s("title"),
+            parties: s("parties"),
+            signed_on: s("signed_on"),
+            effective_on: s("effective_on"),
+            expires_on: s("expires_on"),
+            terminated_on: s("terminated_on"),
+            termination_reason: s("termination_reason"),
+            notice_days: s("notice_days"),
+            renews: s("renews"),
+            sdgs: s("sdgs"),
+            tags: s("tags"),
+            notes: s("notes"),
+            document: s("document"),
+            created_at: s("created_at"),
+            updated_at: s("updated_at"),
+            partner_category: s("partner_category"),
+            partner_country: s("partner_country"),
+        }
+    }
+}
+
+/// A checked agreement row. `agreement.parties` holds the parties as the row names them
+/// (keys, names or aliases), and `agreement.reference` is empty when the row has no ref.
+pub struct AgreementInput {
+    pub agreement: Agreement,
+    pub updated_given: bool,
+    /// The raw `partner_category` and `partner_country`, for `--create-partners`.
+    pub partner_category: String,
+    pub partner_country: String,
+}
+
+pub fn agreement(c: &AgreementColumns, row: &Row, now: &str) -> RowResult<AgreementInput> {
+    let kind: Kind = match row.opt(c.kind) {
+        Some(k) => k.parse().map_err(|e| col_err("kind", e))?,
+        None => Kind::Agreement,
+    };
+    let parties = split_list(row.get(c.parties));
+    if parties.is_empty() {
+        return Err(col_err(
+            "parties",
+            "no parties: name at least one partner by key, name or alias",
+        ));
+    }
+    let reference = match row.opt(c.reference) {
+        Some(r) => validate::reference(r).map_err(|e| col_err("ref", e.message))?,
+        None => String::new(),
+    };
+    let signed_on = date(row, c.signed_on, "signed_on")?;
+    let notice_days = row
+        .opt(c.notice_days)
+        .map(|n| {
+            crate::text::ascii_digits(n)
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n <= 36_500)
+                .ok_or_else(|| {
+                    col_err(
+                        "notice_days",
+                        format!("'{n}' is not a number of days 0..36500"),
+                    )
+                })
+        })
+        .transpose()?;
+    let tags = split_list(row.get(c.tags))
+        .iter()
+        .map(|t| parse_tag(t))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| col_err("tags", e))?;
+    let (created_at, _) = stamp(row, c.created_at, now);
+    let (updated_at, updated_given) = stamp(row, c.updated_at, now);
+    let agreement = Agreement {
+        id: 0,
+        reference,
+        kind,
+        title: text(row, c.title, "title")?.unwrap_or_default(),
+        parties,
+        signed_on,
+        effective_on: date(row, c.effective_on, "effective_on")?.or(signed_on),
+        expires_on: date(row, c.expires_on, "expires_on")?,
+        terminated_on: date(row, c.terminated_on, "terminated_on")?,
+        termination_reason: text(row, c.termination_reason, "termination_reason")?,
+        notice_days,
+        renews: row.opt(c.renews).map(str::to_string),
+        sdgs: parse_sdgs(row.get(c.sdgs)).map_err(|e| col_err("sdgs", e))?,
+        tags: dedupe(tags),
+        notes: text(row, c.notes, "notes")?,
+        document: text(row, c.document, "document")?,
+        created_at,
+        updated_at,
+    };
+    Ok(AgreementInput {
+        agreement,
+        updated_given,
+        partner_category: row.get(c.partner_category).to_string(),
+        partner_country: row.get(c.partner_country).to_string(),
+    })
+}
