@@ -308,8 +308,13 @@ impl Store {
     /// 8 MiB page cache, foreign keys checked by the caller (it resolves every party before
     /// writing), and a sorter on two threads for building indexes at the end. With
     /// [`Store::drop_bulk_indexes`] inside, indexes are built once instead of row by row.
-    /// (The journal stays WAL: switching modes would touch the file even when the import
-    /// is refused and rolled back.)
+    ///
+    /// The write goes through a rollback journal rather than the WAL: a WAL would take every
+    /// page of the import and then copy it again into the file, while a rollback journal
+    /// keeps only the pages that existed before (few, for a registry smaller than the file),
+    /// and new pages are written once. A rollback journal is as safe against a crash; the
+    /// cost is that readers wait while the import writes. When another connection holds the
+    /// WAL open the mode cannot change, and the import simply stays in WAL mode.
     pub fn bulk_transaction<T>(
         &mut self,
         f: impl FnOnce(&Store) -> Result<(T, bool)>,
@@ -317,7 +322,20 @@ impl Store {
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
         self.conn.pragma_update(None, "cache_size", -8_192)?;
         self.conn.pragma_update(None, "threads", 2)?;
+        let rollback_journal = self.path.is_some()
+            && self
+                .conn
+                .query_row("PRAGMA journal_mode = DELETE", [], |r| {
+                    r.get::<_, String>(0)
+                })
+                .is_ok_and(|m| m.eq_ignore_ascii_case("delete"));
         let result = self.transaction(f);
+        // Back to WAL; should that fail (another process got in first), the next open does it.
+        if rollback_journal {
+            let _ = self
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
+        }
         let restored = self
             .conn
             .pragma_update(None, "cache_size", -2_000)
