@@ -25,8 +25,12 @@ const MAX_ROUNDS: usize = 8;
 
 /// NFC form of a name, for storing names exactly as typed.
 pub fn nfc(s: &str) -> String {
-    // Most text is already NFC; the quick check spares a decompose-recompose per field.
-    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+    // Most text is already NFC (ASCII always is); the quick check spares a
+    // decompose-recompose per field.
+    if s.is_ascii()
+        || unicode_normalization::is_nfc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
         return s.to_owned();
     }
     s.nfc().collect()

@@ -32,8 +32,10 @@ pub struct Job<'a> {
     pub tally: Tally,
     /// (partner, agreement) ids before this import: larger ids are this file's rows.
     pub max_ids: (i64, i64),
-    /// Party names resolved so far.
-    parties: HashMap<String, (i64, String)>,
+    /// Party names resolved so far, to partner ids (a fast hash: it is asked once a party).
+    parties: foldhash::HashMap<String, i64>,
+    /// The keys of the partners in `parties`.
+    keys: HashMap<i64, String>,
     /// Next generated ref sequence per prefix.
     next_seq: HashMap<String, u32>,
     writer: AgreementWriter<'a>,
@@ -57,7 +59,8 @@ impl<'a> Job<'a> {
             more_errors: 0,
             tally: Tally::default(),
             max_ids: store.max_ids()?,
-            parties: HashMap::new(),
+            parties: Default::default(),
+            keys: HashMap::new(),
             next_seq: HashMap::new(),
             writer: store.agreement_writer(unindexed_refs)?,
             now,
@@ -93,12 +96,10 @@ impl<'a> Job<'a> {
         self.errors.len() < MAX_REPORTED
     }
 
-    pub fn partner(&mut self, input: PartnerInput) -> RowResult<()> {
+    pub fn partner(&mut self, input: &mut PartnerInput) -> RowResult<()> {
         let s = self.store;
-        let PartnerInput {
-            partner: mut p,
-            updated_given,
-        } = input;
+        let updated_given = input.updated_given;
+        let p = &mut input.partner;
         let given_key = (!p.key.is_empty()).then(|| std::mem::take(&mut p.key));
         let existing = match &given_key {
             Some(k) => s
@@ -146,8 +147,8 @@ impl<'a> Job<'a> {
                 p.updated_at = self.now.to_string();
             }
             p.created_at = old.created_at.clone();
-            validate::partner(s, &p, Some(p.id)).map_err(from_err)?;
-            s.update_partner(&p).map_err(from_err)?;
+            validate::partner(s, p, Some(p.id)).map_err(from_err)?;
+            s.update_partner(p).map_err(from_err)?;
             s.record(Change {
                 actor: &self.ctx.actor,
                 action: "edit",
@@ -155,7 +156,7 @@ impl<'a> Job<'a> {
                 entity_id: Some(p.id),
                 entity_key: &p.key,
                 before: Some(partner_json(&old)),
-                after: Some(partner_json(&p)),
+                after: Some(partner_json(p)),
             })
             .map_err(from_err)?;
             self.tally.updated += 1;
@@ -163,21 +164,22 @@ impl<'a> Job<'a> {
         }
         p.key =
             validate::derive_key(s, given_key.as_deref(), &p.name, &p.aliases).map_err(from_err)?;
-        for w in validate::partner(s, &p, None).map_err(from_err)? {
+        for w in validate::partner(s, p, None).map_err(from_err)? {
             eprintln!("warning: {w}");
         }
-        s.insert_partner(&p).map_err(from_err)?;
+        s.insert_partner(p).map_err(from_err)?;
         self.tally.added += 1;
         Ok(())
     }
 
-    /// A party by key, name or alias; with --create-partners an unknown one is created.
-    fn party(&mut self, name: &str, input: &AgreementInput) -> RowResult<(i64, String)> {
-        if let Some(found) = self.parties.get(name) {
-            return Ok(found.clone());
+    /// A party's partner id, by key, name or alias; with --create-partners an unknown one
+    /// is created.
+    fn party(&mut self, name: &str, input: &AgreementInput) -> RowResult<i64> {
+        if let Some(id) = self.parties.get(name) {
+            return Ok(*id);
         }
         let s = self.store;
-        let found = match s.try_find_partner(name).map_err(from_err)? {
+        let (id, key) = match s.try_find_partner(name).map_err(from_err)? {
             Ok(p) => (p.id, p.key),
             Err(many) if many.len() > 1 => {
                 return Err(col_err(
@@ -207,8 +209,9 @@ impl<'a> Job<'a> {
                 ));
             }
         };
-        self.parties.insert(name.to_string(), found.clone());
-        Ok(found)
+        self.parties.insert(name.to_string(), id);
+        self.keys.insert(id, key);
+        Ok(id)
     }
 
     fn create_partner(&mut self, name: &str, input: &AgreementInput) -> RowResult<Partner> {
@@ -275,19 +278,18 @@ impl<'a> Job<'a> {
         Ok(format!("{prefix}{n:03}"))
     }
 
-    pub fn agreement(&mut self, mut input: AgreementInput) -> RowResult<()> {
-        let names = std::mem::take(&mut input.agreement.parties);
-        let mut party_ids = Vec::with_capacity(names.len());
-        let mut keys = Vec::with_capacity(names.len());
-        for n in &names {
-            let (id, key) = self.party(n, &input)?;
+    pub fn agreement(&mut self, input: &mut AgreementInput) -> RowResult<()> {
+        let mut party_ids = Vec::with_capacity(input.agreement.parties.len());
+        for n in &input.agreement.parties {
+            let id = self.party(n, input)?;
             if !party_ids.contains(&id) {
                 party_ids.push(id);
-                keys.push(key);
             }
         }
-        let mut g = input.agreement;
-        g.parties = keys;
+        // `parties` still holds the names as the row gives them: a new agreement is written
+        // by partner ids, and keys are looked up only to compare with an existing one.
+        let updated_given = input.updated_given;
+        let g = &mut input.agreement;
         if g.reference.is_empty() {
             // A row without a ref is the agreement already recorded with the same kind,
             // signing date, title and parties, so that importing a file again adds nothing.
@@ -303,11 +305,11 @@ impl<'a> Job<'a> {
                 }
             };
         }
-        validate::agreement(&g).map_err(from_err)?;
+        validate::agreement(g).map_err(from_err)?;
         // The common case, a new agreement, costs one insert; an existing ref is compared.
         if self
             .writer
-            .insert_new(&g, &party_ids)
+            .insert_new(g, &party_ids)
             .map_err(from_err)?
             .is_some()
         {
@@ -332,6 +334,7 @@ impl<'a> Job<'a> {
             .map_err(from_err)?
             .ok_or_else(|| RowFail::Bad(None, "agreement vanished".to_string()))?;
         g.id = id;
+        g.parties = party_ids.iter().map(|id| self.keys[id].clone()).collect();
         let same = Agreement {
             created_at: old.created_at.clone(),
             updated_at: old.updated_at.clone(),
@@ -351,10 +354,10 @@ impl<'a> Job<'a> {
             ));
         }
         g.created_at = old.created_at.clone();
-        if !input.updated_given {
+        if !updated_given {
             g.updated_at = self.now.to_string();
         }
-        s.update_agreement(&g, &old.reference, &party_ids)
+        s.update_agreement(g, &old.reference, &party_ids)
             .map_err(from_err)?;
         s.record(Change {
             actor: &self.ctx.actor,
@@ -363,7 +366,7 @@ impl<'a> Job<'a> {
             entity_id: Some(id),
             entity_key: &g.reference,
             before: Some(agreement_json(&old)),
-            after: Some(agreement_json(&g)),
+            after: Some(agreement_json(g)),
         })
         .map_err(from_err)?;
         self.tally.updated += 1;

@@ -35,6 +35,7 @@ pub struct Tally {
 }
 
 /// A problem with one row (or the file), with the line it starts on.
+#[derive(Clone)]
 pub struct RowError {
     line: u64,
     column: Option<String>,
@@ -176,25 +177,30 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
 
 /// Rows are read and parsed on a second thread while this one writes them, in file order.
 /// Memory stays bounded: at most [`BATCHES_IN_FLIGHT`] batches wait between the two.
+/// Written batches go back to the reading thread, which frees their rows and reuses them:
+/// memory is then freed by the thread that allocated it, which is cheaper.
 fn pipeline<'j, T: Send>(
     source: Source,
     parse: impl Fn(&Row) -> RowResult<T> + Send,
     job: &mut Job<'j>,
-    apply: fn(&mut Job<'j>, T) -> RowResult<()>,
+    apply: fn(&mut Job<'j>, &mut T) -> RowResult<()>,
 ) -> Result<()> {
     std::thread::scope(|scope| {
         let (tx, rx) = sync_channel(BATCHES_IN_FLIGHT);
-        scope.spawn(move || source.parse_into(parse, tx));
-        for batch in rx {
-            for item in batch {
+        let (back, returned) = sync_channel(BATCHES_IN_FLIGHT);
+        scope.spawn(move || source.parse_into(parse, tx, returned));
+        for mut batch in rx {
+            for item in &mut batch {
                 match item {
                     Item::Row(line, row) => {
                         let r = apply(job, row);
-                        job.settle(line, r)?;
+                        job.settle(*line, r)?;
                     }
-                    Item::Bad(e) => job.fail(e),
+                    Item::Bad(e) => job.fail(e.clone()),
                 }
             }
+            // Never waits: when the reader has enough batches, this one is freed here.
+            let _ = back.try_send(batch);
         }
         Ok(())
     })

@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{BufReader, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::SyncSender;
+use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::Arc;
 
 use super::parse::{Row, RowFail, RowResult};
@@ -118,14 +118,23 @@ impl Source {
     }
 
     /// Reads every row, parses it with `parse` and sends the results on in batches, in
-    /// file order. Stops early when the receiver has gone (the import failed).
+    /// file order. Batches that come back through `returned` are emptied and reused. Stops
+    /// early when the receiver has gone (the import failed).
     pub fn parse_into<T>(
         mut self,
         parse: impl Fn(&Row) -> RowResult<T>,
         tx: SyncSender<Vec<Item<T>>>,
+        returned: Receiver<Vec<Item<T>>>,
     ) {
+        let fresh = || match returned.try_recv() {
+            Ok(mut used) => {
+                used.clear();
+                used
+            }
+            Err(_) => Vec::with_capacity(BATCH),
+        };
         let mut batch = Vec::with_capacity(BATCH);
-        let mut record = csv::ByteRecord::new();
+        let mut record = csv::StringRecord::new();
         let bad = |line, column, reason| {
             Item::Bad(RowError {
                 line,
@@ -138,7 +147,8 @@ impl Source {
             .store(self.csv.position().byte(), Ordering::Relaxed);
         loop {
             let row_line = self.csv.position().line();
-            let read = self.csv.read_byte_record(&mut record);
+            // A StringRecord checks a whole row's UTF-8 at once.
+            let read = self.csv.read_record(&mut record);
             self.limit
                 .start
                 .store(self.csv.position().byte(), Ordering::Relaxed);
@@ -152,22 +162,28 @@ impl Source {
                     break;
                 }
                 Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(0);
-                    batch.push(bad(line, None, format!("unreadable CSV: {e}")));
-                    if !matches!(
-                        e.kind(),
-                        csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
-                    ) {
-                        break;
+                    let line = e.position().map(|p| p.line()).unwrap_or(row_line);
+                    match e.kind() {
+                        csv::ErrorKind::Utf8 { err, .. } => Some(bad(
+                            line,
+                            self.column_name(err.field()),
+                            "not valid UTF-8: save the file as UTF-8".into(),
+                        )),
+                        csv::ErrorKind::UnequalLengths { .. } => {
+                            Some(bad(line, None, format!("unreadable CSV: {e}")))
+                        }
+                        _ => {
+                            batch.push(bad(line, None, format!("unreadable CSV: {e}")));
+                            break;
+                        }
                     }
-                    continue;
                 }
             };
             if let Some(item) = item {
                 batch.push(item);
             }
             if batch.len() >= BATCH {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                let full = std::mem::replace(&mut batch, fresh());
                 if tx.send(full).is_err() {
                     return;
                 }
@@ -181,42 +197,29 @@ impl Source {
     /// One record: None for a blank line.
     fn parse_record<T>(
         &self,
-        record: &csv::ByteRecord,
+        record: &csv::StringRecord,
         parse: &impl Fn(&Row) -> RowResult<T>,
     ) -> Option<Item<T>> {
         let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let bad = |column, reason| {
-            Some(Item::Bad(RowError {
-                line,
-                column,
-                reason,
-            }))
-        };
-        if record.len() == 1 && record.get(0) == Some(b"") {
+        if record.len() == 1 && record.get(0) == Some("") {
             return None; // a blank line
         }
         if record.len() != self.width {
-            return bad(
-                None,
-                format!(
+            return Some(Item::Bad(RowError {
+                line,
+                column: None,
+                reason: format!(
                     "the row has {} fields; the header has {}",
                     record.len(),
                     self.width
                 ),
-            );
+            }));
         }
-        let mut fields = Vec::with_capacity(self.width);
-        for (i, f) in record.iter().enumerate() {
-            match std::str::from_utf8(f) {
-                Ok(s) => fields.push(if self.excel { unexcel(s) } else { s }),
-                Err(_) => {
-                    return bad(
-                        self.column_name(i),
-                        "not valid UTF-8: save the file as UTF-8".into(),
-                    )
-                }
-            }
-        }
+        let fields: Vec<&str> = if self.excel {
+            record.iter().map(unexcel).collect()
+        } else {
+            record.iter().collect()
+        };
         Some(match parse(&Row { fields: &fields }) {
             Ok(v) => Item::Row(line, v),
             Err(RowFail::Bad(column, reason)) => Item::Bad(RowError {
