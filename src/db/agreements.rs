@@ -202,16 +202,36 @@ pub struct AgreementWriter<'a> {
     insert: rusqlite::CachedStatement<'a>,
     party: rusqlite::CachedStatement<'a>,
     conn: &'a rusqlite::Connection,
+    /// On the bulk path, party rows held back to be written [`MANY_PARTIES`] at a time,
+    /// with the statement that writes them.
+    pending: Option<(Vec<[i64; 3]>, rusqlite::Statement<'a>)>,
+}
+
+/// Party rows per statement on the bulk path: a statement's fixed cost (its program
+/// started, its cursor opened and closed) is then paid once for many small rows.
+const MANY_PARTIES: usize = 64;
+
+/// `INSERT INTO agreement_party ... VALUES (?1, ?2, ?3), ...` for `rows` rows.
+fn party_insert_sql(rows: usize) -> String {
+    let tuples: Vec<String> = (0..rows)
+        .map(|r| format!("(?{}, ?{}, ?{})", 3 * r + 1, 3 * r + 2, 3 * r + 3))
+        .collect();
+    format!(
+        "INSERT INTO agreement_party (agreement_id, position, partner_id) VALUES {}",
+        tuples.join(", ")
+    )
 }
 
 impl AgreementWriter<'_> {
     /// The id of the agreement with this ref (any case).
     pub fn find(&mut self, reference: &str) -> Result<Option<i64>> {
+        self.flush()?;
         Ok(self.find.query_row([reference], |r| r.get(0)).optional()?)
     }
 
     /// Inserts a new agreement (its `id` is ignored) and its parties; returns the new id,
     /// or None when an agreement with its ref exists already (then nothing is written).
+    /// On the bulk path, party rows may wait for [`Self::flush`].
     pub fn insert_new(&mut self, a: &Agreement, party_ids: &[i64]) -> Result<Option<i64>> {
         bind_columns(&mut self.insert, a)?;
         let inserted = self.insert.raw_execute()?;
@@ -219,10 +239,38 @@ impl AgreementWriter<'_> {
             return Ok(None);
         }
         let id = self.conn.last_insert_rowid();
-        for (i, p) in party_ids.iter().enumerate() {
-            self.party.execute(params![id, i as i64, p])?;
+        match &mut self.pending {
+            Some((rows, many)) => {
+                rows.extend(
+                    party_ids
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| [id, i as i64, *p]),
+                );
+                if rows.len() >= MANY_PARTIES {
+                    for (i, v) in rows.drain(..MANY_PARTIES).flatten().enumerate() {
+                        many.raw_bind_parameter(i + 1, v)?;
+                    }
+                    many.raw_execute()?;
+                }
+            }
+            None => {
+                for (i, p) in party_ids.iter().enumerate() {
+                    self.party.execute(params![id, i as i64, p])?;
+                }
+            }
         }
         Ok(Some(id))
+    }
+
+    /// Writes the party rows held back: call when the agreements are written.
+    pub fn flush(&mut self) -> Result<()> {
+        if let Some((rows, _)) = &mut self.pending {
+            for v in rows.drain(..) {
+                self.party.execute(params![v[0], v[1], v[2]])?;
+            }
+        }
+        Ok(())
     }
 
     /// Inserts a new agreement; a ref already in use is an error naming it.
@@ -400,24 +448,34 @@ impl Store {
     }
 
     /// Prepared statements for writing many agreements in one transaction (import).
-    /// `unindexed`: the ref index is being rebuilt, so refs are not checked row by row.
+    /// `unindexed`: the ref index is being rebuilt, so refs are not checked row by row, and
+    /// party rows are written many at a time (call [`AgreementWriter::flush`] at the end).
     pub fn agreement_writer(&self, unindexed: bool) -> Result<AgreementWriter<'_>> {
         let insert = "INSERT INTO agreement (ref, kind, title, signed_on, effective_on, expires_on,
                 terminated_on, termination_reason, notice_days, renews, sdgs, tags, notes, document,
                 created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+        let pending = if unindexed {
+            Some((
+                Vec::with_capacity(2 * MANY_PARTIES),
+                self.conn.prepare(&party_insert_sql(MANY_PARTIES))?,
+            ))
+        } else {
+            None
+        };
         Ok(AgreementWriter {
-            find: self.conn.prepare_cached("SELECT id FROM agreement WHERE ref = ?1")?,
+            find: self
+                .conn
+                .prepare_cached("SELECT id FROM agreement WHERE ref = ?1")?,
             insert: if unindexed {
                 self.conn.prepare_cached(insert)?
             } else {
                 self.conn
                     .prepare_cached(&format!("{insert} ON CONFLICT (ref) DO NOTHING"))?
             },
-            party: self.conn.prepare_cached(
-                "INSERT INTO agreement_party (agreement_id, position, partner_id) VALUES (?1, ?2, ?3)",
-            )?,
+            party: self.conn.prepare_cached(&party_insert_sql(1))?,
             conn: &self.conn,
+            pending,
         })
     }
 

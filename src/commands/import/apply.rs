@@ -67,6 +67,11 @@ impl<'a> Job<'a> {
         })
     }
 
+    /// Writes what the writer holds back; call when the rows are done.
+    pub fn flush(&mut self) -> Result<()> {
+        self.writer.flush()
+    }
+
     pub fn fail(&mut self, e: RowError) {
         if self.errors.len() < MAX_REPORTED {
             self.errors.push(e);

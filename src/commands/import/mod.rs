@@ -77,6 +77,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                 )?;
             }
         }
+        job.flush()?;
         if bulk {
             for (line, r) in read::repeated_refs(&path, &s.rebuild_bulk_indexes()?)? {
                 job.fail(RowError {
