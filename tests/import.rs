@@ -242,14 +242,8 @@ fn a_repeated_ref_is_reported_by_line_on_the_bulk_path_too() {
     assert!(std::fs::metadata(&f).unwrap().len() > 4 << 20);
     assert!(rows > 21_000);
     // A refused bulk import leaves every byte of the registry as it was, but for the file
-    // change counter in SQLite's header (offsets 24 and 92): the bulk path switches to a
-    // rollback journal and back, and each switch counts as a change.
-    let masked = |env: &Env| {
-        let mut b = env.snapshot_bytes();
-        b[24..28].fill(0);
-        b[92..96].fill(0);
-        b
-    };
+    // change counter in SQLite's header.
+    let masked = |env: &Env| env.snapshot_bytes_but_counter();
     let before = masked(&env);
     let history = env.run(&["history", "--format", "csv"]).ok().to_string();
     let r = env.run(&["import", "agreements", p(&f)]);
@@ -268,6 +262,61 @@ fn a_repeated_ref_is_reported_by_line_on_the_bulk_path_too() {
     );
     assert!(!r.stderr.contains("line 7,"), "{}", r.stderr);
     assert_eq!(export(&env, "agreements").lines().count(), 1);
+}
+
+#[test]
+fn a_renewal_of_an_unknown_ref_is_refused_on_both_paths() {
+    let env = Env::new();
+    partners_only(&env);
+    let small = env.write(
+        "small.csv",
+        "ref,parties,signed_on,renews\nR-1,unicef,2020-01-01,\nR-2,unicef,2022-01-01,R-1\nR-3,unicef,2022-01-01,GONE-1\n",
+    );
+    env.fails_unchanged(
+        &["import", "agreements", p(&small)],
+        2,
+        &[
+            "1 bad row(s)",
+            "R-3 renews 'GONE-1', which is neither in the registry nor in the file",
+        ],
+    );
+
+    // The bulk path (more than 4 MiB into an empty registry) finds them through the index.
+    let big = env.path("big.csv");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
+    writeln!(w, "ref,title,parties,signed_on,renews").unwrap();
+    let mut i = 0;
+    let mut written = 0;
+    while written < (4 << 20) + 100_000 {
+        // Every tenth row renews the row before it; row 30001 renews a ref nobody has.
+        let renews = match i {
+            30_001 => "GONE-2".to_string(),
+            i if i % 10 == 9 => format!("BIG-{:07}", i - 1),
+            _ => String::new(),
+        };
+        let line =
+            format!("BIG-{i:07},A generated agreement number {i},unicef,2021-03-04,{renews}\n");
+        written += line.len();
+        w.write_all(line.as_bytes()).unwrap();
+        i += 1;
+    }
+    w.flush().unwrap();
+    drop(w);
+    let before = env.snapshot_bytes_but_counter();
+    env.run(&["import", "agreements", p(&big)])
+        .fails(2, &["1 bad row(s)", "BIG-0030001 renews 'GONE-2'"]);
+    assert!(
+        env.snapshot_bytes_but_counter() == before,
+        "the refused bulk import wrote"
+    );
+    // Without the dangling one, every renewal stands.
+    let text = std::fs::read_to_string(&big)
+        .unwrap()
+        .replace(",GONE-2\n", ",\n");
+    std::fs::write(&big, text).unwrap();
+    env.run(&["import", "agreements", p(&big)]).ok();
+    let g = agreement(&env, "BIG-0000019");
+    assert_eq!(g["renews"], "BIG-0000018", "{g}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -385,11 +385,22 @@ impl Store {
     }
 
     /// Agreements added after `after_id` whose `renews` names no agreement, as (ref, renews).
-    pub fn new_dangling_renewals(&self, after_id: i64) -> Result<Vec<(String, String)>> {
-        let mut st = self.conn.prepare(
-            "SELECT a.ref, a.renews FROM agreement a WHERE a.id > ?1 AND a.renews IS NOT NULL
+    /// `most_are_new`: the rows after `after_id` are most of the table (a bulk import), so
+    /// the renewals are found through their index rather than by reading every new row.
+    pub fn new_dangling_renewals(
+        &self,
+        after_id: i64,
+        most_are_new: bool,
+    ) -> Result<Vec<(String, String)>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT a.ref, a.renews FROM agreement a {} WHERE a.id > ?1 AND a.renews IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM agreement b WHERE b.ref = a.renews) ORDER BY a.id",
-        )?;
+            if most_are_new {
+                "INDEXED BY agreement_renews"
+            } else {
+                ""
+            }
+        ))?;
         let v = st
             .query_map([after_id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -88,7 +88,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             }
         }
         if a.entity == Entity::Agreements {
-            for (r, renews) in s.new_dangling_renewals(job.max_ids.1)? {
+            for (r, renews) in s.new_dangling_renewals(job.max_ids.1, bulk)? {
                 job.fail(RowError {
                     line: 0,
                     column: Some("renews".into()),
