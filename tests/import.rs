@@ -315,6 +315,7 @@ fn a_renewal_of_an_unknown_ref_is_refused_on_both_paths() {
         .replace(",GONE-2\n", ",\n");
     std::fs::write(&big, text).unwrap();
     env.run(&["import", "agreements", p(&big)]).ok();
+    assert_eq!(journal_mode(&env.db), "wal");
     let g = agreement(&env, "BIG-0000019");
     assert_eq!(g["renews"], "BIG-0000018", "{g}");
 }
@@ -808,6 +809,14 @@ mod generated {
 // ---------------------------------------------------------------------------------------------
 // 6. Crash safety, 7. no progress bar when stderr is not a terminal
 
+/// The registry's journal mode: a bulk import writes through a rollback journal and must
+/// leave the registry in WAL mode again.
+fn journal_mode(db: &Path) -> String {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap()
+}
+
 fn count_agreements(db: &Path) -> i64 {
     let conn = rusqlite::Connection::open(db).unwrap();
     let ok: String = conn
@@ -876,6 +885,7 @@ fn a_killed_import_leaves_a_usable_registry() {
             String::from_utf8_lossy(&after.stderr)
         );
         assert_eq!(count_agreements(&db), n + 1);
+        assert_eq!(journal_mode(&db), "wal");
     }
     assert!(killed > 0, "every import finished before it was killed");
 }
