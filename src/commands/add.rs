@@ -48,17 +48,7 @@ fn add_partner(ctx: &Ctx, a: &AddPartnerArgs) -> Result<()> {
             updated_at: now,
         };
         let warnings = validate::partner(s, &p, None)?;
-        let p = s.insert_partner(&p)?;
-        s.record(Change {
-            actor: &ctx.actor,
-            action: "add",
-            entity: "partner",
-            entity_id: Some(p.id),
-            entity_key: &p.key,
-            before: None,
-            after: Some(partner_json(&p)),
-        })?;
-        Ok((p, warnings))
+        Ok((insert_partner(s, &ctx.actor, &p)?, warnings))
     })?;
     for w in warnings {
         eprintln!("warning: {w}");
@@ -191,6 +181,21 @@ fn add_agreement(ctx: &Ctx, a: &AgreementArgs, default_kind: Kind) -> Result<()>
     writeln!(out, "{}", agreement.reference)?;
     out.flush()?;
     Ok(())
+}
+
+/// Inserts a new partner with its `add` history row; returns it with its id.
+pub fn insert_partner(s: &Store, actor: &str, p: &Partner) -> Result<Partner> {
+    let p = s.insert_partner(p)?;
+    s.record(Change {
+        actor,
+        action: "add",
+        entity: "partner",
+        entity_id: Some(p.id),
+        entity_key: &p.key,
+        before: None,
+        after: Some(partner_json(&p)),
+    })?;
+    Ok(p)
 }
 
 pub fn dedupe(v: Vec<String>) -> Vec<String> {

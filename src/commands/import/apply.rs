@@ -96,6 +96,26 @@ impl<'a> Job<'a> {
         }
     }
 
+    /// A row that names an existing record: `same` when it equals the stored one (timestamps
+    /// aside), and then it is counted unchanged. Otherwise it is an error without --update.
+    /// Returns whether to update the record.
+    fn should_update(&mut self, same: bool, record: impl FnOnce() -> String) -> RowResult<bool> {
+        if same {
+            self.tally.unchanged += 1;
+            return Ok(false);
+        }
+        if !self.args.update {
+            return Err(RowFail::Bad(
+                None,
+                format!(
+                    "{} exists with other values; give --update to change it",
+                    record()
+                ),
+            ));
+        }
+        Ok(true)
+    }
+
     /// Past the reported bad rows, only a count is kept: spare the search for hints.
     fn reporting(&self) -> bool {
         self.errors.len() < MAX_REPORTED
@@ -134,19 +154,9 @@ impl<'a> Job<'a> {
                 created_at: old.created_at.clone(),
                 updated_at: old.updated_at.clone(),
                 ..p.clone()
-            };
-            if same == old {
-                self.tally.unchanged += 1;
+            } == old;
+            if !self.should_update(same, || format!("partner {}", old.key))? {
                 return Ok(());
-            }
-            if !self.args.update {
-                return Err(RowFail::Bad(
-                    None,
-                    format!(
-                        "partner {} exists with other values; give --update to change it",
-                        old.key
-                    ),
-                ));
             }
             if !updated_given {
                 p.updated_at = self.now.to_string();
@@ -246,17 +256,7 @@ impl<'a> Job<'a> {
             created_at: self.now.to_string(),
             updated_at: self.now.to_string(),
         };
-        let p = s.insert_partner(&p).map_err(from_err)?;
-        s.record(Change {
-            actor: &self.ctx.actor,
-            action: "add",
-            entity: "partner",
-            entity_id: Some(p.id),
-            entity_key: &p.key,
-            before: None,
-            after: Some(partner_json(&p)),
-        })
-        .map_err(from_err)?;
+        let p = crate::commands::add::insert_partner(s, &self.ctx.actor, &p).map_err(from_err)?;
         eprintln!(
             "{} partner {} ({})",
             if self.args.dry_run {
@@ -344,19 +344,9 @@ impl<'a> Job<'a> {
             created_at: old.created_at.clone(),
             updated_at: old.updated_at.clone(),
             ..g.clone()
-        };
-        if same == old {
-            self.tally.unchanged += 1;
+        } == old;
+        if !self.should_update(same, || old.reference.clone())? {
             return Ok(());
-        }
-        if !self.args.update {
-            return Err(RowFail::Bad(
-                None,
-                format!(
-                    "{} exists with other values; give --update to change it",
-                    old.reference
-                ),
-            ));
         }
         g.created_at = old.created_at.clone();
         if !updated_given {
