@@ -462,6 +462,17 @@ fn dry_run_writes_nothing() {
         2,
         &["line 2, column parties"],
     );
+
+    // On the bulk path too (more than 4 MiB into a small registry), to the last byte.
+    let env = Env::new();
+    partners_only(&env);
+    let big = env.path("big.csv");
+    let rows = big_agreements(&big, (4 << 20) + 1000, &[]);
+    let bytes = env.snapshot_bytes();
+    let r = env.run(&["import", "agreements", p(&big), "--dry-run"]);
+    r.ok();
+    assert!(r.stderr.contains(&format!("{rows} added")), "{}", r.stderr);
+    assert!(env.snapshot_bytes() == bytes, "a bulk --dry-run wrote");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -129,7 +129,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         Ok((Ok(tally), !a.dry_run))
     };
     let outcome = if bulk {
-        store.bulk_transaction(body)
+        store.bulk_transaction(!a.dry_run, body)
     } else {
         store.transaction(body)
     };
