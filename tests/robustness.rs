@@ -238,6 +238,23 @@ fn check_finds_data_broken_behind_its_back() {
         );
     }
     assert_eq!(env.snapshot_bytes(), before, "check must not write");
+
+    // The same findings as JSON, for scripts: one object per finding, problems first.
+    let r = env.run(&["check", "--format", "json"]);
+    r.fails(1, &["problem"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("check --format json");
+    let findings = v.as_array().unwrap();
+    let problems: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["level"] == "problem")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        problems.len(),
+        out.lines().filter(|l| l.starts_with("problem: ")).count()
+    );
+    assert!(problems.contains(&"MOU-2015-001: renews MOU-1999-404, which does not exist"));
+    assert_eq!(findings[0]["level"], "problem");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ use std::io::Write;
 use super::{stdout, Ctx};
 use crate::db::Access;
 use crate::error::{Error, Result};
+use crate::output::{Cell, Format, RowWriter};
 
 pub fn run(ctx: &Ctx) -> Result<()> {
     let store = ctx.open(Access::Read)?;
@@ -46,15 +47,32 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     for r in looped {
         problems.push(format!("{r}: its renewal chain loops back to itself"));
     }
-    let info = store.partners_without_agreements()?;
+    let info: Vec<String> = store
+        .partners_without_agreements()?
+        .into_iter()
+        .map(|(key, name)| format!("partner {key} ({name}) has no agreements"))
+        .collect();
+    let findings = problems
+        .iter()
+        .map(|p| ("problem", p))
+        .chain(info.iter().map(|i| ("info", i)));
     let mut out = stdout();
-    for p in &problems {
-        writeln!(out, "problem: {p}")?;
+    match ctx.format() {
+        // The default: one `level: message` line each, for people and grep.
+        Format::Table => {
+            for (level, message) in findings {
+                writeln!(out, "{level}: {message}")?;
+            }
+            out.flush()?;
+        }
+        format => {
+            let mut w = RowWriter::new(&mut out, format, false, &["level", "message"], None)?;
+            for (level, message) in findings {
+                w.row(vec![Cell::text(level), Cell::text(message.as_str())])?;
+            }
+            w.finish()?;
+        }
     }
-    for (key, name) in &info {
-        writeln!(out, "info: partner {key} ({name}) has no agreements")?;
-    }
-    out.flush()?;
     if problems.is_empty() {
         eprintln!("check passed: no problems");
         Ok(())
