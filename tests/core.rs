@@ -290,6 +290,93 @@ fn renew_builds_a_chain_and_show_prints_it() {
 }
 
 #[test]
+fn renewing_an_open_ended_agreement_ends_it_the_day_before() {
+    let env = Env::new();
+    env.run(&[
+        "add",
+        "partner",
+        "Nile Basin Forum",
+        "--category",
+        "ngo",
+        "--key",
+        "nile",
+    ])
+    .ok();
+    env.run(&[
+        "add",
+        "mou",
+        "--partner",
+        "nile",
+        "--signed",
+        "2018-05-02",
+        "--ref",
+        "MOU-2018-001",
+    ])
+    .ok();
+    // A renewal signed before the old one takes effect would leave it no time: refused.
+    env.run(&[
+        "add",
+        "mou",
+        "--partner",
+        "nile",
+        "--signed",
+        "2018-01-01",
+        "--effective",
+        "2019-01-01",
+        "--ref",
+        "MOU-2018-002",
+    ])
+    .ok();
+    env.fails_unchanged(
+        &[
+            "renew",
+            "MOU-2018-002",
+            "--term",
+            "2y",
+            "--signed",
+            "2018-06-01",
+        ],
+        2,
+        &["MOU-2018-002 is open-ended and takes effect on 2019-01-01"],
+    );
+    let r = env.run(&[
+        "renew",
+        "MOU-2018-001",
+        "--term",
+        "3y",
+        "--signed",
+        "2025-06-01",
+    ]);
+    assert_eq!(r.ok().trim(), "MOU-2025-001");
+    assert!(
+        r.stderr.contains("MOU-2018-001 now expires on 2025-05-31"),
+        "{}",
+        r.stderr
+    );
+    let show = |r: &str| -> serde_json::Value {
+        serde_json::from_str(
+            env.run(&["--format", "json", "--as-of", "2025-07-01", "show", r])
+                .ok(),
+        )
+        .unwrap()
+    };
+    let old = show("MOU-2018-001");
+    assert_eq!(old["expires_on"], "2025-05-31");
+    assert_eq!(
+        old["status"], "expired",
+        "only the renewal is active after it takes effect"
+    );
+    assert_eq!(show("MOU-2025-001")["status"], "active");
+    // The change to the old agreement is in its history.
+    let h = env.run(&["history", "--format", "csv"]).ok().to_string();
+    assert!(
+        h.lines()
+            .any(|l| l.contains(",edit,agreement,") && l.contains("MOU-2018-001")),
+        "{h}"
+    );
+}
+
+#[test]
 fn terminate_wins_over_expired() {
     let env = Env::new();
     env.run(&[

@@ -6,7 +6,7 @@ use std::io::Write;
 use super::add::new_ref;
 use super::{stdout, Ctx};
 use crate::cli::{RenewArgs, TerminateArgs};
-use crate::dates::iso;
+use crate::dates::{iso, Date};
 use crate::db::{now_utc, Access, Change};
 use crate::error::{Error, Result};
 use crate::model::{Agreement, Status};
@@ -60,10 +60,16 @@ pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
             document: None,
             notes: None,
             created_at: now.clone(),
-            updated_at: now,
+            updated_at: now.clone(),
             ..old.clone()
         };
         validate::agreement(&new)?;
+        // An open-ended agreement ends the day before its renewal takes effect; otherwise
+        // both would be active from then on.
+        let ended = match (old.expires_on, old.terminated_on) {
+            (None, None) => Some(end_before_renewal(&old, effective, &now)?),
+            _ => None,
+        };
         new.id = s.insert_agreement(&new, &parties)?;
         s.record(Change {
             actor: &ctx.actor,
@@ -74,8 +80,28 @@ pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
             before: Some(agreement_json(&old)),
             after: Some(agreement_json(&new)),
         })?;
-        Ok(new)
+        if let Some(ended) = &ended {
+            s.update_agreement(ended, &old.reference, &parties)?;
+            s.record(Change {
+                actor: &ctx.actor,
+                action: "edit",
+                entity: "agreement",
+                entity_id: Some(old.id),
+                entity_key: &old.reference,
+                before: Some(agreement_json(&old)),
+                after: Some(agreement_json(ended)),
+            })?;
+        }
+        Ok((new, ended))
     })?;
+    let (new, ended) = new;
+    if let Some(e) = ended {
+        eprintln!(
+            "{} now expires on {}, the day before its renewal takes effect",
+            e.reference,
+            e.expires_on.map(iso).unwrap_or_default()
+        );
+    }
     eprintln!(
         "{} renews {} from {} to {}",
         new.reference,
@@ -87,6 +113,30 @@ pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
     writeln!(out, "{}", new.reference)?;
     out.flush()?;
     Ok(())
+}
+
+/// `old`, open-ended, given an expiry the day before `effective` (its renewal's start).
+fn end_before_renewal(old: &Agreement, effective: Date, now: &str) -> Result<Agreement> {
+    let starts = old.effective_on.or(old.signed_on);
+    let end = effective
+        .pred_opt()
+        .filter(|e| starts.is_none_or(|s| *e >= s));
+    let Some(end) = end else {
+        return Err(Error::input(format!(
+            "{} is open-ended and takes effect on {}, so a renewal taking effect on {} would leave it no time",
+            old.reference,
+            starts.map(iso).unwrap_or_default(),
+            iso(effective)
+        ))
+        .with_hint("give --signed after the day it takes effect"));
+    };
+    let ended = Agreement {
+        expires_on: Some(end),
+        updated_at: now.to_string(),
+        ..old.clone()
+    };
+    validate::agreement(&ended)?;
+    Ok(ended)
 }
 
 pub fn terminate(ctx: &Ctx, a: &TerminateArgs) -> Result<()> {
