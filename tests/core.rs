@@ -337,7 +337,33 @@ fn renewing_an_open_ended_agreement_ends_it_the_day_before() {
             "2018-06-01",
         ],
         2,
-        &["MOU-2018-002 is open-ended and takes effect on 2019-01-01"],
+        &["MOU-2018-002 is open-ended and cannot end before 2019-01-01"],
+    );
+    // Backdated (in effect before it was signed): it cannot end before its signing.
+    env.run(&[
+        "add",
+        "mou",
+        "--partner",
+        "nile",
+        "--signed",
+        "2026-03-01",
+        "--effective",
+        "2026-01-01",
+        "--ref",
+        "MOU-2026-001",
+    ])
+    .ok();
+    env.fails_unchanged(
+        &[
+            "renew",
+            "MOU-2026-001",
+            "--term",
+            "1y",
+            "--signed",
+            "2026-03-01",
+        ],
+        2,
+        &["MOU-2026-001 is open-ended and cannot end before 2026-03-01"],
     );
     let r = env.run(&[
         "renew",

@@ -117,18 +117,23 @@ pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
 
 /// `old`, open-ended, given an expiry the day before `effective` (its renewal's start).
 fn end_before_renewal(old: &Agreement, effective: Date, now: &str) -> Result<Agreement> {
-    let starts = old.effective_on.or(old.signed_on);
+    // It can end no earlier than it was signed or took effect (a backdated agreement takes
+    // effect before it is signed).
+    let earliest = [old.signed_on, old.effective_on]
+        .into_iter()
+        .flatten()
+        .max();
     let end = effective
         .pred_opt()
-        .filter(|e| starts.is_none_or(|s| *e >= s));
+        .filter(|e| earliest.is_none_or(|s| *e >= s));
     let Some(end) = end else {
         return Err(Error::input(format!(
-            "{} is open-ended and takes effect on {}, so a renewal taking effect on {} would leave it no time",
+            "{} is open-ended and cannot end before {}, so a renewal taking effect on {} would leave it no time",
             old.reference,
-            starts.map(iso).unwrap_or_default(),
+            earliest.map(iso).unwrap_or_default(),
             iso(effective)
         ))
-        .with_hint("give --signed after the day it takes effect"));
+        .with_hint("give a later --signed"));
     };
     let ended = Agreement {
         expires_on: Some(end),

@@ -223,7 +223,9 @@ fn party_insert_sql(rows: usize) -> String {
 }
 
 impl AgreementWriter<'_> {
-    /// The id of the agreement with this ref (any case).
+    /// The id of the agreement with this ref (any case). (Rows are held back only while refs
+    /// are unindexed, when no insert meets an existing ref; the flush keeps `find` right
+    /// should that change.)
     pub fn find(&mut self, reference: &str) -> Result<Option<i64>> {
         self.flush()?;
         Ok(self.find.query_row([reference], |r| r.get(0)).optional()?)
@@ -247,7 +249,7 @@ impl AgreementWriter<'_> {
                         .enumerate()
                         .map(|(i, p)| [id, i as i64, *p]),
                 );
-                if rows.len() >= MANY_PARTIES {
+                while rows.len() >= MANY_PARTIES {
                     for (i, v) in rows.drain(..MANY_PARTIES).flatten().enumerate() {
                         many.raw_bind_parameter(i + 1, v)?;
                     }

@@ -345,7 +345,12 @@ impl Store {
                     r.get::<_, String>(0)
                 })
                 .is_ok_and(|m| m.eq_ignore_ascii_case("delete"));
-        let result = match self.path.as_ref().and_then(|p| std::fs::File::open(p).ok()) {
+        let flushed = self
+            .path
+            .as_ref()
+            .filter(|_| rollback_journal)
+            .and_then(|p| std::fs::File::open(p).ok());
+        let result = match flushed {
             Some(file) => with_background_flush(file, || self.transaction(f)),
             None => self.transaction(f),
         };

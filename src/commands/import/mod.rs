@@ -35,7 +35,7 @@ pub struct Tally {
 }
 
 /// A problem with one row (or the file), with the line it starts on.
-#[derive(Clone)]
+#[derive(Default)]
 pub struct RowError {
     line: u64,
     column: Option<String>,
@@ -197,7 +197,7 @@ fn pipeline<'j, T: Send>(
                         let r = apply(job, row);
                         job.settle(*line, r)?;
                     }
-                    Item::Bad(e) => job.fail(e.clone()),
+                    Item::Bad(e) => job.fail(std::mem::take(e)),
                 }
             }
             // Never waits: when the reader has enough batches, this one is freed here.
