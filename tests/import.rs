@@ -265,6 +265,27 @@ fn a_repeated_ref_is_reported_by_line_on_the_bulk_path_too() {
 }
 
 #[test]
+fn a_bulk_import_into_a_registry_in_use_keeps_the_wal() {
+    // One agreement already: a large file still takes the bulk path, but keeps the WAL (and
+    // readers), so a refused import leaves every byte, the header's change counter included.
+    let env = Env::new();
+    partners_only(&env);
+    let one = env.write(
+        "one.csv",
+        "ref,parties,signed_on\nFIRST-1,unicef,2020-01-01\n",
+    );
+    env.run(&["import", "agreements", p(&one)]).ok();
+    let big = env.path("big.csv");
+    big_agreements(&big, (4 << 20) + 1000, &[(3, 9_000)]);
+    env.fails_unchanged(
+        &["import", "agreements", p(&big)],
+        2,
+        &["BULK-0000003 appears more than once in the file"],
+    );
+    assert_eq!(journal_mode(&env.db), "wal");
+}
+
+#[test]
 fn a_renewal_of_an_unknown_ref_is_refused_on_both_paths() {
     let env = Env::new();
     partners_only(&env);

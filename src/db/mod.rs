@@ -325,19 +325,19 @@ impl Store {
     /// page of the import and then copy it again into the file, while a rollback journal
     /// keeps only the pages that existed before (few, for a registry smaller than the file),
     /// and new pages are written once. A rollback journal is as safe against a crash; the
-    /// cost is that readers wait while the import writes. When another connection holds the
-    /// WAL open the mode cannot change, and the import simply stays in WAL mode; it also
-    /// stays when `will_commit` is false (a dry run), since switching modes and back is itself
-    /// a change to the file's header.
+    /// cost is that readers wait while the import writes, so the caller asks for it with
+    /// `rollback_journal` only when that is acceptable (a first load; not a dry run, since
+    /// switching modes and back is itself a change to the file's header). When another
+    /// connection holds the WAL open the mode cannot change, and the import stays in WAL mode.
     pub fn bulk_transaction<T>(
         &mut self,
-        will_commit: bool,
+        rollback_journal: bool,
         f: impl FnOnce(&Store) -> Result<(T, bool)>,
     ) -> Result<T> {
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
         self.conn.pragma_update(None, "cache_size", -1_024)?;
         self.conn.pragma_update(None, "threads", 2)?;
-        let rollback_journal = will_commit
+        let rollback_journal = rollback_journal
             && self.path.is_some()
             && self
                 .conn

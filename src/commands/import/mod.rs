@@ -49,9 +49,13 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     let file_name = a.file.display().to_string();
     // A large file of agreements takes the bulk path; it rebuilds the party index, which
     // costs more than it saves when the file is small beside the registry.
+    let agreements = store.agreement_count()?;
     let bulk = a.entity == Entity::Agreements
         && source.size >= BULK_BYTES
-        && store.agreement_count()? < source.size / 150;
+        && agreements < source.size / 150;
+    // Only a first load (no agreements yet) trades readers' access for a rollback journal:
+    // a registry already in use keeps the WAL, and its readers.
+    let rollback_journal = bulk && agreements == 0 && !a.dry_run;
     let now = now_utc();
     let body = |s: &Store| {
         let unindexed_refs = bulk && s.drop_bulk_indexes()?;
@@ -129,7 +133,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         Ok((Ok(tally), !a.dry_run))
     };
     let outcome = if bulk {
-        store.bulk_transaction(!a.dry_run, body)
+        store.bulk_transaction(rollback_journal, body)
     } else {
         store.transaction(body)
     };
