@@ -14,8 +14,8 @@ use super::Ctx;
 use crate::cli::{Entity, ImportArgs};
 use crate::db::{now_utc, Access, Change, Store};
 use crate::error::{Error, Result};
-use apply::Job;
-use parse::{AgreementColumns, PartnerColumns, Row, RowResult};
+use apply::{Job, RowResult};
+use parse::{AgreementColumns, ParseResult, PartnerColumns, Row};
 use read::{Item, Source};
 
 /// Files of agreements from this size on are written on the bulk path.
@@ -61,6 +61,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         let unindexed_refs = bulk && s.drop_bulk_indexes()?;
         let mut job = Job::new(ctx, a, s, unindexed_refs, &now)?;
         let path = source.path().to_path_buf();
+        let ref_column = source.index.get("ref").copied();
         match a.entity {
             Entity::Partners => {
                 let cols = PartnerColumns::new(&source.index);
@@ -83,7 +84,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         }
         job.flush()?;
         if bulk {
-            for (line, r) in read::repeated_refs(&path, &s.rebuild_bulk_indexes()?)? {
+            for (line, r) in read::repeated_refs(&path, ref_column, &s.rebuild_bulk_indexes()?)? {
                 job.fail(RowError {
                     line,
                     column: Some("ref".into()),
@@ -186,7 +187,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
 /// memory is then freed by the thread that allocated it, which is cheaper.
 fn pipeline<'j, T: Send>(
     source: Source,
-    parse: impl Fn(&Row) -> RowResult<T> + Send,
+    parse: impl Fn(&Row) -> ParseResult<T> + Send,
     job: &mut Job<'j>,
     apply: fn(&mut Job<'j>, &mut T) -> RowResult<()>,
 ) -> Result<()> {

@@ -10,19 +10,20 @@ use crate::validate;
 
 use super::super::add::dedupe;
 
-/// Why a row was not written.
-pub enum RowFail {
-    /// The row is bad: the column (when one is to blame) and the reason.
-    Bad(Option<String>, String),
-    /// The registry itself failed (a full disk, a lock, corruption): the import stops.
-    Fatal(crate::error::Error),
+/// Why a row is bad: the column to blame (when one is) and the reason.
+pub struct Bad {
+    pub column: Option<String>,
+    pub reason: String,
 }
 
-pub type RowResult<T> = std::result::Result<T, RowFail>;
+pub type ParseResult<T> = std::result::Result<T, Bad>;
 
 /// An error that names the column.
-pub fn col_err(column: &str, e: impl std::fmt::Display) -> RowFail {
-    RowFail::Bad(Some(column.to_string()), e.to_string())
+pub fn col_err(column: &str, e: impl std::fmt::Display) -> Bad {
+    Bad {
+        column: Some(column.to_string()),
+        reason: e.to_string(),
+    }
 }
 
 /// Where a known column stands in the file's rows (None: the file has no such column).
@@ -48,13 +49,13 @@ impl Row<'_> {
     }
 }
 
-fn date(row: &Row, s: Slot, col: &str) -> RowResult<Option<Date>> {
+fn date(row: &Row, s: Slot, col: &str) -> ParseResult<Option<Date>> {
     row.opt(s)
         .map(|v| parse_stored(v).map_err(|e| col_err(col, format!("'{v}': {e}"))))
         .transpose()
 }
 
-fn text(row: &Row, s: Slot, col: &str) -> RowResult<Option<String>> {
+fn text(row: &Row, s: Slot, col: &str) -> ParseResult<Option<String>> {
     validate::free_text(col, row.get(s)).map_err(|e| col_err(col, e.message))
 }
 
@@ -102,7 +103,7 @@ pub struct PartnerInput {
     pub updated_given: bool,
 }
 
-pub fn partner(c: &PartnerColumns, row: &Row, now: &str) -> RowResult<PartnerInput> {
+pub fn partner(c: &PartnerColumns, row: &Row, now: &str) -> ParseResult<PartnerInput> {
     let name = validate::name("name", row.get(c.name)).map_err(|e| col_err("name", e.message))?;
     let aliases = split_list(row.get(c.aliases))
         .iter()
@@ -205,7 +206,7 @@ pub struct AgreementInput {
     pub partner_country: String,
 }
 
-pub fn agreement(c: &AgreementColumns, row: &Row, now: &str) -> RowResult<AgreementInput> {
+pub fn agreement(c: &AgreementColumns, row: &Row, now: &str) -> ParseResult<AgreementInput> {
     let kind: Kind = match row.opt(c.kind) {
         Some(k) => k.parse().map_err(|e| col_err("kind", e))?,
         None => Kind::Agreement,

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::Arc;
 
-use super::parse::{Row, RowFail, RowResult};
+use super::parse::{Bad, ParseResult, Row};
 use super::RowError;
 use crate::cli::{Entity, ImportArgs};
 use crate::error::{Error, Result};
@@ -122,7 +122,7 @@ impl Source {
     /// early when the receiver has gone (the import failed).
     pub fn parse_into<T>(
         mut self,
-        parse: impl Fn(&Row) -> RowResult<T>,
+        parse: impl Fn(&Row) -> ParseResult<T>,
         tx: SyncSender<Vec<Item<T>>>,
         returned: Receiver<Vec<Item<T>>>,
     ) {
@@ -198,7 +198,7 @@ impl Source {
     fn parse_record<T>(
         &self,
         record: &csv::StringRecord,
-        parse: &impl Fn(&Row) -> RowResult<T>,
+        parse: &impl Fn(&Row) -> ParseResult<T>,
     ) -> Option<Item<T>> {
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         if record.len() == 1 && record.get(0) == Some("") {
@@ -222,15 +222,10 @@ impl Source {
         };
         Some(match parse(&Row { fields: &fields }) {
             Ok(v) => Item::Row(line, v),
-            Err(RowFail::Bad(column, reason)) => Item::Bad(RowError {
+            Err(Bad { column, reason }) => Item::Bad(RowError {
                 line,
                 column,
                 reason,
-            }),
-            Err(RowFail::Fatal(e)) => Item::Bad(RowError {
-                line,
-                column: None,
-                reason: e.to_string(),
             }),
         })
     }
@@ -303,23 +298,19 @@ fn column_index(a: &ImportArgs, headers: &[String]) -> Result<HashMap<String, us
     Ok(index)
 }
 
-/// The lines on which `refs` stand in `file`, read again: only when a bulk import found
-/// repeated refs, which it learns at the end, without having kept every row's line.
-pub fn repeated_refs(file: &Path, refs: &[String]) -> Result<Vec<(u64, String)>> {
-    if refs.is_empty() {
-        return Ok(Vec::new());
-    }
-    let wanted: HashSet<String> = refs.iter().map(|r| r.to_uppercase()).collect();
-    let mut csv = crate::output::csv_reader(BufReader::new(File::open(file)?));
-    let col = csv.byte_headers()?.iter().position(|h| {
-        String::from_utf8_lossy(h)
-            .trim_start_matches('\u{feff}')
-            .trim()
-            .eq_ignore_ascii_case("ref")
-    });
-    let Some(col) = col else {
+/// The lines on which `refs` stand in `file` (its ref column at `col`), read again: only
+/// when a bulk import found repeated refs, which it learns at the end, without having kept
+/// every row's line.
+pub fn repeated_refs(
+    file: &Path,
+    col: Option<usize>,
+    refs: &[String],
+) -> Result<Vec<(u64, String)>> {
+    let Some(col) = col.filter(|_| !refs.is_empty()) else {
         return Ok(Vec::new());
     };
+    let wanted: HashSet<String> = refs.iter().map(|r| r.to_uppercase()).collect();
+    let mut csv = crate::output::csv_reader(BufReader::new(File::open(file)?));
     let mut seen: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
     let mut record = csv::ByteRecord::new();
