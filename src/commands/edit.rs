@@ -3,8 +3,9 @@
 use super::add::{dedupe, resolve_parties, resolve_renews};
 use super::Ctx;
 use crate::cli::{EditAgreementArgs, EditCommand, EditPartnerArgs};
-use crate::db::{now_utc, Access, Change};
+use crate::db::{now_utc, Access, Change, Store};
 use crate::error::{Error, Result};
+use crate::model::Agreement;
 use crate::records::{agreement_json, partner_json};
 use crate::text::normalize;
 use crate::validate;
@@ -98,6 +99,28 @@ fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {
 }
 
 const CLEARABLE: &str = "signed, expires, notice, terminated";
+
+/// Rewrites agreement `after` (it was `before`) with its history row, `action` naming the
+/// change (`edit`, `terminate`).
+pub fn update_agreement(
+    s: &Store,
+    actor: &str,
+    action: &str,
+    before: &Agreement,
+    after: &Agreement,
+    party_ids: &[i64],
+) -> Result<()> {
+    s.update_agreement(after, &before.reference, party_ids)?;
+    s.record(Change {
+        actor,
+        action,
+        entity: "agreement",
+        entity_id: Some(after.id),
+        entity_key: &after.reference,
+        before: Some(agreement_json(before)),
+        after: Some(agreement_json(after)),
+    })
+}
 
 fn edit_agreement(ctx: &Ctx, a: &EditAgreementArgs) -> Result<()> {
     for f in &a.clear {
@@ -226,16 +249,7 @@ fn edit_agreement(ctx: &Ctx, a: &EditAgreementArgs) -> Result<()> {
         }
         validate::agreement(&g)?;
         g.updated_at = now_utc();
-        s.update_agreement(&g, &before.reference, &party_ids)?;
-        s.record(Change {
-            actor: &ctx.actor,
-            action: "edit",
-            entity: "agreement",
-            entity_id: Some(g.id),
-            entity_key: &g.reference,
-            before: Some(agreement_json(&before)),
-            after: Some(agreement_json(&g)),
-        })?;
+        update_agreement(s, &ctx.actor, "edit", &before, &g, &party_ids)?;
         Ok((g.reference, true))
     })?;
     eprintln!(

@@ -4,6 +4,7 @@ use chrono::Datelike;
 use std::io::Write;
 
 use super::add::new_ref;
+use super::edit::update_agreement;
 use super::{stdout, Ctx};
 use crate::cli::{RenewArgs, TerminateArgs};
 use crate::dates::{iso, Date};
@@ -81,16 +82,7 @@ pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
             after: Some(agreement_json(&new)),
         })?;
         if let Some(ended) = &ended {
-            s.update_agreement(ended, &old.reference, &parties)?;
-            s.record(Change {
-                actor: &ctx.actor,
-                action: "edit",
-                entity: "agreement",
-                entity_id: Some(old.id),
-                entity_key: &old.reference,
-                before: Some(agreement_json(&old)),
-                after: Some(agreement_json(ended)),
-            })?;
+            update_agreement(s, &ctx.actor, "edit", &old, ended, &parties)?;
         }
         Ok((new, ended))
     })?;
@@ -163,16 +155,7 @@ pub fn terminate(ctx: &Ctx, a: &TerminateArgs) -> Result<()> {
         g.updated_at = now_utc();
         validate::agreement(&g)?;
         let parties = s.party_ids(g.id)?;
-        s.update_agreement(&g, &before.reference, &parties)?;
-        s.record(Change {
-            actor: &ctx.actor,
-            action: "terminate",
-            entity: "agreement",
-            entity_id: Some(g.id),
-            entity_key: &g.reference,
-            before: Some(agreement_json(&before)),
-            after: Some(agreement_json(&g)),
-        })?;
+        update_agreement(s, &ctx.actor, "terminate", &before, &g, &parties)?;
         Ok(g)
     })?;
     eprintln!("terminated {} on {}", done.reference, iso(a.on));

@@ -3,15 +3,39 @@
 
 use std::collections::HashMap;
 
-use super::parse::{col_err, AgreementInput, PartnerInput, RowFail, RowResult};
+use super::parse::{col_err, AgreementInput, Bad, PartnerInput};
 use super::{RowError, Tally, MAX_REPORTED};
 use crate::cli::ImportArgs;
 use crate::commands::Ctx;
 use crate::db::{AgreementWriter, Change, Store};
 use crate::error::{Error, Kind as ErrorKind, Result};
 use crate::model::{Agreement, Category, Kind, Partner};
-use crate::records::{agreement_json, partner_json};
+use crate::records::partner_json;
 use crate::validate;
+
+/// Why a row was not written.
+pub enum RowFail {
+    /// The row is bad.
+    Bad(Bad),
+    /// The registry itself failed (a full disk, a lock, corruption): the import stops.
+    Fatal(Error),
+}
+
+impl From<Bad> for RowFail {
+    fn from(b: Bad) -> Self {
+        RowFail::Bad(b)
+    }
+}
+
+pub type RowResult<T> = std::result::Result<T, RowFail>;
+
+/// A bad row that no one column is to blame for.
+fn bad(reason: String) -> RowFail {
+    RowFail::Bad(Bad {
+        column: None,
+        reason,
+    })
+}
 
 /// A row's error from a lower layer: bad input stays a row's problem; a registry error
 /// ends the import (exit 3), never reported as a bad row.
@@ -19,7 +43,7 @@ fn from_err(e: Error) -> RowFail {
     if e.kind == ErrorKind::Registry {
         RowFail::Fatal(e)
     } else {
-        RowFail::Bad(None, e.to_string())
+        bad(e.to_string())
     }
 }
 
@@ -84,7 +108,7 @@ impl<'a> Job<'a> {
     pub fn settle(&mut self, line: u64, r: RowResult<()>) -> Result<()> {
         match r {
             Ok(()) => Ok(()),
-            Err(RowFail::Bad(column, reason)) => {
+            Err(RowFail::Bad(Bad { column, reason })) => {
                 self.fail(RowError {
                     line,
                     column,
@@ -105,13 +129,10 @@ impl<'a> Job<'a> {
             return Ok(false);
         }
         if !self.args.update {
-            return Err(RowFail::Bad(
-                None,
-                format!(
-                    "{} exists with other values; give --update to change it",
-                    record()
-                ),
-            ));
+            return Err(bad(format!(
+                "{} exists with other values; give --update to change it",
+                record()
+            )));
         }
         Ok(true)
     }
@@ -146,7 +167,8 @@ impl<'a> Job<'a> {
                 return Err(col_err(
                     "key",
                     format!("partner '{}' appears more than once in the file", old.key),
-                ));
+                )
+                .into());
             }
             p.id = old.id;
             p.key = old.key.clone();
@@ -200,7 +222,8 @@ impl<'a> Job<'a> {
                 return Err(col_err(
                     "parties",
                     format!("'{name}' is ambiguous: it names {}", many.join(", ")),
-                ))
+                )
+                .into())
             }
             Err(_) if self.args.create_partners => {
                 let p = self.create_partner(name, input)?;
@@ -218,10 +241,7 @@ impl<'a> Job<'a> {
                 } else {
                     format!("did you mean {}?", near.join(", "))
                 };
-                return Err(col_err(
-                    "parties",
-                    format!("unknown partner '{name}': {hint}"),
-                ));
+                return Err(col_err("parties", format!("unknown partner '{name}': {hint}")).into());
             }
         };
         self.parties.insert(name.to_string(), id);
@@ -322,22 +342,20 @@ impl<'a> Job<'a> {
             return Ok(());
         }
         let Some(id) = self.writer.find(&g.reference).map_err(from_err)? else {
-            return Err(col_err(
-                "ref",
-                format!("{} could not be written", g.reference),
-            ));
+            return Err(col_err("ref", format!("{} could not be written", g.reference)).into());
         };
         if id > self.max_ids.1 {
             return Err(col_err(
                 "ref",
                 format!("{} appears more than once in the file", g.reference),
-            ));
+            )
+            .into());
         }
         let s = self.store;
         let (old, _) = s
             .agreement_by_id(id, self.ctx.as_of)
             .map_err(from_err)?
-            .ok_or_else(|| RowFail::Bad(None, "agreement vanished".to_string()))?;
+            .ok_or_else(|| bad("agreement vanished".to_string()))?;
         g.id = id;
         g.parties = party_ids.iter().map(|id| self.keys[id].clone()).collect();
         let same = Agreement {
@@ -352,18 +370,8 @@ impl<'a> Job<'a> {
         if !updated_given {
             g.updated_at = self.now.to_string();
         }
-        s.update_agreement(g, &old.reference, &party_ids)
+        crate::commands::edit::update_agreement(s, &self.ctx.actor, "edit", &old, g, &party_ids)
             .map_err(from_err)?;
-        s.record(Change {
-            actor: &self.ctx.actor,
-            action: "edit",
-            entity: "agreement",
-            entity_id: Some(id),
-            entity_key: &g.reference,
-            before: Some(agreement_json(&old)),
-            after: Some(agreement_json(g)),
-        })
-        .map_err(from_err)?;
         self.tally.updated += 1;
         Ok(())
     }
