@@ -1327,7 +1327,7 @@ fn due_on_the_sample() {
     let csv = env.run(&["due", "--format", "csv"]).ok().to_string();
     assert_eq!(
         csv.lines().next(),
-        Some("ref,kind,title,parties,expires_on,notice_on,days_left,due")
+        Some("ref,kind,title,parties,expires_on,notice_on,days_left,due,due_on")
     );
     assert_eq!(csv.lines().count(), 1 + want.len());
 
@@ -1347,4 +1347,42 @@ fn due_on_the_sample() {
     );
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert_eq!(v[0]["ref"], "MOU-2024-001");
+}
+
+#[test]
+fn due_counts_days_left_to_the_date_that_is_due() {
+    let env = Env::sample();
+    let v = json(env.run(&["due", "--format", "json"]).ok());
+    let rows = v.as_array().unwrap();
+    let row = |r: &str| rows.iter().find(|x| x["ref"] == r).unwrap();
+    // The notice date is still ahead: it is what is due, one day from today.
+    let notice = row("MOU-2024-002");
+    assert_eq!(notice["due"], "notice date");
+    assert_eq!(notice["due_on"], "2026-11-30");
+    assert_eq!(notice["days_left"], 1);
+    // The notice date has passed: the expiry is what is due now.
+    let passed = row("MOU-2022-002");
+    assert_eq!(passed["due"], "notice date passed");
+    assert_eq!(passed["due_on"], "2026-12-31");
+    assert_eq!(passed["days_left"], 32);
+    // No notice: the expiry.
+    let expires = row("MOU-2024-001");
+    assert_eq!(expires["due"], "expires");
+    assert_eq!(expires["due_on"], "2027-01-31");
+    assert_eq!(expires["days_left"], 63);
+    // The existing columns keep their order; due_on comes last, after the reason it dates.
+    let csv = env.run(&["due", "--format", "csv"]).ok().to_string();
+    assert_eq!(
+        csv.lines().next(),
+        Some("ref,kind,title,parties,expires_on,notice_on,days_left,due,due_on")
+    );
+    // Counted from --as-of, like the rest of due.
+    let v = json(
+        env.run(&["due", "--as-of", "2026-11-20", "--format", "json"])
+            .ok(),
+    );
+    let rows = v.as_array().unwrap();
+    let row = |r: &str| rows.iter().find(|x| x["ref"] == r).unwrap();
+    assert_eq!(row("MOU-2024-002")["days_left"], 10);
+    assert_eq!(row("MOU-2022-002")["due_on"], "2026-12-31");
 }

@@ -2,7 +2,7 @@
 
 use super::{Ctx, Sink};
 use crate::cli::DueArgs;
-use crate::dates::iso;
+use crate::dates::{iso, Date};
 use crate::db::Access;
 use crate::error::{Error, Result};
 use crate::output::{Cell, RowWriter};
@@ -16,7 +16,23 @@ const COLUMNS: &[&str] = &[
     "notice_on",
     "days_left",
     "due",
+    "due_on",
 ];
+
+/// Why an agreement is due at `today`, and the date that is due: the notice date while it is
+/// still ahead, else (no notice, or its notice date passed) the expiry.
+fn due_reason(
+    notice: Option<Date>,
+    expires: Option<Date>,
+    today: Date,
+    until: Date,
+) -> (&'static str, Option<Date>) {
+    match notice {
+        Some(d) if d < today => ("notice date passed", expires),
+        Some(d) if d <= until => ("notice date", Some(d)),
+        _ => ("expires", expires),
+    }
+}
 
 pub fn run(ctx: &Ctx, a: &DueArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
@@ -30,11 +46,7 @@ pub fn run(ctx: &Ctx, a: &DueArgs) -> Result<()> {
     store.for_each_due(&filter, until, |g, _| {
         n += 1;
         let notice = g.notice_on();
-        let why = match (notice, g.expires_on) {
-            (Some(d), _) if d < ctx.as_of => "notice date passed",
-            (Some(d), _) if d <= until => "notice date",
-            _ => "expires",
-        };
+        let (why, due_on) = due_reason(notice, g.expires_on, ctx.as_of, until);
         w.row(vec![
             Cell::text(&g.reference),
             Cell::text(g.kind.as_str()),
@@ -42,9 +54,9 @@ pub fn run(ctx: &Ctx, a: &DueArgs) -> Result<()> {
             Cell::List(g.parties.clone()),
             Cell::opt(g.expires_on.map(iso)),
             Cell::opt(notice.map(iso)),
-            g.expires_on
-                .map_or(Cell::Null, |e| Cell::Int((e - ctx.as_of).num_days())),
+            due_on.map_or(Cell::Null, |d| Cell::Int((d - ctx.as_of).num_days())),
             Cell::text(why),
+            Cell::opt(due_on.map(iso)),
         ])
     })?;
     w.finish()?;
