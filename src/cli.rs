@@ -274,7 +274,7 @@ pub enum Entity {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     #[arg(value_enum)]
-    pub entity: Entity,
+    pub entity: Option<Entity>,
     #[command(flatten)]
     pub filters: FilterArgs,
 }

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::dates::{Date, Period};
-use crate::db::ReportRow;
+use crate::db::{CountBy, ReportRow};
 use crate::model::{status_of, Category, Kind, Status};
 
 fn active_on(r: &ReportRow, d: Date) -> bool {
@@ -208,6 +208,74 @@ impl Quarterly {
     }
 }
 
+/// `report by` rows as people read them: the closed vocabularies in their own order (the
+/// summary's), countries by code with the partners without one last, goals by number, and
+/// years and quarters in time with those without agreements filled in as zero between the first
+/// and the last that occur.
+pub fn arrange_by(by: CountBy, mut rows: Vec<(String, i64)>) -> Vec<(String, i64)> {
+    match by {
+        CountBy::Category => sort_in_vocabulary::<Category>(&mut rows),
+        CountBy::Kind => sort_in_vocabulary::<Kind>(&mut rows),
+        CountBy::Status => sort_in_vocabulary::<Status>(&mut rows),
+        CountBy::Country => {
+            rows.sort_by(|(a, _), (b, _)| (a.is_empty(), a).cmp(&(b.is_empty(), b)))
+        }
+        CountBy::Sdg => rows.sort_by_key(|(k, _)| k.parse::<u32>().unwrap_or(u32::MAX)),
+        CountBy::Year => return fill_gaps(rows, year_index, |i| i.to_string()),
+        CountBy::Quarter => {
+            return fill_gaps(rows, quarter_index, |i| {
+                format!("{}Q{}", i.div_euclid(4), i.rem_euclid(4) + 1)
+            })
+        }
+    }
+    rows
+}
+
+fn sort_in_vocabulary<T: std::str::FromStr + Ord>(rows: &mut [(String, i64)]) {
+    rows.sort_by_cached_key(|(k, _)| {
+        let v = k.parse::<T>().ok();
+        (v.is_none(), v, k.clone())
+    });
+}
+
+fn year_index(s: &str) -> Option<i64> {
+    (s.len() == 4).then(|| s.parse().ok()).flatten()
+}
+
+/// `2026Q3` as a count of quarters since year 0.
+fn quarter_index(s: &str) -> Option<i64> {
+    let (y, q) = s.split_once('Q')?;
+    let q: i64 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
+    Some(year_index(y)? * 4 + q - 1)
+}
+
+/// Rows keyed by consecutive steps (`index` of the key), from the first to the last, with a
+/// zero for each step missing. Keys that are not steps are kept, after them.
+fn fill_gaps(
+    rows: Vec<(String, i64)>,
+    index: impl Fn(&str) -> Option<i64>,
+    key: impl Fn(i64) -> String,
+) -> Vec<(String, i64)> {
+    let mut counts = std::collections::BTreeMap::new();
+    let mut other = Vec::new();
+    for (k, n) in rows {
+        match index(&k) {
+            Some(i) => *counts.entry(i).or_insert(0) += n,
+            None => other.push((k, n)),
+        }
+    }
+    let (Some(first), Some(last)) = (
+        counts.keys().next().copied(),
+        counts.keys().next_back().copied(),
+    ) else {
+        return other;
+    };
+    (first..=last)
+        .map(|i| (key(i), counts.get(&i).copied().unwrap_or(0)))
+        .chain(other)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,6 +314,37 @@ mod tests {
                 .unwrap()
                 .1,
             1
+        );
+    }
+
+    #[test]
+    fn by_rows_in_order_with_gaps_filled() {
+        let rows = |v: &[(&str, i64)]| -> Vec<(String, i64)> {
+            v.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+        };
+        assert_eq!(
+            arrange_by(CountBy::Quarter, rows(&[("2025Q4", 1), ("2026Q2", 3)])),
+            rows(&[("2025Q4", 1), ("2026Q1", 0), ("2026Q2", 3)])
+        );
+        assert_eq!(
+            arrange_by(CountBy::Year, rows(&[("2019", 1), ("2017", 2)])),
+            rows(&[("2017", 2), ("2018", 0), ("2019", 1)])
+        );
+        assert_eq!(arrange_by(CountBy::Year, vec![]), vec![]);
+        assert_eq!(
+            arrange_by(
+                CountBy::Status,
+                rows(&[("expired", 1), ("active", 2), ("draft", 3)])
+            ),
+            rows(&[("draft", 3), ("active", 2), ("expired", 1)])
+        );
+        assert_eq!(
+            arrange_by(CountBy::Country, rows(&[("", 1), ("JO", 2), ("AT", 3)])),
+            rows(&[("AT", 3), ("JO", 2), ("", 1)])
+        );
+        assert_eq!(
+            arrange_by(CountBy::Sdg, rows(&[("16", 1), ("4", 2)])),
+            rows(&[("4", 2), ("16", 1)])
         );
     }
 

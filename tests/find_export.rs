@@ -1387,3 +1387,12 @@ fn csv_and_json_exports_agree_row_for_row() {
         }
     }
 }
+
+#[test]
+fn bare_list_names_the_entities_it_takes() {
+    let env = Env::new();
+    let r = env.run(&["list"]);
+    r.fails(2, &["partners", "agreements", "mou list agreements"]);
+    assert_eq!(r.stdout, "");
+    assert!(!env.db.exists(), "a usage error creates nothing");
+}

@@ -1098,6 +1098,11 @@ fn tally(keys: impl Iterator<Item = Vec<String>>) -> BTreeMap<String, i64> {
     m
 }
 
+fn nonzero(mut m: BTreeMap<String, i64>) -> BTreeMap<String, i64> {
+    m.retain(|_, n| *n != 0);
+    m
+}
+
 fn partner(key: &str) -> &'static P {
     PARTNERS.iter().find(|p| p.key == key).unwrap()
 }
@@ -1152,8 +1157,9 @@ fn report_by_field_counts() {
     assert_eq!(by_csv(&env, "kind", &[]), expect_kind);
     assert_eq!(by_csv(&env, "status", &[]), expect_status);
     assert_eq!(by_csv(&env, "sdg", &[]), expect_sdg);
-    assert_eq!(by_csv(&env, "year", &[]), expect_year);
-    assert_eq!(by_csv(&env, "quarter", &[]), expect_quarter);
+    // Years and quarters without agreements between the first and last show as 0.
+    assert_eq!(nonzero(by_csv(&env, "year", &[])), expect_year);
+    assert_eq!(nonzero(by_csv(&env, "quarter", &[])), expect_quarter);
 
     // Filters apply; status is at --as-of.
     let mous: Vec<&A> = ags.iter().filter(|a| a.kind == "mou").collect();
@@ -1165,7 +1171,7 @@ fn report_by_field_counts() {
         )
     );
     assert_eq!(
-        by_csv(&env, "quarter", &["--signed-in", "2026"]),
+        nonzero(by_csv(&env, "quarter", &["--signed-in", "2026"])),
         tally(ags.iter().filter_map(|a| {
             let s = a.signed.filter(|s| s.year() == 2026)?;
             Some(vec![format!("{}Q{}", s.year(), s.month0() / 3 + 1)])
@@ -1177,10 +1183,8 @@ fn report_by_field_counts() {
     for row in v.as_array().unwrap() {
         let o = row.as_object().unwrap();
         assert_eq!(o.keys().collect::<Vec<_>>(), ["year", "count"]);
-        assert_eq!(
-            o["count"],
-            expect_year[&o["year"].as_i64().unwrap().to_string()]
-        );
+        let year = o["year"].as_i64().unwrap().to_string();
+        assert_eq!(o["count"], expect_year.get(&year).copied().unwrap_or(0));
     }
 
     // An unknown field is a usage error listing the valid ones.
@@ -1385,4 +1389,148 @@ fn due_counts_days_left_to_the_date_that_is_due() {
     let row = |r: &str| rows.iter().find(|x| x["ref"] == r).unwrap();
     assert_eq!(row("MOU-2024-002")["days_left"], 10);
     assert_eq!(row("MOU-2022-002")["due_on"], "2026-12-31");
+}
+
+/// Three partners (one without a country) and agreements signed in 2020 and 2022, none in 2021.
+fn by_registry() -> Env {
+    let env = Env::new();
+    for (name, key, cat, country) in [
+        ("Alpha Org", "alpha", "ngo", Some("AT")),
+        ("Beta Org", "beta", "academic", None),
+        ("Gamma Org", "gamma", "government", Some("JO")),
+    ] {
+        let mut args = vec!["add", "partner", name, "--key", key, "--category", cat];
+        if let Some(c) = country {
+            args.extend(["--country", c]);
+        }
+        env.run(&args).ok();
+    }
+    for (partners, signed, kind) in [
+        (&["alpha"][..], "2020-02-10", "other"),
+        (&["beta"], "2020-05-01", "agreement"),
+        (&["gamma"], "2022-11-03", "loi"),
+        (&["alpha", "gamma"], "2022-12-01", "mou"),
+    ] {
+        let mut args = vec!["add", "agreement", "--signed", signed, "--kind", kind];
+        for p in partners {
+            args.extend(["--partner", p]);
+        }
+        env.run(&args).ok();
+    }
+    env
+}
+
+fn csv_rows(out: &str) -> Vec<(String, String)> {
+    out.lines()
+        .skip(1)
+        .map(|l| {
+            let (a, b) = l.split_once(',').unwrap();
+            (a.to_string(), b.to_string())
+        })
+        .collect()
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn report_by_sorts_in_the_summary_vocabulary_order() {
+    let env = by_registry();
+    let by = |f: &str| csv_rows(env.run(&["report", "by", f, "--format", "csv"]).ok());
+    // The summary's order: the vocabulary's, not the alphabet's.
+    assert_eq!(
+        by("kind"),
+        pairs(&[
+            ("mou", "1"),
+            ("agreement", "1"),
+            ("loi", "1"),
+            ("other", "1")
+        ])
+    );
+    assert_eq!(
+        by("category"),
+        pairs(&[("government", "2"), ("academic", "1"), ("ngo", "2")])
+    );
+    assert_eq!(
+        by("status"),
+        pairs(&[("active", "4")]),
+        "open-ended signed agreements are active"
+    );
+    // Countries by code, the partners without one last.
+    assert_eq!(by("country"), pairs(&[("AT", "2"), ("JO", "2"), ("", "1")]));
+}
+
+#[test]
+fn report_by_fills_years_and_quarters_without_agreements() {
+    let env = by_registry();
+    let by = |f: &str| csv_rows(env.run(&["report", "by", f, "--format", "csv"]).ok());
+    assert_eq!(
+        by("year"),
+        pairs(&[("2020", "2"), ("2021", "0"), ("2022", "2")])
+    );
+    let quarters = by("quarter");
+    assert_eq!(quarters.len(), 12, "2020Q1 through 2022Q4: {quarters:?}");
+    assert_eq!(quarters[0], ("2020Q1".into(), "1".into()));
+    assert_eq!(quarters[1], ("2020Q2".into(), "1".into()));
+    assert_eq!(quarters[2], ("2020Q3".into(), "0".into()));
+    assert_eq!(quarters[11], ("2022Q4".into(), "2".into()));
+    assert!(quarters[2..11].iter().all(|(_, n)| n == "0"));
+    // Only within the range that occurs: nothing before the first or after the last.
+    let v = json(env.run(&["report", "by", "year", "--format", "json"]).ok());
+    assert_eq!(
+        v,
+        serde_json::json!([
+            {"year": 2020, "count": 2},
+            {"year": 2021, "count": 0},
+            {"year": 2022, "count": 2}
+        ])
+    );
+    // A filter that leaves nothing: no rows at all.
+    let r = env.run(&[
+        "report",
+        "by",
+        "year",
+        "--kind",
+        "mou",
+        "--signed-in",
+        "2021",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(r.ok(), "year,count\n");
+}
+
+#[test]
+fn report_by_shows_an_empty_value_as_none_for_people_only() {
+    let env = by_registry();
+    let table = env.run(&["report", "by", "country"]).ok().to_string();
+    assert!(table.contains("(none)"), "{table}");
+    let md = env
+        .run(&["report", "by", "country", "--format", "markdown"])
+        .ok()
+        .to_string();
+    let lines: Vec<&str> = md.lines().collect();
+    // Headers in words; the empty country last and named.
+    assert_eq!(lines[0], "| Country | Count |", "{md}");
+    assert_eq!(lines.last(), Some(&"| (none) | 1 |"), "{md}");
+    let md = env
+        .run(&["report", "by", "sdg", "--format", "markdown"])
+        .ok()
+        .to_string();
+    assert!(md.starts_with("| SDG | Count |"), "{md}");
+    // Scripts keep the empty value: an empty CSV field, a JSON null.
+    let csv = env
+        .run(&["report", "by", "country", "--format", "csv"])
+        .ok()
+        .to_string();
+    assert!(csv.ends_with("\n,1\n"), "{csv}");
+    assert!(!csv.contains("(none)"));
+    let v = json(
+        env.run(&["report", "by", "country", "--format", "json"])
+            .ok(),
+    );
+    assert_eq!(v[2], serde_json::json!({"country": null, "count": 1}));
 }

@@ -14,17 +14,14 @@ use crate::records::{
 };
 
 pub fn run(ctx: &Ctx, a: &ListArgs) -> Result<()> {
+    let entity = a.entity.ok_or_else(|| {
+        Error::input("list needs what to list: partners or agreements")
+            .with_hint("e.g. mou list agreements, or mou list partners --category ngo")
+    })?;
     let mut store = ctx.open(Access::Read)?;
     let filter = ctx.filter(&store, &a.filters)?;
     let mut sink = Sink::open(None)?;
-    write_rows(
-        &mut store,
-        a.entity,
-        &filter,
-        &mut sink,
-        ctx.format(),
-        false,
-    )?;
+    write_rows(&mut store, entity, &filter, &mut sink, ctx.format(), false)?;
     sink.commit()
 }
 

@@ -8,7 +8,7 @@ use std::io::Write;
 use super::{Ctx, Sink};
 use crate::cli::{FilterArgs, LangArg, ReportArgs, ReportCommand};
 use crate::dates::{iso, Period};
-use crate::db::Access;
+use crate::db::{Access, CountBy};
 use crate::error::{Error, Result};
 use crate::milestone::{sentence, Lang};
 use crate::output::{write_markdown, write_table, Cell, Format, RowWriter};
@@ -429,18 +429,42 @@ fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result
     out.commit()
 }
 
-fn by(ctx: &Ctx, field: crate::db::CountBy, f: &FilterArgs) -> Result<()> {
+/// What people's formats show for an empty value (a partner without a country); CSV and JSON
+/// keep it empty (null) for scripts.
+const NONE_SHOWN: &str = "(none)";
+
+/// A `report by` column heading in words, for markdown documents.
+fn heading(field: CountBy) -> &'static str {
+    match field {
+        CountBy::Category => "Category",
+        CountBy::Country => "Country",
+        CountBy::Kind => "Kind",
+        CountBy::Status => "Status",
+        CountBy::Sdg => "SDG",
+        CountBy::Year => "Year",
+        CountBy::Quarter => "Quarter",
+    }
+}
+
+fn by(ctx: &Ctx, field: CountBy, f: &FilterArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
     let filter = ctx.filter(&store, f)?;
-    let rows = store.count_by(field, &filter)?;
-    let cols = [field.name(), "count"];
+    let rows = crate::report::arrange_by(field, store.count_by(field, &filter)?);
+    let format = ctx.format();
+    let for_people = matches!(format, Format::Table | Format::Markdown);
+    let cols = if format == Format::Markdown {
+        [heading(field), "Count"]
+    } else {
+        [field.name(), "count"]
+    };
     let mut out = Sink::open(None)?;
-    let mut w = RowWriter::new(&mut out, ctx.format(), false, &cols, None)?;
+    let mut w = RowWriter::new(&mut out, format, false, &cols, None)?;
     for (k, n) in rows {
         let key = match field {
-            crate::db::CountBy::Sdg | crate::db::CountBy::Year => {
+            CountBy::Sdg | CountBy::Year => {
                 k.parse::<i64>().map(Cell::Int).unwrap_or(Cell::Text(k))
             }
+            _ if k.is_empty() && for_people => Cell::text(NONE_SHOWN),
             _ if k.is_empty() => Cell::Null,
             _ => Cell::Text(k),
         };
