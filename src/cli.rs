@@ -251,7 +251,9 @@ pub struct FilterArgs {
     /// A party, by key, id, name or alias (repeatable = or)
     #[arg(long = "partner", help_heading = "Filters")]
     pub partners: Vec<String>,
-    /// Signed within a period: 2026, 2026Q3, 2026-09, 2026-09-15 or 2026-01-01..2026-06-30
+    /// Signed within a period: 2026, 2026Q3, 2026-09, 2026-09-15, 2026-01-01..2026-06-30,
+    /// 2026-01-01.. or ..2026-12-31, this-quarter, last-year, next-month (this, last or next
+    /// quarter, year or month), or a term from today such as 90d
     #[arg(long, value_parser = period, value_name = "PERIOD", help_heading = "Filters")]
     pub signed_in: Option<Period>,
     /// Expiring within a period
@@ -503,7 +505,8 @@ pub struct FiltersOnly {
 
 #[derive(Debug, Args)]
 pub struct QuarterlyArgs {
-    /// The quarter: 2026Q3 or 2026-Q3 (of the fiscal year with --fiscal-start)
+    /// The quarter: 2026Q3 or 2026-Q3, or this-quarter, last-quarter, next-quarter (of the
+    /// fiscal year with --fiscal-start)
     pub period: String,
     /// First month (1..12) of the fiscal year; FY quarters are named by the year they start in
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=12))]

@@ -132,8 +132,130 @@ impl fmt::Display for Period {
     }
 }
 
-const PERIOD_FORMS: &str =
-    "expected a period: 2026, 2026Q3 (or 2026-Q3), 2026-09, 2026-09-15 or 2026-01-01..2026-06-30";
+const PERIOD_FORMS: &str = "expected a period: 2026, 2026Q3 (or 2026-Q3), 2026-09, 2026-09-15, \
+     2026-01-01..2026-06-30, an open range (2026-01-01.. or ..2026-12-31), \
+     this-quarter, last-quarter, next-quarter, this-year, last-year, next-year, this-month, \
+     last-month, next-month, or a term from today such as 90d or 6m";
+
+/// The `months`-long period (3 for a quarter, 12 for a year) holding `d`, of a calendar whose
+/// year starts in `first_month` (1 = January), shifted by `n` such periods.
+pub fn period_holding(d: Date, months: u32, first_month: u32, n: i32) -> Option<Period> {
+    let (months, first) = (i64::from(months), i64::from(first_month) - 1);
+    let index = i64::from(d.year()) * 12 + i64::from(d.month0()) - first;
+    let start = index - index.rem_euclid(months) + i64::from(n) * months + first;
+    let start = NaiveDate::from_ymd_opt(
+        i32::try_from(start.div_euclid(12)).ok()?,
+        u32::try_from(start.rem_euclid(12)).ok()? + 1,
+        1,
+    )?;
+    let end = start
+        .checked_add_months(Months::new(u32::try_from(months).ok()?))?
+        .pred_opt()?;
+    Some(Period { start, end })
+}
+
+/// `this-quarter`, `last-quarter`, `next-quarter` as a shift from the quarter holding today.
+pub fn quarter_shift(word: &str) -> Option<i32> {
+    match word.trim().to_ascii_lowercase().as_str() {
+        "this-quarter" => Some(0),
+        "last-quarter" => Some(-1),
+        "next-quarter" => Some(1),
+        _ => None,
+    }
+}
+
+/// A period named from today: its length in months and its shift from the one holding today.
+fn relative(word: &str) -> Option<(u32, i32)> {
+    if let Some(n) = quarter_shift(word) {
+        return Some((3, n));
+    }
+    let (shift, unit) = word.split_once('-')?;
+    let n = match shift {
+        "this" => 0,
+        "last" => -1,
+        "next" => 1,
+        _ => return None,
+    };
+    match unit {
+        "month" => Some((1, n)),
+        "year" => Some((12, n)),
+        _ => None,
+    }
+}
+
+/// The first and last days a period may name: stored dates have four-digit years.
+fn earliest() -> Date {
+    NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+fn latest() -> Date {
+    NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
+fn range(a: &str, b: &str, today: &dyn Fn() -> Result<Date, String>) -> Result<Period, String> {
+    let end_of = |s: &str, which: &str, open: Date| -> Result<Date, String> {
+        match s.trim() {
+            "" => Ok(open),
+            t if t.eq_ignore_ascii_case("today") => today(),
+            t => parse_iso(t).map_err(|e| format!("{which} of range: {e} (or 'today')")),
+        }
+    };
+    if a.trim().is_empty() && b.trim().is_empty() {
+        return Err(format!("a range needs at least one end; {PERIOD_FORMS}"));
+    }
+    let start = end_of(a, "start", earliest())?;
+    let end = end_of(b, "end", latest())?;
+    if end < start {
+        return Err(format!(
+            "the range ends ({}) before it starts ({}); put the earlier date first",
+            iso(end),
+            iso(start)
+        ));
+    }
+    Ok(Period { start, end })
+}
+
+/// A period as typed: absolute forms, or forms relative to today (`MOU_TODAY` stands in for
+/// it), never to `--as-of`.
+pub fn parse_period(input: &str) -> Result<Period, String> {
+    parse_period_from(input, &today)
+}
+
+/// [`parse_period`] with `today` asked for only when the period is relative.
+pub fn parse_period_from(
+    input: &str,
+    today: &dyn Fn() -> Result<Date, String>,
+) -> Result<Period, String> {
+    let s = ascii_digits(input.trim()).to_ascii_uppercase();
+    if let Some((a, b)) = s.split_once("..") {
+        return range(a, b, today);
+    }
+    let lower = s.to_ascii_lowercase();
+    if let Some((months, n)) = relative(&lower) {
+        return period_holding(today()?, months, 1, n).ok_or_else(|| PERIOD_FORMS.to_string());
+    }
+    if lower == "today" {
+        let d = today()?;
+        return Ok(Period { start: d, end: d });
+    }
+    if looks_like_term(&lower) {
+        let term = lower.parse::<Term>()?;
+        let start = today()?;
+        let end = term
+            .after(start)
+            .ok_or("the term runs past the year 9999; give a shorter one")?;
+        return Ok(Period { start, end });
+    }
+    absolute(&s)
+}
+
+/// A number and a unit letter (`90d`): read as a term, so its own errors are the ones shown.
+fn looks_like_term(s: &str) -> bool {
+    let Some(digits) = s.strip_suffix(['d', 'w', 'm', 'y']) else {
+        return false;
+    };
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
 
 fn year(s: &str) -> Option<i32> {
     if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
@@ -143,21 +265,8 @@ fn year(s: &str) -> Option<i32> {
     }
 }
 
-pub fn parse_period(input: &str) -> Result<Period, String> {
-    let s = ascii_digits(input.trim()).to_ascii_uppercase();
-    if let Some((a, b)) = s.split_once("..") {
-        let start = parse_date(a).map_err(|e| format!("start of range: {e}"))?;
-        let end = parse_date(b).map_err(|e| format!("end of range: {e}"))?;
-        if end < start {
-            return Err(format!(
-                "the range ends ({}) before it starts ({}); put the earlier date first",
-                iso(end),
-                iso(start)
-            ));
-        }
-        return Ok(Period { start, end });
-    }
-    if let Some(y) = year(&s) {
+fn absolute(s: &str) -> Result<Period, String> {
+    if let Some(y) = year(s) {
         let start = NaiveDate::from_ymd_opt(y, 1, 1).ok_or(PERIOD_FORMS)?;
         let end = NaiveDate::from_ymd_opt(y, 12, 31).ok_or(PERIOD_FORMS)?;
         return Ok(Period { start, end });
@@ -188,7 +297,7 @@ pub fn parse_period(input: &str) -> Result<Period, String> {
             }
         }
     }
-    if let Ok(d) = parse_date(&s) {
+    if let Ok(d) = parse_iso(s) {
         return Ok(Period { start: d, end: d });
     }
     Err(PERIOD_FORMS.to_string())
@@ -338,6 +447,86 @@ mod tests {
         }
         assert_eq!(p("2026Q1").shifted_quarters(-1).unwrap(), p("2025Q4"));
         assert_eq!(p("2026Q4").shifted_quarters(1).unwrap(), p("2027Q1"));
+    }
+
+    #[test]
+    fn relative_periods() {
+        let at = |today: &str, s: &str| {
+            let t = d(today);
+            parse_period_from(s, &move || Ok(t)).map(|p| (iso(p.start), iso(p.end)))
+        };
+        let p = |a: &str, b: &str| Ok((a.to_string(), b.to_string()));
+        assert_eq!(
+            at("2026-11-29", "this-quarter"),
+            p("2026-10-01", "2026-12-31")
+        );
+        assert_eq!(
+            at("2026-01-01", "last-quarter"),
+            p("2025-10-01", "2025-12-31")
+        );
+        assert_eq!(
+            at("2026-12-31", "next-quarter"),
+            p("2027-01-01", "2027-03-31")
+        );
+        assert_eq!(at("2026-03-15", "THIS-YEAR"), p("2026-01-01", "2026-12-31"));
+        assert_eq!(at("2026-03-15", "last-year"), p("2025-01-01", "2025-12-31"));
+        assert_eq!(at("2026-03-15", "next-year"), p("2027-01-01", "2027-12-31"));
+        assert_eq!(
+            at("2024-03-31", "last-month"),
+            p("2024-02-01", "2024-02-29")
+        );
+        assert_eq!(
+            at("2026-12-05", "next-month"),
+            p("2027-01-01", "2027-01-31")
+        );
+        assert_eq!(
+            at("2026-12-05", "this-month"),
+            p("2026-12-01", "2026-12-31")
+        );
+        // A term: today through today + the term, both included.
+        assert_eq!(at("2026-11-29", "90d"), p("2026-11-29", "2027-02-27"));
+        assert_eq!(at("2026-08-31", "6m"), p("2026-08-31", "2027-02-28"));
+        assert_eq!(at("2026-11-29", "0d"), p("2026-11-29", "2026-11-29"));
+        assert_eq!(at("2026-11-29", "today"), p("2026-11-29", "2026-11-29"));
+        // Open ranges run to the first or last day a date may have.
+        assert_eq!(
+            at("2026-11-29", "2026-01-01.."),
+            p("2026-01-01", "9999-12-31")
+        );
+        assert_eq!(
+            at("2026-11-29", "..2026-12-31"),
+            p("0001-01-01", "2026-12-31")
+        );
+        assert_eq!(at("2026-11-29", "today.."), p("2026-11-29", "9999-12-31"));
+        for bad in [
+            "..",
+            "this-week",
+            "last-decade",
+            "this",
+            "1000y",
+            "2026-01-01..x",
+        ] {
+            assert!(at("2026-11-29", bad).is_err(), "{bad}");
+        }
+        // Absolute periods never ask for today.
+        let never = || -> Result<Date, String> { Err("today asked for".into()) };
+        assert!(parse_period_from("2026Q3", &never).is_ok());
+        assert!(parse_period_from("2026-01-01..2026-02-01", &never).is_ok());
+        assert!(parse_period_from("this-year", &never).is_err());
+    }
+
+    #[test]
+    fn periods_holding_a_day() {
+        let q = |day: &str, first: u32, n: i32| {
+            let p = period_holding(d(day), 3, first, n).unwrap();
+            (iso(p.start), iso(p.end))
+        };
+        let p = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(q("2026-11-29", 7, 0), p("2026-10-01", "2026-12-31"));
+        assert_eq!(q("2026-11-29", 2, 0), p("2026-11-01", "2027-01-31"));
+        assert_eq!(q("2026-01-15", 2, 0), p("2025-11-01", "2026-01-31"));
+        assert_eq!(q("2026-11-29", 2, -1), p("2026-08-01", "2026-10-31"));
+        assert_eq!(q("2026-02-01", 1, -1), p("2025-10-01", "2025-12-31"));
     }
 
     #[test]

@@ -1396,3 +1396,111 @@ fn bare_list_names_the_entities_it_takes() {
     assert_eq!(r.stdout, "");
     assert!(!env.db.exists(), "a usage error creates nothing");
 }
+
+/// Relative periods count from today (MOU_TODAY, 2026-11-29 in these tests).
+#[test]
+fn relative_periods_count_from_today() {
+    let env = Env::sample();
+    let same = |relative: &str, absolute: &str| {
+        assert_eq!(
+            agreements(&env, &["--signed-in", relative]),
+            agreements(&env, &["--signed-in", absolute]),
+            "{relative} = {absolute}"
+        );
+    };
+    same("this-year", "2026");
+    same("last-year", "2025");
+    same("this-quarter", "2026Q4");
+    same("last-quarter", "2026Q3");
+    same("this-month", "2026-11");
+    same("last-month", "2026-10");
+    same("This-Quarter", "2026Q4");
+    assert_eq!(
+        agreements(&env, &["--signed-in", "this-quarter"]),
+        s(&["MOU-2026-004"])
+    );
+    assert_eq!(
+        agreements(&env, &["--signed-in", "last-year"]),
+        s(&["MOU-2025-001", "AGREEMENT-2025-001"])
+    );
+    assert_eq!(
+        agreements(&env, &["--expires-in", "next-month"]),
+        s(&["MOU-2022-002"])
+    );
+    assert_eq!(
+        agreements(&env, &["--expires-in", "next-quarter"]),
+        s(&["MOU-2024-001", "MOU-2024-002"])
+    );
+    // Open ranges.
+    same("2026-01-01..", "2026");
+    assert_eq!(
+        agreements(&env, &["--signed-in", "..2014-12-31"]),
+        s(&["MOU-2013-001", "MOU-2014-001"])
+    );
+    // A term: today through today + the term, both ends included. 90 days from 2026-11-29 is
+    // 2027-02-27, so MOU-2024-002 (expiring 2027-02-28) is in 91d but not in 90d.
+    assert_eq!(
+        agreements(&env, &["--expires-in", "90d"]),
+        s(&["MOU-2022-002", "MOU-2024-001"])
+    );
+    assert_eq!(
+        agreements(&env, &["--expires-in", "91d"]),
+        s(&["MOU-2022-002", "MOU-2024-001", "MOU-2024-002"])
+    );
+    assert_eq!(
+        agreements(&env, &["--expires-in", "6m"]),
+        agreements(&env, &["--expires-in", "2026-11-29..2027-05-29"])
+    );
+    // Today, not --as-of: the calendar names the period, --as-of the status.
+    assert_eq!(
+        agreements(
+            &env,
+            &["--signed-in", "this-quarter", "--as-of", "2020-06-30"]
+        ),
+        s(&["MOU-2026-004"])
+    );
+    let r = env
+        .command()
+        .env("MOU_TODAY", "2025-11-05")
+        .args([
+            "list",
+            "agreements",
+            "--signed-in",
+            "this-year",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(r.stdout).unwrap();
+    let refs: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(refs, ["MOU-2025-001", "AGREEMENT-2025-001"]);
+    // Query terms take them too.
+    assert_eq!(query(&env, "signed:this-quarter"), s(&["MOU-2026-004"]));
+    assert_eq!(
+        query(&env, "expires:90d"),
+        s(&["MOU-2022-002", "MOU-2024-001"])
+    );
+    assert_eq!(
+        query(&env, "signed:..2014-12-31"),
+        s(&["MOU-2013-001", "MOU-2014-001"])
+    );
+    assert_eq!(query(&env, "signed:2026-10-01.."), s(&["MOU-2026-004"]));
+    // Bad forms name the value and the accepted ones.
+    for bad in ["this-week", "..", "last-decade"] {
+        env.fails_unchanged(
+            &["list", "agreements", "--signed-in", bad],
+            2,
+            &[bad, "this-quarter", "90d"],
+        );
+    }
+    env.fails_unchanged(
+        &["query", "signed:this-week"],
+        2,
+        &["this-week", "this-quarter"],
+    );
+}

@@ -5,7 +5,7 @@ mod common;
 use common::*;
 
 use chrono::{Datelike, NaiveDate};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 fn d(s: &str) -> NaiveDate {
@@ -1533,4 +1533,137 @@ fn report_by_shows_an_empty_value_as_none_for_people_only() {
             .ok(),
     );
     assert_eq!(v[2], serde_json::json!({"country": null, "count": 1}));
+}
+
+/// `report quarterly` with a relative quarter (today is 2026-11-29), and whether its figures
+/// are final.
+#[test]
+fn quarterly_relative_quarters_and_unfinished_figures() {
+    let env = Env::sample();
+    let q = |args: &[&str]| {
+        let mut all = vec!["report", "quarterly"];
+        all.extend(args);
+        all.extend(["--format", "json"]);
+        json(env.run(&all).ok())
+    };
+    let this = q(&["this-quarter"]);
+    assert_eq!(
+        (
+            &this["period"],
+            &this["start"],
+            &this["end"],
+            &this["complete"]
+        ),
+        (
+            &json!("2026Q4"),
+            &json!("2026-10-01"),
+            &json!("2026-12-31"),
+            &json!(false)
+        )
+    );
+    assert_eq!(this["figures"], q(&["2026Q4"])["figures"]);
+    let last = q(&["last-quarter"]);
+    assert_eq!(
+        (&last["period"], &last["complete"], &last["previous_period"]),
+        (&json!("2026Q3"), &json!(true), &json!("2026Q2"))
+    );
+    assert_eq!(q(&["next-quarter"])["period"], "2027Q1");
+    assert_eq!(q(&["next-quarter"])["complete"], false);
+    assert_eq!(q(&["2013Q1"])["complete"], true);
+    // A quarter ending today is complete: its last day is over only tomorrow, but its figures
+    // are taken at its end, which is today.
+    let r = env
+        .command()
+        .env("MOU_TODAY", "2026-09-30")
+        .args(["report", "quarterly", "this-quarter", "--format", "json"])
+        .output()
+        .unwrap();
+    let v = json(&String::from_utf8(r.stdout).unwrap());
+    assert_eq!(
+        (&v["period"], &v["complete"]),
+        (&json!("2026Q3"), &json!(true))
+    );
+
+    // People's formats say so; a finished quarter has no such note.
+    let note = "not final";
+    let table = env
+        .run(&["report", "quarterly", "this-quarter"])
+        .ok()
+        .to_string();
+    assert!(table.contains(note), "{table}");
+    assert!(table.contains("2026-11-29"), "{table}");
+    let md = env
+        .run(&["report", "quarterly", "2026Q4", "--format", "markdown"])
+        .ok()
+        .to_string();
+    assert!(md.contains(note), "{md}");
+    let done = env.run(&["report", "quarterly", "2026Q3"]).ok().to_string();
+    assert!(!done.contains(note), "{done}");
+
+    // Fiscal quarters: this-quarter is the fiscal quarter holding today.
+    let f = q(&["this-quarter", "--fiscal-start", "7"]);
+    assert_eq!(
+        (&f["period"], &f["start"], &f["end"]),
+        (&json!("2026Q2"), &json!("2026-10-01"), &json!("2026-12-31"))
+    );
+    let f = q(&["last-quarter", "--fiscal-start", "2"]);
+    assert_eq!(
+        (&f["period"], &f["start"], &f["end"], &f["complete"]),
+        (
+            &json!("2026Q3"),
+            &json!("2026-08-01"),
+            &json!("2026-10-31"),
+            &json!(true)
+        )
+    );
+    env.run(&["report", "quarterly", "this-year"])
+        .fails(2, &["this-year", "2026Q3", "this-quarter"]);
+}
+
+/// Fiscal quarters say they are fiscal where people read them; JSON keeps `period` as it was.
+#[test]
+fn fiscal_quarter_labels_say_fiscal() {
+    let env = Env::sample();
+    let table = env
+        .run(&["report", "quarterly", "2026Q1", "--fiscal-start", "7"])
+        .ok()
+        .to_string();
+    assert!(table.contains("FY2026 Q1 (fiscal, from July)"), "{table}");
+    assert!(table.contains("beside FY2025 Q4"), "{table}");
+    let md = env
+        .run(&[
+            "report",
+            "quarterly",
+            "2026Q1",
+            "--fiscal-start",
+            "7",
+            "--format",
+            "markdown",
+        ])
+        .ok()
+        .to_string();
+    assert!(md.contains("FY2026 Q1 (fiscal, from July)"), "{md}");
+    let v = json(
+        env.run(&[
+            "report",
+            "quarterly",
+            "2026Q1",
+            "--fiscal-start",
+            "7",
+            "--format",
+            "json",
+        ])
+        .ok(),
+    );
+    assert_eq!(v["period"], "2026Q1");
+    assert_eq!(v["previous_period"], "2025Q4");
+    assert_eq!(v["label"], "FY2026 Q1 (fiscal, from July)");
+    // Calendar quarters keep their plain names.
+    let v = json(
+        env.run(&["report", "quarterly", "2026Q1", "--format", "json"])
+            .ok(),
+    );
+    assert_eq!(v["label"], "2026Q1");
+    let table = env.run(&["report", "quarterly", "2026Q1"]).ok().to_string();
+    assert!(!table.contains("fiscal"), "{table}");
 }

@@ -7,7 +7,7 @@ use std::io::Write;
 
 use super::{Ctx, Sink};
 use crate::cli::{FilterArgs, LangArg, ReportArgs, ReportCommand};
-use crate::dates::{iso, Period};
+use crate::dates::{iso, period_holding, quarter_shift, Date, Period};
 use crate::db::{Access, CountBy};
 use crate::error::{Error, Result};
 use crate::milestone::{sentence, Lang};
@@ -255,10 +255,22 @@ fn write_json(out: &mut impl Write, format: Format, v: &Json) -> Result<()> {
     Ok(())
 }
 
-/// Quarter `q` of the year `year`, for a fiscal year starting in `fiscal_start`.
-pub fn fiscal_quarter(period: &str, fiscal_start: u32) -> Result<(Period, String)> {
+/// The quarter `period` names: `2026Q3` (quarter 3 of the year 2026), or `this-quarter`,
+/// `last-quarter`, `next-quarter` counted from `today`; of a fiscal year starting in the month
+/// `fiscal_start`. Returns it with its name (`2026Q3`).
+pub fn fiscal_quarter(period: &str, fiscal_start: u32, today: Date) -> Result<(Period, String)> {
+    let bad = || {
+        Error::field(
+            "period",
+            period,
+            "give a quarter such as 2026Q3 or 2026-Q3, or this-quarter, last-quarter or next-quarter",
+        )
+    };
+    if let Some(n) = quarter_shift(period) {
+        let q = period_holding(today, 3, fiscal_start, n).ok_or_else(bad)?;
+        return Ok((q, label_of(q, fiscal_start)));
+    }
     let s = crate::text::ascii_digits(period.trim()).to_ascii_uppercase();
-    let bad = || Error::field("period", period, "give a quarter such as 2026Q3 or 2026-Q3");
     let (y, q) = s.split_once('Q').ok_or_else(bad)?;
     let y: i32 = y.trim_end_matches('-').parse().map_err(|_| bad())?;
     let q: u32 = q.parse().map_err(|_| bad())?;
@@ -275,16 +287,39 @@ pub fn fiscal_quarter(period: &str, fiscal_start: u32) -> Result<(Period, String
     Ok((Period { start, end }, format!("{y}Q{q}")))
 }
 
-fn label_of(p: Period, fiscal_start: u32) -> String {
-    // The fiscal year is named by the calendar year it starts in.
+/// The fiscal year and quarter `p` starts: the fiscal year is named by the calendar year it
+/// starts in.
+fn fiscal_year_quarter(p: Period, fiscal_start: u32) -> (i32, i32) {
     let months_in = (p.start.year() * 12 + p.start.month0() as i32) - (fiscal_start as i32 - 1);
-    let fy = months_in.div_euclid(12);
-    let q = months_in.rem_euclid(12) / 3 + 1;
+    (months_in.div_euclid(12), months_in.rem_euclid(12) / 3 + 1)
+}
+
+/// A quarter's name for scripts: `2026Q3`, fiscal or not.
+fn label_of(p: Period, fiscal_start: u32) -> String {
+    let (fy, q) = fiscal_year_quarter(p, fiscal_start);
     format!("{fy}Q{q}")
 }
 
+/// A quarter's name for people: `2026Q3`, or `FY2026 Q1` for a fiscal year's quarter
+/// (`long` adds "(fiscal, from July)").
+fn people_label(p: Period, fiscal_start: u32, long: bool) -> String {
+    if fiscal_start == 1 {
+        return label_of(p, fiscal_start);
+    }
+    let (fy, q) = fiscal_year_quarter(p, fiscal_start);
+    let month =
+        chrono::Month::try_from(u8::try_from(fiscal_start).unwrap_or(1)).map_or("", |m| m.name());
+    if long {
+        format!("FY{fy} Q{q} (fiscal, from {month})")
+    } else {
+        format!("FY{fy} Q{q}")
+    }
+}
+
 fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result<()> {
-    let (q, label) = fiscal_quarter(&a.period, a.fiscal_start)?;
+    let (q, label) = fiscal_quarter(&a.period, a.fiscal_start, ctx.today)?;
+    // Figures are taken at the quarter's end: until that day comes they will still change.
+    let complete = q.end <= ctx.today;
     let prev = q
         .shifted_quarters(-1)
         .ok_or_else(|| Error::field("period", &a.period, "give a later quarter"))?;
@@ -397,6 +432,8 @@ fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result
                 "end": iso(q.end),
                 "previous_period": prev_label,
                 "fiscal_start": a.fiscal_start,
+                "label": people_label(q, a.fiscal_start, true),
+                "complete": complete,
                 "figures": figs,
                 "active_partners_by_category": cats,
                 "active_by_sdg": sdgs,
@@ -419,11 +456,23 @@ fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result
         }
         format => {
             let title = format!(
-                "Quarterly report {label} ({} to {}), beside {prev_label}",
+                "Quarterly report {} ({} to {}{}), beside {}",
+                people_label(q, a.fiscal_start, true),
                 iso(q.start),
-                iso(q.end)
+                iso(q.end),
+                if complete { "" } else { ", not final" },
+                people_label(prev, a.fiscal_start, false),
             );
-            render_sections(&mut out, format, &title, &sections, &[])?;
+            let notes = if complete {
+                vec![]
+            } else {
+                vec![format!(
+                    "Figures not final: the quarter ends on {}, after today ({}).",
+                    iso(q.end),
+                    iso(ctx.today)
+                )]
+            };
+            render_sections(&mut out, format, &title, &sections, &notes)?;
         }
     }
     out.commit()
@@ -491,19 +540,23 @@ fn count(ctx: &Ctx, more_than: Option<u64>, f: &FilterArgs) -> Result<()> {
 mod tests {
     use super::*;
 
+    fn day() -> Date {
+        crate::dates::parse_stored("2026-11-29").unwrap()
+    }
+
     #[test]
     fn fiscal_quarters() {
-        let (p, l) = fiscal_quarter("2026Q3", 1).unwrap();
+        let (p, l) = fiscal_quarter("2026Q3", 1, day()).unwrap();
         assert_eq!(
             (iso(p.start), iso(p.end), l.as_str()),
             ("2026-07-01".into(), "2026-09-30".into(), "2026Q3")
         );
-        let (p, _) = fiscal_quarter("2026-Q1", 7).unwrap();
+        let (p, _) = fiscal_quarter("2026-Q1", 7, day()).unwrap();
         assert_eq!(
             (iso(p.start), iso(p.end)),
             ("2026-07-01".into(), "2026-09-30".into())
         );
-        let (p, _) = fiscal_quarter("2026Q4", 7).unwrap();
+        let (p, _) = fiscal_quarter("2026Q4", 7, day()).unwrap();
         assert_eq!(
             (iso(p.start), iso(p.end)),
             ("2027-04-01".into(), "2027-06-30".into())
@@ -511,7 +564,7 @@ mod tests {
         assert_eq!(label_of(p.shifted_quarters(-1).unwrap(), 7), "2026Q3");
         assert_eq!(
             label_of(
-                fiscal_quarter("2026Q1", 7)
+                fiscal_quarter("2026Q1", 7, day())
                     .unwrap()
                     .0
                     .shifted_quarters(-1)
@@ -520,7 +573,13 @@ mod tests {
             ),
             "2025Q4"
         );
-        assert!(fiscal_quarter("2026Q5", 1).is_err());
-        assert!(fiscal_quarter("2026", 1).is_err());
+        assert!(fiscal_quarter("2026Q5", 1, day()).is_err());
+        let (p, l) = fiscal_quarter("last-quarter", 7, day()).unwrap();
+        assert_eq!((iso(p.start), l.as_str()), ("2026-07-01".into(), "2026Q1"));
+        assert_eq!(people_label(p, 7, true), "FY2026 Q1 (fiscal, from July)");
+        assert_eq!(people_label(p, 7, false), "FY2026 Q1");
+        assert_eq!(people_label(p, 1, true), "2026Q3");
+        assert!(fiscal_quarter("this-year", 1, day()).is_err());
+        assert!(fiscal_quarter("2026", 1, day()).is_err());
     }
 }
