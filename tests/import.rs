@@ -1056,3 +1056,306 @@ fn a_file_without_refs_imports_once() {
     );
     assert_eq!(env.run(&["report", "count"]).ok().trim(), "2");
 }
+
+// ---------------------------------------------------------------------------------------------
+// 8. One stream: stdin, pipes and FIFOs
+
+/// Runs mou with `stdin` as its standard input, waiting at most 60 s: a command that hangs
+/// fails the test instead of blocking it. Output goes to files, so no pipe can fill.
+fn run_with_stdin(env: &Env, args: &[&str], stdin: std::process::Stdio) -> (i32, String) {
+    let err = env.path("stderr.txt");
+    let mut child = env
+        .command()
+        .args(args)
+        .stdin(stdin)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    let code = wait_at_most(&mut child, Duration::from_secs(60), args);
+    (code, std::fs::read_to_string(&err).unwrap())
+}
+
+#[track_caller]
+fn wait_at_most(child: &mut std::process::Child, limit: Duration, what: &[&str]) -> i32 {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code().unwrap_or(-1);
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what:?} hung: killed after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Imports `bytes` through a real pipe on stdin, written by another thread.
+fn import_piped(env: &Env, args: &[&str], bytes: Vec<u8>) -> (i32, String) {
+    let err = env.path("stderr.txt");
+    let mut child = env
+        .command()
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        // Written in small pieces, as a slow producer would.
+        for piece in bytes.chunks(1000) {
+            if stdin.write_all(piece).is_err() {
+                return;
+            }
+        }
+    });
+    let code = wait_at_most(&mut child, Duration::from_secs(60), args);
+    writer.join().unwrap();
+    (code, std::fs::read_to_string(&err).unwrap())
+}
+
+/// A registry of one partner and `n` agreements, and its export of agreements (about
+/// 200 bytes a row: far more than one read of a pipe).
+fn many_agreements(n: usize) -> (Env, String) {
+    let env = Env::new();
+    partners_only(&env);
+    let mut s = String::from("ref,title,parties,signed_on,notes\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "P-{i:05},\"Programme {i}, with a title long enough to fill the pipe\",unicef,2020-01-01,\"Row {i}, whose note runs\nover two lines.\"\n"
+        ));
+    }
+    let f = env.write("many.csv", &s);
+    env.run(&["import", "agreements", p(&f)]).ok();
+    let out = export(&env, "agreements");
+    (env, out)
+}
+
+#[test]
+fn stdin_and_dev_stdin_are_read_whole_through_a_pipe() {
+    let (_from, exported) = many_agreements(2000);
+    assert!(exported.len() > 300_000);
+    for file in ["-", "/dev/stdin"] {
+        let to = Env::new();
+        partners_only(&to);
+        let (code, err) = import_piped(
+            &to,
+            &["import", "agreements", file],
+            exported.clone().into_bytes(),
+        );
+        assert_eq!(code, 0, "import from {file}: {err}");
+        assert!(err.contains("2000 added"), "{err}");
+        assert_eq!(export(&to, "agreements"), exported, "imported from {file}");
+    }
+}
+
+#[test]
+fn an_excel_export_on_stdin_is_restored() {
+    let env = Env::new();
+    partners_only(&env);
+    env.run(&[
+        "add",
+        "mou",
+        "--partner",
+        "unicef",
+        "--signed",
+        "2020-01-01",
+        "--title",
+        "=1+1",
+        "--note",
+        "-x",
+        "--ref",
+        "MOU-X",
+    ])
+    .ok();
+    let plain = export(&env, "agreements");
+    let excel = env
+        .run(&["export", "agreements", "--excel"])
+        .ok()
+        .to_string();
+    assert!(excel.starts_with('\u{feff}') && excel.contains("'=1+1"));
+    for file in ["-", "/dev/stdin"] {
+        let to = Env::new();
+        partners_only(&to);
+        let (code, err) = import_piped(
+            &to,
+            &["import", "agreements", file],
+            excel.clone().into_bytes(),
+        );
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(export(&to, "agreements"), plain, "imported from {file}");
+    }
+}
+
+#[test]
+fn a_named_pipe_is_read_once_and_does_not_hang() {
+    let (from, exported) = many_agreements(1500);
+    let fifo = from.path("agreements.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let to = Env::new();
+    partners_only(&to);
+    let bytes = exported.clone().into_bytes();
+    let path = fifo.clone();
+    // The writer opens the FIFO (which waits for mou to open it) and writes the file; if
+    // mou never reads to the end, the writer is left behind with the killed test.
+    std::thread::spawn(move || {
+        if let Ok(mut w) = std::fs::OpenOptions::new().write(true).open(&path) {
+            let _ = w.write_all(&bytes);
+        }
+    });
+    let (code, err) = run_with_stdin(
+        &to,
+        &["import", "agreements", p(&fifo)],
+        std::process::Stdio::null(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(export(&to, "agreements"), exported);
+}
+
+#[test]
+fn stdin_from_a_large_file_takes_a_path_that_finds_repeated_refs() {
+    // More than 4 MiB on stdin: from a pipe (which cannot be read twice) and from a
+    // regular file given as `-`; a repeated ref is reported on its line either way.
+    let env = Env::new();
+    partners_only(&env);
+    let f = env.path("big.csv");
+    big_agreements(&f, (4 << 20) + 100_000, &[(5, 15_000)]);
+    let bytes = std::fs::read(&f).unwrap();
+    let before = env.snapshot_bytes_but_counter();
+    let (code, err) = import_piped(&env, &["import", "agreements", "-"], bytes);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("line 15002, column ref") && err.contains("BULK-0000005"),
+        "{err}"
+    );
+    let (code, err) = run_with_stdin(
+        &env,
+        &["import", "agreements", "-"],
+        std::fs::File::open(&f).unwrap().into(),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("line 15002, column ref") && err.contains("BULK-0000005"),
+        "{err}"
+    );
+    assert!(
+        env.snapshot_bytes_but_counter() == before,
+        "a refused import wrote"
+    );
+    // Without the repeated ref, `-` from a file imports every row.
+    let text = std::fs::read_to_string(&f).unwrap().replacen(
+        "BULK-0000005,mou,\"Cooperation programme number 15000",
+        "BULK-9999999,mou,\"Cooperation programme number 15000",
+        1,
+    );
+    std::fs::write(&f, text).unwrap();
+    let (code, err) = run_with_stdin(
+        &env,
+        &["import", "agreements", "-"],
+        std::fs::File::open(&f).unwrap().into(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(env.run(&["show", "BULK-9999999"]).code == 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. Files cut short, timestamps, line numbers
+
+#[test]
+fn a_file_cut_inside_a_quoted_field_is_refused() {
+    let env = Env::sample();
+    let header = "ref,kind,title,parties,signed_on,notes";
+    for eol in ["\n", "\r\n"] {
+        // The cut row starts on line 3 with a closed two-line title; its notes open on
+        // line 4 and the file ends inside them.
+        let cut = [
+            header,
+            "CUT-1,mou,Fine,unicef,2026-01-01,ok",
+            "CUT-2,mou,\"A title",
+            "on two lines\",unicef,2026-01-01,\"Notes that",
+            "go on",
+        ]
+        .join(eol);
+        let f = env.write("cut.csv", &cut);
+        env.fails_unchanged(
+            &["import", "agreements", p(&f)],
+            2,
+            &[
+                "1 bad row(s)",
+                "line 4, column notes",
+                "quoted field",
+                "never closed",
+            ],
+        );
+        // Cut right after an escaped quote, with the line end kept: still open.
+        let f = env.write(
+            "cut2.csv",
+            &format!("{header}{eol}CUT-3,mou,\"He said \"\"yes\"\"{eol}"),
+        );
+        env.fails_unchanged(
+            &["import", "agreements", p(&f)],
+            2,
+            &["line 2, column title", "never closed"],
+        );
+    }
+    // A closed quoted field at the very end, without a final line end, is fine.
+    let f = env.write(
+        "whole.csv",
+        &format!("{header}\nCUT-4,mou,T,unicef,2026-01-01,\"end\"\"\""),
+    );
+    env.run(&["import", "agreements", p(&f)]).ok();
+    assert_eq!(agreement(&env, "CUT-4")["notes"], "end\"");
+}
+
+#[test]
+fn errors_name_the_line_a_row_starts_on_whatever_the_line_ends() {
+    let env = Env::sample();
+    let lines = [
+        "ref,kind,title,parties,signed_on",
+        "L-1,mou,Fine,unicef,2026-01-01",
+        "L-2,mou,Bad date,unicef,2026-02-30", // line 3
+        "L-3,mou,\"Two",
+        "lines\",unicef,2026-01-01",
+        "L-4,mou,\"Three",
+        "whole",
+        "lines\",unicef,2026-13-01",               // starts on line 6
+        "L-5,treaty,After them,unicef,2026-01-01", // line 9
+    ];
+    for eol in ["\n", "\r\n", "\r"] {
+        let mut text = lines.join(eol);
+        text.push_str(eol);
+        let f = env.write("lines.csv", &text);
+        let r = env.fails_unchanged(
+            &["import", "agreements", p(&f)],
+            2,
+            &[
+                "3 bad row(s)",
+                "line 3, column signed_on",
+                "line 6, column signed_on",
+                "line 9, column kind",
+            ],
+        );
+        assert!(!r.stderr.contains("line 2,"), "{eol:?}: {}", r.stderr);
+    }
+    // A file mixing line ends, with blank lines, and the bad row last without a line end.
+    let f = env.write(
+        "mixed.csv",
+        "ref,kind,parties,signed_on\r\nM-1,mou,unicef,2026-01-01\n\r\n\nM-2,\"lo\r\ni\",unicef,2026-01-01\r\nM-3,mou,unicef,2026-00-01",
+    );
+    env.fails_unchanged(
+        &["import", "agreements", p(&f)],
+        2,
+        &[
+            "2 bad row(s)",
+            "line 5, column kind",
+            "line 7, column signed_on",
+        ],
+    );
+}

@@ -6,6 +6,7 @@
 mod apply;
 mod parse;
 mod read;
+mod stream;
 
 use std::path::Path;
 use std::sync::mpsc::sync_channel;
@@ -43,16 +44,19 @@ pub struct RowError {
 }
 
 pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
-    let source = Source::open(a)?;
+    let mut source = Source::open(a)?;
     let bar = source.bar.clone();
     let mut store = ctx.open(Access::Write)?;
-    let file_name = a.file.display().to_string();
+    let file_name = read::input_name(&a.file);
     // A large file of agreements takes the bulk path; it rebuilds the party index, which
-    // costs more than it saves when the file is small beside the registry.
+    // costs more than it saves when the file is small beside the registry. Only a regular
+    // file can take it: the lines of refs repeated in the file are found by reading it again.
     let agreements = store.agreement_count()?;
     let bulk = a.entity == Entity::Agreements
-        && source.size >= BULK_BYTES
-        && agreements < source.size / 150;
+        && source
+            .size
+            .is_some_and(|size| size >= BULK_BYTES && agreements < size / 150);
+    let origin = if bulk { source.take_origin() } else { None };
     // Only a first load (no agreements yet) trades readers' access for a rollback journal:
     // a registry already in use keeps the WAL, and its readers.
     let rollback_journal = bulk && agreements == 0 && !a.dry_run;
@@ -60,7 +64,6 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     let body = |s: &Store| {
         let unindexed_refs = bulk && s.drop_bulk_indexes()?;
         let mut job = Job::new(ctx, a, s, unindexed_refs, &now)?;
-        let path = source.path().to_path_buf();
         let ref_column = source.index.get("ref").copied();
         match a.entity {
             Entity::Partners => {
@@ -84,7 +87,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         }
         job.flush()?;
         if bulk {
-            for (line, r) in read::repeated_refs(&path, ref_column, &s.rebuild_bulk_indexes()?)? {
+            for (line, r) in read::repeated_refs(origin, ref_column, &s.rebuild_bulk_indexes()?)? {
                 job.fail(RowError {
                     line,
                     column: Some("ref".into()),
@@ -158,8 +161,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         }
         Err((errors, more)) => {
             let mut msg = format!(
-                "{}: {} bad row(s); nothing was imported",
-                a.file.display(),
+                "{file_name}: {} bad row(s); nothing was imported",
                 errors.len() + more
             );
             for e in &errors {

@@ -3,23 +3,16 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{BufReader, IsTerminal, Read};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::io::{IsTerminal, Seek, SeekFrom};
+use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender};
-use std::sync::Arc;
 
 use super::parse::{Bad, ParseResult, Row};
+use super::stream::{Rows, Stream, MAX_ROW_TEXT};
 use super::RowError;
 use crate::cli::{Entity, ImportArgs};
 use crate::error::{Error, Result};
 use crate::records::{AGREEMENT_COLUMNS, PARTNER_COLUMNS};
-
-/// The longest row an import reads. The CSV reader holds a whole row in memory, so without
-/// a limit one endless field would take all of it; a row of legal fields (each at most
-/// [`MAX_TEXT`](crate::commands::MAX_TEXT), 1 MiB) is far shorter.
-const MAX_ROW_BYTES: u64 = 4 << 20;
-const MAX_ROW_TEXT: &str = "4 MiB";
 
 /// Rows handed from the reading thread to the writing one at a time.
 const BATCH: usize = 256;
@@ -33,51 +26,76 @@ pub enum Item<T> {
     Bad(RowError),
 }
 
-type Input = RowLimit<ProgressRead<BufReader<File>>>;
+/// How an import file is named in messages and history: `-` is stdin.
+pub fn input_name(path: &Path) -> String {
+    if path == Path::new("-") {
+        "stdin".into()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// The import file, or stdin for `-`, opened once.
+fn open_input(path: &Path) -> std::io::Result<File> {
+    if path == Path::new("-") {
+        use std::os::fd::AsFd;
+        return Ok(File::from(std::io::stdin().as_fd().try_clone_to_owned()?));
+    }
+    File::open(path)
+}
+
+/// A regular file can be read again from where the import began reading it (the bulk
+/// path does, to find the lines of refs repeated in the file); a pipe cannot.
+pub struct Origin {
+    file: File,
+    offset: u64,
+}
 
 /// An open import file whose header has been read and checked.
 pub struct Source {
-    path: PathBuf,
-    csv: csv::Reader<Input>,
+    rows: Rows,
     /// Each known column's position in the rows.
     pub index: HashMap<String, usize>,
     width: usize,
     excel: bool,
-    limit: Arc<RowLimitState>,
-    pub size: u64,
+    /// The bytes left to read, for a regular file; None for a pipe, a FIFO or a terminal.
+    pub size: Option<u64>,
+    origin: Option<Origin>,
     pub bar: Option<indicatif::ProgressBar>,
 }
 
 impl Source {
     pub fn open(a: &ImportArgs) -> Result<Source> {
-        let file = File::open(&a.file)
-            .map_err(|e| Error::input(format!("cannot read {}: {e}", a.file.display())))?;
-        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let bar = progress_bar(size);
-        let limit = Arc::new(RowLimitState::default());
-        let reader = RowLimit {
-            inner: ProgressRead {
-                inner: BufReader::with_capacity(1 << 16, file),
-                bar: bar.clone(),
-            },
-            read: 0,
-            state: limit.clone(),
+        let name = input_name(&a.file);
+        let cannot = |e: std::io::Error| Error::input(format!("cannot read {name}: {e}"));
+        let mut file = open_input(&a.file).map_err(cannot)?;
+        let origin = match file.metadata() {
+            Ok(m) if m.is_file() => {
+                let offset = file.stream_position().map_err(cannot)?;
+                Some(Origin {
+                    file: file.try_clone().map_err(cannot)?,
+                    offset,
+                })
+                .filter(|o| o.offset <= m.len())
+            }
+            _ => None,
         };
-        let mut csv = crate::output::csv_reader(reader);
-        let headers: Vec<String> = csv
-            .byte_headers()
+        let size = match (&origin, file.metadata()) {
+            (Some(o), Ok(m)) => Some(m.len() - o.offset),
+            _ => None,
+        };
+        let bar = progress_bar(size.unwrap_or(0));
+        let mut rows = Rows::new(Stream::new(file, bar.clone()).map_err(cannot)?);
+        let headers: Vec<String> = rows
+            .headers()
             .map_err(|e| {
-                if limit.tripped.load(Ordering::Relaxed) {
+                if rows.tripped() {
                     return Error::input(format!(
-                        "{}: line 1: a row longer than {MAX_ROW_TEXT}; nothing was imported",
-                        a.file.display()
+                        "{name}: line 1: a row longer than {MAX_ROW_TEXT}; nothing was imported"
                     ))
                     .with_hint("a field holds at most 1 MiB: is this file CSV?");
                 }
-                Error::input(format!(
-                    "{}: cannot read the header row: {e}",
-                    a.file.display()
-                ))
+                Error::input(format!("{name}: cannot read the header row: {e}"))
             })?
             .iter()
             .enumerate()
@@ -92,21 +110,22 @@ impl Source {
             })
             .collect();
         Ok(Source {
-            index: column_index(a, &headers)?,
+            index: column_index(a, &name, &headers)?,
             width: headers.len(),
             // A file that starts with a BOM is taken for one written with `export --excel`:
-            // the `'` that export put before formula-like cells is taken off again.
-            excel: starts_with_bom(&a.file),
-            path: a.file.clone(),
-            csv,
-            limit,
+            // the `'` that export put before formula-like cells is taken off again. The BOM
+            // is seen on the stream itself, which is read only once.
+            excel: rows.bom(),
+            rows,
             size,
+            origin,
             bar,
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The way to read the file again, when it is a regular file.
+    pub fn take_origin(&mut self) -> Option<Origin> {
+        self.origin.take()
     }
 
     /// The name of the column at `i`, for errors.
@@ -142,42 +161,40 @@ impl Source {
                 reason,
             })
         };
-        self.limit
-            .start
-            .store(self.csv.position().byte(), Ordering::Relaxed);
         loop {
-            let row_line = self.csv.position().line();
             // A StringRecord checks a whole row's UTF-8 at once.
-            let read = self.csv.read_record(&mut record);
-            self.limit
-                .start
-                .store(self.csv.position().byte(), Ordering::Relaxed);
+            let (read, line) = self.rows.next(|csv| csv.read_record(&mut record));
+            if let Some((opened, field)) = self.rows.unclosed_quote() {
+                batch.push(bad(
+                    opened,
+                    self.column_name(field),
+                    "a quoted field opens on this line and is never closed: the file ends inside it (is it cut short?)".into(),
+                ));
+                break;
+            }
             let item = match read {
                 Ok(false) => break,
-                Ok(true) => self.parse_record(&record, &parse),
-                Err(_) if self.limit.tripped.load(Ordering::Relaxed) => {
-                    batch.push(bad(row_line, None, format!(
+                Ok(true) => self.parse_record(&record, line, &parse),
+                Err(_) if self.rows.tripped() => {
+                    batch.push(bad(line, None, format!(
                         "a row longer than {MAX_ROW_TEXT}: a field holds at most 1 MiB, so the file is not read further"
                     )));
                     break;
                 }
-                Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(row_line);
-                    match e.kind() {
-                        csv::ErrorKind::Utf8 { err, .. } => Some(bad(
-                            line,
-                            self.column_name(err.field()),
-                            "not valid UTF-8: save the file as UTF-8".into(),
-                        )),
-                        csv::ErrorKind::UnequalLengths { .. } => {
-                            Some(bad(line, None, format!("unreadable CSV: {e}")))
-                        }
-                        _ => {
-                            batch.push(bad(line, None, format!("unreadable CSV: {e}")));
-                            break;
-                        }
+                Err(e) => match e.kind() {
+                    csv::ErrorKind::Utf8 { err, .. } => Some(bad(
+                        line,
+                        self.column_name(err.field()),
+                        "not valid UTF-8: save the file as UTF-8".into(),
+                    )),
+                    csv::ErrorKind::UnequalLengths { .. } => {
+                        Some(bad(line, None, format!("unreadable CSV: {e}")))
                     }
-                }
+                    _ => {
+                        batch.push(bad(line, None, format!("unreadable CSV: {e}")));
+                        break;
+                    }
+                },
             };
             if let Some(item) = item {
                 batch.push(item);
@@ -194,13 +211,13 @@ impl Source {
         }
     }
 
-    /// One record: None for a blank line.
+    /// One record, which starts on `line`: None for a blank line.
     fn parse_record<T>(
         &self,
         record: &csv::StringRecord,
+        line: u64,
         parse: &impl Fn(&Row) -> ParseResult<T>,
     ) -> Option<Item<T>> {
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
         if record.len() == 1 && record.get(0) == Some("") {
             return None; // a blank line
         }
@@ -231,7 +248,7 @@ impl Source {
     }
 }
 
-fn column_index(a: &ImportArgs, headers: &[String]) -> Result<HashMap<String, usize>> {
+fn column_index(a: &ImportArgs, name: &str, headers: &[String]) -> Result<HashMap<String, usize>> {
     let (known, required): (Vec<&str>, &[&str]) = match a.entity {
         Entity::Partners => (PARTNER_COLUMNS.to_vec(), &["name", "category"]),
         Entity::Agreements => {
@@ -247,8 +264,7 @@ fn column_index(a: &ImportArgs, headers: &[String]) -> Result<HashMap<String, us
             unknown.push(h.clone());
         } else if index.insert(h.clone(), i).is_some() {
             return Err(Error::input(format!(
-                "{}: column '{h}' appears twice in the header",
-                a.file.display()
+                "{name}: column '{h}' appears twice in the header"
             )));
         }
     }
@@ -259,8 +275,7 @@ fn column_index(a: &ImportArgs, headers: &[String]) -> Result<HashMap<String, us
             .map(|u| format!("'{}'", u.chars().take(40).collect::<String>()))
             .collect();
         return Err(Error::input(format!(
-            "{}: unknown column{} {}{}",
-            a.file.display(),
+            "{name}: unknown column{} {}{}",
             if unknown.len() > 1 { "s" } else { "" },
             shown.join(", "),
             if unknown.len() > 5 {
@@ -273,18 +288,16 @@ fn column_index(a: &ImportArgs, headers: &[String]) -> Result<HashMap<String, us
     }
     for r in required {
         if !index.contains_key(*r) {
-            return Err(Error::input(format!(
-                "{}: the header has no '{r}' column",
-                a.file.display()
-            ))
-            .with_hint(format!(
-                "columns are those `mou export {}` writes",
-                if a.entity == Entity::Partners {
-                    "partners"
-                } else {
-                    "agreements"
-                }
-            )));
+            return Err(
+                Error::input(format!("{name}: the header has no '{r}' column")).with_hint(format!(
+                    "columns are those `mou export {}` writes",
+                    if a.entity == Entity::Partners {
+                        "partners"
+                    } else {
+                        "agreements"
+                    }
+                )),
+            );
         }
     }
     if a.create_partners
@@ -298,28 +311,33 @@ fn column_index(a: &ImportArgs, headers: &[String]) -> Result<HashMap<String, us
     Ok(index)
 }
 
-/// The lines on which `refs` stand in `file` (its ref column at `col`), read again: only
-/// when a bulk import found repeated refs, which it learns at the end, without having kept
-/// every row's line.
+/// The lines on which `refs` stand in the file (its ref column at `col`), read again from
+/// `origin`: only when a bulk import found repeated refs, which it learns at the end, without
+/// having kept every row's line.
 pub fn repeated_refs(
-    file: &Path,
+    origin: Option<Origin>,
     col: Option<usize>,
     refs: &[String],
 ) -> Result<Vec<(u64, String)>> {
-    let Some(col) = col.filter(|_| !refs.is_empty()) else {
+    let (Some(mut origin), Some(col)) = (origin, col.filter(|_| !refs.is_empty())) else {
         return Ok(Vec::new());
     };
     let wanted: HashSet<String> = refs.iter().map(|r| r.to_uppercase()).collect();
-    let mut csv = crate::output::csv_reader(BufReader::new(File::open(file)?));
+    origin.file.seek(SeekFrom::Start(origin.offset))?;
+    let mut rows = Rows::new(Stream::new(origin.file, None)?);
     let mut seen: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
     let mut record = csv::ByteRecord::new();
-    while csv.read_byte_record(&mut record).unwrap_or(false) {
+    loop {
+        let (read, line) = rows.next(|csv| csv.read_byte_record(&mut record));
+        if !read.unwrap_or(false) {
+            break;
+        }
         let r = String::from_utf8_lossy(record.get(col).unwrap_or_default())
             .trim()
             .to_uppercase();
         if wanted.contains(&r) && !seen.insert(r.clone()) {
-            out.push((record.position().map(|p| p.line()).unwrap_or(0), r));
+            out.push((line, r));
         }
     }
     Ok(out)
@@ -331,13 +349,6 @@ fn unexcel(s: &str) -> &str {
         Some(rest) if rest.starts_with(crate::output::EXCEL_TRIGGERS) => rest,
         _ => s,
     }
-}
-
-fn starts_with_bom(path: &Path) -> bool {
-    let mut head = [0u8; 3];
-    File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|()| head == [0xEF, 0xBB, 0xBF])
 }
 
 /// A progress bar on stderr for large files, only when stderr is a terminal.
@@ -352,52 +363,4 @@ fn progress_bar(size: u64) -> Option<indicatif::ProgressBar> {
         bar.set_style(style);
     }
     Some(bar)
-}
-
-struct ProgressRead<R> {
-    inner: R,
-    bar: Option<indicatif::ProgressBar>,
-}
-
-impl<R: Read> Read for ProgressRead<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let Some(b) = &self.bar {
-            b.inc(n as u64);
-        }
-        Ok(n)
-    }
-}
-
-#[derive(Default)]
-struct RowLimitState {
-    /// Where the row being read starts, in bytes from the start of the file.
-    start: AtomicU64,
-    /// Set when a row ran past [`MAX_ROW_BYTES`].
-    tripped: AtomicBool,
-}
-
-/// Stops the CSV reader with an error once the row it is reading passes [`MAX_ROW_BYTES`],
-/// so memory stays bounded whatever the file holds. The reading loop sets `start` after
-/// each row; the reader reads ahead of it by at most its own buffer.
-struct RowLimit<R> {
-    inner: R,
-    read: u64,
-    state: Arc<RowLimitState>,
-}
-
-impl<R: Read> Read for RowLimit<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let start = self.state.start.load(Ordering::Relaxed);
-        if self.read.saturating_sub(start) > MAX_ROW_BYTES {
-            self.state.tripped.store(true, Ordering::Relaxed);
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("a row longer than {MAX_ROW_TEXT}"),
-            ));
-        }
-        let n = self.inner.read(buf)?;
-        self.read += n as u64;
-        Ok(n)
-    }
 }
