@@ -1315,6 +1315,49 @@ fn a_file_cut_inside_a_quoted_field_is_refused() {
 }
 
 #[test]
+fn timestamps_must_be_rfc3339() {
+    let env = Env::sample();
+    let f = env.write(
+        "t.csv",
+        "ref,parties,signed_on,created_at,updated_at\n\
+         T-1,unicef,2026-01-01,garbage,2026-01-01T00:00:00Z\n\
+         T-2,unicef,2026-01-01,2026-01-01T00:00:00Z,2026-13-01T00:00:00Z\n\
+         T-3,unicef,2026-01-01,2026-01-01,\n",
+    );
+    env.fails_unchanged(
+        &["import", "agreements", p(&f)],
+        2,
+        &[
+            "3 bad row(s)",
+            "line 2, column created_at: 'garbage'",
+            "line 3, column updated_at: '2026-13-01T00:00:00Z'",
+            "line 4, column created_at: '2026-01-01'",
+            "RFC 3339",
+            "2026-11-29T10:00:00Z",
+        ],
+    );
+    let f = env.write(
+        "p.csv",
+        "key,name,category,created_at,updated_at\nnew-org,New Org,ngo,2020-01-01T00:00:00Z,yesterday\n",
+    );
+    env.fails_unchanged(
+        &["import", "partners", p(&f)],
+        2,
+        &["line 2, column updated_at: 'yesterday'", "RFC 3339"],
+    );
+    // Offsets are RFC 3339 too, and kept as written.
+    let f = env.write(
+        "ok.csv",
+        "ref,parties,signed_on,created_at,updated_at\nT-4,unicef,2026-01-01,2026-01-01T09:30:00+02:00,2026-01-02T00:00:00Z\n",
+    );
+    env.run(&["import", "agreements", p(&f)]).ok();
+    assert_eq!(
+        agreement(&env, "T-4")["created_at"],
+        "2026-01-01T09:30:00+02:00"
+    );
+}
+
+#[test]
 fn errors_name_the_line_a_row_starts_on_whatever_the_line_ends() {
     let env = Env::sample();
     let lines = [

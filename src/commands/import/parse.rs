@@ -60,10 +60,20 @@ fn text(row: &Row, s: Slot, col: &str) -> ParseResult<Option<String>> {
 }
 
 /// A timestamp column, or `now` when the row leaves it empty; and whether the row gave it.
-fn stamp(row: &Row, s: Slot, now: &str) -> (String, bool) {
+/// A given time must be RFC 3339; it is kept as written.
+fn stamp(row: &Row, s: Slot, col: &str, now: &str) -> ParseResult<(String, bool)> {
     match row.opt(s) {
-        Some(v) => (v.to_string(), true),
-        None => (now.to_string(), false),
+        Some(v) => match chrono::DateTime::parse_from_rfc3339(v) {
+            Ok(_) => Ok((v.to_string(), true)),
+            Err(_) => Err(col_err(
+                col,
+                format!(
+                    "'{}' is not an RFC 3339 time: write it as 2026-11-29T10:00:00Z (UTC), or leave it empty",
+                    v.chars().take(40).collect::<String>()
+                ),
+            )),
+        },
+        None => Ok((now.to_string(), false)),
     }
 }
 
@@ -127,8 +137,8 @@ pub fn partner(c: &PartnerColumns, row: &Row, now: &str) -> ParseResult<PartnerI
             format!("'{key}' is not a valid key: lower-case letters, digits and '-'"),
         ));
     }
-    let (created_at, _) = stamp(row, c.created_at, now);
-    let (updated_at, updated_given) = stamp(row, c.updated_at, now);
+    let (created_at, _) = stamp(row, c.created_at, "created_at", now)?;
+    let (updated_at, updated_given) = stamp(row, c.updated_at, "updated_at", now)?;
     Ok(PartnerInput {
         partner: Partner {
             id: 0,
@@ -243,8 +253,8 @@ pub fn agreement(c: &AgreementColumns, row: &Row, now: &str) -> ParseResult<Agre
         .map(|t| parse_tag(t))
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|e| col_err("tags", e))?;
-    let (created_at, _) = stamp(row, c.created_at, now);
-    let (updated_at, updated_given) = stamp(row, c.updated_at, now);
+    let (created_at, _) = stamp(row, c.created_at, "created_at", now)?;
+    let (updated_at, updated_given) = stamp(row, c.updated_at, "updated_at", now)?;
     let agreement = Agreement {
         id: 0,
         reference,
