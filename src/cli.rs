@@ -460,9 +460,13 @@ pub struct ImportArgs {
     /// Check and report; write nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Let rows change existing records
+    /// Let rows change existing records (each one changed is named, with its fields)
     #[arg(long)]
     pub update: bool,
+    /// With --update: change records even when they were changed in the registry after the
+    /// file's updated_at (which is otherwise a conflict)
+    #[arg(long, requires = "update")]
+    pub force: bool,
     /// Create unknown parties from the partner_category (and partner_country) columns
     #[arg(long)]
     pub create_partners: bool,

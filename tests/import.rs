@@ -1402,3 +1402,163 @@ fn errors_name_the_line_a_row_starts_on_whatever_the_line_ends() {
         ],
     );
 }
+
+#[test]
+fn an_update_stamps_now_and_names_the_fields_that_change() {
+    let env = Env::sample();
+    let exported = export(&env, "agreements");
+    let row = exported
+        .lines()
+        .find(|l| l.starts_with("MOU-2024-001,"))
+        .unwrap()
+        .to_string();
+    let changed = row
+        .replace(
+            "Student exchange on religious literacy",
+            "Student exchange (extended)",
+        )
+        .replace("2027-01-31", "2028-01-31");
+    assert_ne!(changed, row);
+    let header = exported.lines().next().unwrap();
+    let f = env.write("u.csv", &format!("{header}\n{changed}\n"));
+    let later = "2026-12-01T08:00:00Z";
+    let run = |extra: &[&str]| {
+        let mut args = vec!["import", "agreements", p(&f)];
+        args.extend(extra);
+        let o = env
+            .command()
+            .env("MOU_NOW", later)
+            .args(&args)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    // Without --update the refusal names the fields.
+    let (code, err) = run(&[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("title, expires_on"), "{err}");
+    let bytes = env.snapshot_bytes();
+    let (code, err) = run(&["--update", "--dry-run"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("would update MOU-2024-001: title, expires_on\n"),
+        "{err}"
+    );
+    assert!(env.snapshot_bytes() == bytes, "--dry-run wrote");
+    let (code, err) = run(&["--update"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("update MOU-2024-001: title, expires_on\n"),
+        "{err}"
+    );
+    assert!(!err.contains("would"), "{err}");
+    let g = agreement(&env, "MOU-2024-001");
+    assert_eq!(g["expires_on"], "2028-01-31");
+    assert_eq!(
+        g["updated_at"], later,
+        "the update's own time, not the file's"
+    );
+    assert_eq!(g["created_at"], NOW);
+
+    // A partner too.
+    let partners = export(&env, "partners");
+    let prow = partners.lines().find(|l| l.starts_with("unicef,")).unwrap();
+    let f = env.write(
+        "p.csv",
+        &format!(
+            "{}\n{}\n",
+            partners.lines().next().unwrap(),
+            prow.replace(",intergovernmental,,", ",intergovernmental,CH,")
+        ),
+    );
+    let o = env
+        .command()
+        .env("MOU_NOW", later)
+        .args(["import", "partners", p(&f), "--update"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("update partner unicef: country\n"), "{err}");
+    let v = json(env.run(&["--format", "json", "show", "unicef"]).ok());
+    assert_eq!(v["updated_at"], later);
+}
+
+#[test]
+fn a_record_changed_after_the_export_is_a_conflict_unless_force() {
+    let env = Env::sample();
+    let exported = export(&env, "agreements"); // every updated_at is NOW
+    let partners = export(&env, "partners");
+    // Edited in the registry after the export...
+    let later = "2026-11-30T09:00:00Z";
+    let edit = |args: &[&str]| {
+        let o = env
+            .command()
+            .env("MOU_NOW", later)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    edit(&[
+        "edit",
+        "agreement",
+        "MOU-2024-001",
+        "--note",
+        "changed in the registry",
+    ]);
+    edit(&[
+        "edit",
+        "partner",
+        "unicef",
+        "--website",
+        "https://example.org",
+    ]);
+    // ...and in the exported file.
+    let header = exported.lines().next().unwrap();
+    let row = exported
+        .lines()
+        .find(|l| l.starts_with("MOU-2024-001,"))
+        .unwrap()
+        .replace("2027-01-31", "2028-01-31");
+    let f = env.write("old.csv", &format!("{header}\n{row}\n"));
+    let r = env.fails_unchanged(
+        &["import", "agreements", p(&f), "--update"],
+        2,
+        &["line 2", "MOU-2024-001", later, NOW, "--force"],
+    );
+    assert!(r.stderr.contains("conflict"), "{}", r.stderr);
+    let prow = partners
+        .lines()
+        .find(|l| l.starts_with("unicef,"))
+        .unwrap()
+        .replace(",intergovernmental,,", ",intergovernmental,CH,");
+    let pf = env.write(
+        "oldp.csv",
+        &format!("{}\n{prow}\n", partners.lines().next().unwrap()),
+    );
+    env.fails_unchanged(
+        &["import", "partners", p(&pf), "--update"],
+        2,
+        &["partner unicef", later, NOW, "--force"],
+    );
+    // --force overwrites the registry's change with the file's values.
+    let r = env.run(&["import", "agreements", p(&f), "--update", "--force"]);
+    r.ok();
+    assert!(
+        r.stderr.contains("update MOU-2024-001: expires_on, notes"),
+        "{}",
+        r.stderr
+    );
+    let g = agreement(&env, "MOU-2024-001");
+    assert_eq!(g["expires_on"], "2028-01-31");
+    assert!(g["notes"].is_null(), "{g}");
+    assert_eq!(g["updated_at"], NOW);
+    env.run(&["import", "partners", p(&pf), "--update", "--force"])
+        .ok();
+    // --force without --update is a usage error.
+    env.fails_unchanged(&["import", "partners", p(&pf), "--force"], 2, &["--update"]);
+}

@@ -1191,6 +1191,7 @@ proptest! {
             file,
             dry_run: false,
             update: true,
+            force: false,
             create_partners: false,
         };
         import::run(&ctx, &args(Entity::Partners, seed)).unwrap();

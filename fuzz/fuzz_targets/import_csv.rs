@@ -31,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
         file,
         dry_run: false,
         update: true,
+        force: false,
         create_partners: false,
     };
     import::run(&ctx, &args(Entity::Partners, dir.path().join("seed.csv"))).unwrap();

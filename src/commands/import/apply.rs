@@ -10,7 +10,7 @@ use crate::commands::Ctx;
 use crate::db::{AgreementWriter, Change, Store};
 use crate::error::{Error, Kind as ErrorKind, Result};
 use crate::model::{Agreement, Category, Kind, Partner};
-use crate::records::partner_json;
+use crate::records::{agreement_json, partner_json, AGREEMENT_COLUMNS, PARTNER_COLUMNS};
 use crate::validate;
 
 /// Why a row was not written.
@@ -120,21 +120,47 @@ impl<'a> Job<'a> {
         }
     }
 
-    /// A row that names an existing record: `same` when it equals the stored one (timestamps
-    /// aside), and then it is counted unchanged. Otherwise it is an error without --update.
+    /// A row that names an existing `record` and would change its fields `changed` (none:
+    /// it is counted unchanged). A change needs --update; with it, a record changed in the
+    /// registry (at `stored_time`) after the file's `file_time` is a conflict unless --force.
     /// Returns whether to update the record.
-    fn should_update(&mut self, same: bool, record: impl FnOnce() -> String) -> RowResult<bool> {
-        if same {
+    fn should_update(
+        &mut self,
+        record: &str,
+        changed: &[&str],
+        file_time: Option<&str>,
+        stored_time: &str,
+    ) -> RowResult<bool> {
+        if changed.is_empty() {
             self.tally.unchanged += 1;
             return Ok(false);
         }
+        let fields = changed.join(", ");
         if !self.args.update {
             return Err(bad(format!(
-                "{} exists with other values; give --update to change it",
-                record()
+                "{record} exists with other values ({fields}); give --update to change it"
+            )));
+        }
+        if let Some(file_time) =
+            file_time.filter(|t| !self.args.force && changed_after(stored_time, t))
+        {
+            return Err(bad(format!(
+                "conflict: {record} was changed in the registry at {stored_time}, after this \
+                 file's updated_at {file_time} (the file would change {fields}): export it \
+                 again and make the change there, or give --force to overwrite the registry's \
+                 values"
             )));
         }
         Ok(true)
+    }
+
+    /// Says on stderr which fields of `record` an update changed (or would, on a dry run).
+    fn announce(&self, record: &str, changed: &[&str]) {
+        eprintln!(
+            "{}update {record}: {}",
+            if self.args.dry_run { "would " } else { "" },
+            changed.join(", ")
+        );
     }
 
     /// Past the reported bad rows, only a count is kept: spare the search for hints.
@@ -177,12 +203,17 @@ impl<'a> Job<'a> {
                 updated_at: old.updated_at.clone(),
                 ..p.clone()
             } == old;
-            if !self.should_update(same, || format!("partner {}", old.key))? {
+            let changed = if same {
+                Vec::new()
+            } else {
+                changed_fields(PARTNER_COLUMNS, &partner_json(&old), &partner_json(p))
+            };
+            let record = format!("partner {}", old.key);
+            let file_time = updated_given.then_some(p.updated_at.as_str());
+            if !self.should_update(&record, &changed, file_time, &old.updated_at)? {
                 return Ok(());
             }
-            if !updated_given {
-                p.updated_at = self.now.to_string();
-            }
+            p.updated_at = self.now.to_string();
             p.created_at = old.created_at.clone();
             validate::partner(s, p, Some(p.id)).map_err(from_err)?;
             s.update_partner(p).map_err(from_err)?;
@@ -197,6 +228,7 @@ impl<'a> Job<'a> {
             })
             .map_err(from_err)?;
             self.tally.updated += 1;
+            self.announce(&record, &changed);
             return Ok(());
         }
         p.key =
@@ -363,16 +395,71 @@ impl<'a> Job<'a> {
             updated_at: old.updated_at.clone(),
             ..g.clone()
         } == old;
-        if !self.should_update(same, || old.reference.clone())? {
+        let changed = if same {
+            Vec::new()
+        } else {
+            changed_fields(AGREEMENT_COLUMNS, &agreement_json(&old), &agreement_json(g))
+        };
+        let file_time = updated_given.then_some(g.updated_at.as_str());
+        if !self.should_update(&old.reference, &changed, file_time, &old.updated_at)? {
             return Ok(());
         }
         g.created_at = old.created_at.clone();
-        if !updated_given {
-            g.updated_at = self.now.to_string();
-        }
+        g.updated_at = self.now.to_string();
         crate::commands::edit::update_agreement(s, &self.ctx.actor, "edit", &old, g, &party_ids)
             .map_err(from_err)?;
+        self.announce(&old.reference, &changed);
         self.tally.updated += 1;
         Ok(())
+    }
+}
+
+/// The columns whose values differ between two records as JSON, timestamps and the derived
+/// status aside, in column order.
+fn changed_fields(
+    columns: &'static [&'static str],
+    old: &serde_json::Value,
+    new: &serde_json::Value,
+) -> Vec<&'static str> {
+    columns
+        .iter()
+        .copied()
+        .filter(|c| !matches!(*c, "created_at" | "updated_at" | "status"))
+        .filter(|c| old.get(c) != new.get(c))
+        .collect()
+}
+
+/// Whether the registry's `stored` time is later than the file's `file` time. A stored time
+/// that is not RFC 3339 (written behind mou's back) counts as later: it cannot be told.
+fn changed_after(stored: &str, file: &str) -> bool {
+    use chrono::DateTime;
+    match (
+        DateTime::parse_from_rfc3339(stored),
+        DateTime::parse_from_rfc3339(file),
+    ) {
+        (Ok(s), Ok(f)) => s > f,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_compared_as_instants() {
+        assert!(changed_after(
+            "2026-11-29T11:00:00Z",
+            "2026-11-29T10:00:00Z"
+        ));
+        assert!(!changed_after(
+            "2026-11-29T10:00:00Z",
+            "2026-11-29T10:00:00Z"
+        ));
+        assert!(!changed_after(
+            "2026-11-29T11:00:00+02:00",
+            "2026-11-29T10:00:00Z"
+        ));
+        assert!(changed_after("garbage", "2026-11-29T10:00:00Z"));
     }
 }

@@ -227,6 +227,7 @@ pub fn import_dir(ctx: &Ctx, dir: &Path) -> Result<()> {
                 file: dir.join(file),
                 dry_run: false,
                 update: false,
+                force: false,
                 create_partners: false,
             },
         )?;
