@@ -82,10 +82,14 @@ impl Stream {
         self.pos -= keep;
         self.filled -= keep;
         if self.filled == self.buf.len() {
-            self.buf.resize(self.buf.len() * 2, 0);
+            // A long row: room for it, up to the limit (past which it is stopped).
+            let len = (self.buf.len() * 2).min(MAX_ROW_BYTES + 2 * CHUNK);
+            self.buf.resize(len, 0);
         }
+        // At most a chunk at a time, so that a row is stopped soon after the limit.
+        let room = self.filled..self.buf.len().min(self.filled + CHUNK);
         let n = loop {
-            match self.file.read(&mut self.buf[self.filled..]) {
+            match self.file.read(&mut self.buf[room.clone()]) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 r => break r?,
             }
