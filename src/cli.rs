@@ -456,6 +456,7 @@ pub struct ExportArgs {
 pub struct ImportArgs {
     #[arg(value_enum)]
     pub entity: Entity,
+    /// The CSV file, or `-` for stdin (read once, so a pipe or a FIFO will do)
     pub file: PathBuf,
     /// Check and report; write nothing
     #[arg(long)]
