@@ -14,6 +14,8 @@ pub enum ExitCode {
     Usage = 2,
     /// The registry cannot be used.
     Registry = 3,
+    /// The change was recorded, but its output could not be written.
+    Recorded = 4,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +28,9 @@ pub enum Kind {
     No,
     /// Writing to stdout failed because the reader went away: a normal end for a pipe.
     BrokenPipe,
+    /// The change was committed, but what the command prints after it could not be written
+    /// (a full disk, a closed terminal): the change must not be made again.
+    Recorded,
 }
 
 const READ_ONLY: &str = "registry is read-only";
@@ -65,6 +70,25 @@ impl Error {
         }
     }
 
+    /// This error, met while printing the output of a change already committed: `what`
+    /// names the change (e.g. `partner unicef`). A reader that went away stays a normal end.
+    pub fn after_commit(self, what: &str) -> Self {
+        if self.kind == Kind::BrokenPipe {
+            return self;
+        }
+        Error {
+            kind: Kind::Recorded,
+            message: format!(
+                "{what} was recorded, but its output could not be written: {}",
+                self.message
+            ),
+            hint: Some(
+                "the change is in the registry (`mou history` shows it); do not make it again"
+                    .into(),
+            ),
+        }
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -87,6 +111,7 @@ impl Error {
             Kind::Registry => ExitCode::Registry,
             Kind::No => ExitCode::No,
             Kind::BrokenPipe => ExitCode::Success,
+            Kind::Recorded => ExitCode::Recorded,
         }
     }
 }
@@ -136,11 +161,54 @@ impl From<serde_json::Error> for Error {
     }
 }
 
+/// SQLite's words for a statement too large to run: the request was too large, which is bad
+/// input, not a broken registry.
+const TOO_LARGE: &[&str] = &[
+    "too many sql variables",
+    "parser stack overflow",
+    "recursion limit",
+    "expression tree is too large",
+    "too many terms",
+    "too many arguments",
+    "too many columns",
+    "pattern too complex",
+    "string or blob too big",
+];
+
+fn too_large(detail: &str) -> Option<Error> {
+    let lower = detail.to_lowercase();
+    let what = TOO_LARGE.iter().find(|m| lower.contains(*m))?;
+    Some(
+        Error::input(format!(
+            "the request is too large for the registry to answer ({what})"
+        ))
+        .with_hint("give fewer query terms, flag values or partners"),
+    )
+}
+
+/// SQLite's message, unless it quotes the statement (`near "...": syntax error`): then only
+/// the kind of error.
+fn detail(code: &rusqlite::ffi::Error, msg: Option<&str>) -> String {
+    match msg {
+        Some(m) if !m.contains("near \"") => m.to_string(),
+        _ => code.to_string(),
+    }
+}
+
 impl From<rusqlite::Error> for Error {
+    /// SQLite's message, never the statement: SQL text does not reach the user.
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode as C;
+        if let rusqlite::Error::SqlInputError { error, msg, .. } = &e {
+            return too_large(msg).unwrap_or_else(|| {
+                Error::registry(format!("registry error: {}", detail(error, Some(msg))))
+            });
+        }
         if let rusqlite::Error::SqliteFailure(f, msg) = &e {
-            let detail = msg.clone().unwrap_or_else(|| f.to_string());
+            let detail = detail(f, msg.as_deref());
+            if let Some(e) = too_large(&detail) {
+                return e;
+            }
             return match f.code {
                 C::DatabaseBusy | C::DatabaseLocked => Error::registry(
                     "registry is locked: another mou process is writing and did not finish within the busy timeout",
@@ -171,5 +239,48 @@ impl From<rusqlite::Error> for Error {
             };
         }
         Error::registry(format!("registry error: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite_error(sql: &str) -> Error {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.prepare(sql).map(|_| ()).unwrap_err().into()
+    }
+
+    #[test]
+    fn a_statement_too_large_is_bad_input_and_no_sql_is_shown() {
+        let many = vec!["?"; 40_000].join(",");
+        let e = sqlite_error(&format!("SELECT 1 WHERE 1 IN ({many})"));
+        assert_eq!(e.exit_code(), ExitCode::Usage, "{e}");
+        assert!(e.message.contains("too large"), "{e}");
+        let deep = format!("SELECT {}1{}", "(".repeat(3000), ")".repeat(3000));
+        let e = sqlite_error(&deep);
+        assert_eq!(e.exit_code(), ExitCode::Usage, "{e}");
+        for e in [
+            sqlite_error(&format!("SELECT 1 WHERE 1 IN ({many})")),
+            sqlite_error("SELECT secret_column FROM nowhere_table WHERE x = 'y'"),
+            sqlite_error("SELEKT nonsense_here FROM t"),
+        ] {
+            let shown = e.to_string();
+            assert!(
+                !shown.contains("SELECT") && !shown.contains("SELEKT"),
+                "{shown}"
+            );
+            assert!(!shown.contains("'y'"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn a_failure_after_a_commit_is_exit_4_naming_the_change() {
+        let e = Error::from(io::Error::from(io::ErrorKind::StorageFull)).after_commit("partner x");
+        assert_eq!(e.exit_code(), ExitCode::Recorded);
+        assert!(e.message.contains("partner x was recorded"), "{e}");
+        let pipe =
+            Error::from(io::Error::from(io::ErrorKind::BrokenPipe)).after_commit("partner x");
+        assert_eq!(pipe.exit_code(), ExitCode::Success);
     }
 }

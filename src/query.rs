@@ -108,6 +108,23 @@ impl Filter {
     }
 }
 
+/// The most terms one query expression may hold: more is bad input, not a query to run.
+pub const MAX_TERMS: usize = 100;
+
+/// The most values one filter flag (`--partner`, repeated) or one `field:a,b,c` list may hold.
+pub const MAX_VALUES: usize = 250;
+
+/// Refuses more than [`MAX_VALUES`] values for `what` (a flag or a query field).
+pub fn check_values(what: &str, n: usize) -> Result<()> {
+    if n > MAX_VALUES {
+        return Err(Error::input(format!(
+            "{what} is given {n} values; at most {MAX_VALUES} values are allowed"
+        ))
+        .with_hint("split the request into several, or filter on something broader"));
+    }
+    Ok(())
+}
+
 pub const FIELDS: &str =
     "category, country, kind, status, sdg, tag, partner, signed, effective, expires, terminated, active";
 
@@ -123,6 +140,7 @@ fn list<T>(field: &str, values: &str, parse: impl Fn(&str) -> Result<T, String>)
             example(field)
         )));
     }
+    check_values(field, parts.len())?;
     parts
         .into_iter()
         .map(|p| parse(p).map_err(Error::input))
@@ -181,6 +199,7 @@ pub fn cond_for(
             if names.is_empty() {
                 return Err(Error::input("partner needs a value, e.g. partner:unicef"));
             }
+            check_values(field, names.len())?;
             Cond::Partner(
                 names
                     .into_iter()
@@ -253,7 +272,15 @@ pub fn parse_expression(
     resolve: &mut dyn FnMut(&str) -> Result<i64>,
 ) -> Result<Filter> {
     let mut filter = Filter::new(as_of);
-    for (token, quoted) in tokens(expr)? {
+    let tokens = tokens(expr)?;
+    if tokens.len() > MAX_TERMS {
+        return Err(Error::input(format!(
+            "the query has {} terms; at most {MAX_TERMS} terms are allowed",
+            tokens.len()
+        ))
+        .with_hint("split the query into several, or use broader terms"));
+    }
+    for (token, quoted) in tokens {
         if !quoted && token.starts_with("--") {
             return Err(
                 Error::input(format!("unknown option '{token}' in the query"))

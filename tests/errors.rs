@@ -372,3 +372,276 @@ fn odd_input_never_panics() {
         assert!(!r.stderr.contains("panicked"), "{args:?}: {}", r.stderr);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Output that fails after a commit: exit 4, never 2
+
+fn dev_full() -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full")
+}
+
+/// Runs `args` with stdout (or, with `stderr`, stderr) going to /dev/full.
+fn run_into_full(env: &Env, args: &[&str], stderr: bool) -> (i32, String) {
+    let mut c = env.command();
+    c.args(args);
+    if stderr {
+        c.stderr(dev_full()).stdout(std::process::Stdio::null());
+    } else {
+        c.stdout(dev_full()).stderr(std::process::Stdio::piped());
+    }
+    let o = c.output().expect("run mou");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_failure_to_print_after_a_commit_is_exit_4_and_says_it_was_recorded() {
+    let env = registry();
+    let (code, err) = run_into_full(
+        &env,
+        &["add", "partner", "Full Disk Org", "--category", "ngo"],
+        false,
+    );
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains("recorded") && err.contains("full-disk-org"),
+        "{err}"
+    );
+    assert!(env
+        .run(&["show", "full-disk-org"])
+        .ok()
+        .contains("Full Disk Org"));
+
+    let (code, err) = run_into_full(
+        &env,
+        &["add", "mou", "--partner", "vids", "--signed", "2020-01-01"],
+        false,
+    );
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains("recorded") && err.contains("MOU-2020-001"),
+        "{err}"
+    );
+    env.run(&["show", "MOU-2020-001"]).ok();
+
+    let (code, err) = run_into_full(&env, &["renew", "MOU-2020-001", "--term", "1y"], false);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("recorded"), "{err}");
+
+    let csv = env.write("p.csv", "name,category\nImported Org,ngo\n");
+    // Commands whose only words after the commit go to stderr.
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["edit", "partner", "vids", "--note", "changed"],
+        vec!["terminate", "MOU-2016-001", "--on", "2020-01-01"],
+        vec!["remove", "partner", "full-disk-org"],
+        vec!["import", "partners", csv.to_str().unwrap()],
+        vec!["add", "partner", "Stderr Org", "--category", "ngo"],
+    ];
+    for args in cases {
+        let (code, _) = run_into_full(&env, &args, true);
+        assert_eq!(code, 4, "{args:?}");
+    }
+    let partners = env.run(&["list", "partners", "--format", "csv"]);
+    assert!(partners.ok().contains("imported-org"));
+    assert!(partners.stdout.contains("stderr-org"));
+    assert!(!partners.stdout.contains("full-disk-org"));
+    assert!(partners.stdout.contains("changed"));
+
+    let fresh = Env::new();
+    let (code, _) = run_into_full(&fresh, &["init"], true);
+    assert_eq!(code, 4);
+    assert!(fresh.db.exists());
+}
+
+#[test]
+fn a_read_into_a_full_disk_is_not_exit_4() {
+    let env = registry();
+    let (code, err) = run_into_full(&env, &["list", "partners"], false);
+    assert_eq!(code, 2, "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Oversized input is bad input, and SQL never reaches the user
+
+#[test]
+fn oversized_queries_and_flag_lists_exit_2_naming_the_limit() {
+    let env = registry();
+    let terms: Vec<String> = (0..1200).map(|i| format!("word{i}")).collect();
+    let r = env.fails_unchanged(&["query", &terms.join(" ")], 2, &["100", "terms"]);
+    assert!(!r.stderr.to_lowercase().contains("select"), "{}", r.stderr);
+
+    let values: Vec<String> = (0..2000).map(|_| "unicef".to_string()).collect();
+    let r = env.fails_unchanged(
+        &["query", &format!("partner:{}", values.join(","))],
+        2,
+        &["250", "values"],
+    );
+    assert!(!r.stderr.to_lowercase().contains("select"), "{}", r.stderr);
+
+    let mut args = vec!["list", "agreements"];
+    for _ in 0..20_000 {
+        args.extend(["--partner", "unicef"]);
+    }
+    let r = env.fails_unchanged(&args, 2, &["--partner", "250"]);
+    assert!(!r.stderr.to_lowercase().contains("select"), "{}", r.stderr);
+
+    let mut args = vec!["export", "agreements"];
+    let tags: Vec<String> = (0..600).map(|i| format!("t{i}")).collect();
+    for t in &tags {
+        args.extend(["--tag", t]);
+    }
+    env.fails_unchanged(&args, 2, &["--tag", "250"]);
+
+    // Right at the limits, the query runs.
+    let terms: Vec<String> = (0..100).map(|i| format!("-word{i}")).collect();
+    env.run(&["query", &terms.join(" ")]).ok();
+    let values: Vec<String> = (0..250).map(|_| "unicef".to_string()).collect();
+    env.run(&["query", &format!("partner:{}", values.join(","))])
+        .ok();
+    // The largest request within the limits still runs (no SQLite limit is reached).
+    let widest = format!("-sdg:{}", vec!["1"; 250].join(","));
+    let terms = vec![widest.as_str(); 100].join(" ");
+    env.run(&["query", &terms]).ok();
+    env.run(&["query", "--partners", &terms]).ok();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment values are checked
+
+#[test]
+fn bad_environment_values_exit_2_naming_the_variable() {
+    let env = registry();
+    let cases: &[(&str, &str)] = &[
+        ("MOU_BUSY_TIMEOUT_MS", "2147483648"),
+        ("MOU_BUSY_TIMEOUT_MS", "99999999999999999999999"),
+        ("MOU_BUSY_TIMEOUT_MS", "abc"),
+        ("MOU_BUSY_TIMEOUT_MS", "-5"),
+        ("MOU_BUSY_TIMEOUT_MS", "1e3"),
+        ("MOU_BUSY_TIMEOUT_MS", "3.5"),
+        ("MOU_NOW", "garbage"),
+        ("MOU_NOW", "2026-11-29"),
+        ("MOU_TODAY", "garbage"),
+        ("MOU_MAX_PAGE_COUNT", "abc"),
+        ("MOU_MAX_PAGE_COUNT", "-1"),
+        ("MOU_MAX_PAGE_COUNT", "0"),
+    ];
+    for (var, value) in cases {
+        for args in [
+            &["add", "partner", "Env Org", "--category", "ngo"][..],
+            &["list", "partners"][..],
+        ] {
+            let before = env.snapshot_bytes();
+            let r = Run::from_output(env.command().env(var, value).args(args).output().unwrap());
+            r.fails(2, &[var, value]);
+            assert!(
+                env.snapshot_bytes() == before,
+                "{var}={value} changed the registry"
+            );
+        }
+    }
+    // Good values still work.
+    let r = Run::from_output(
+        env.command()
+            .env("MOU_BUSY_TIMEOUT_MS", "0")
+            .env("MOU_NOW", "2026-11-29T12:00:00+02:00")
+            .args(["add", "partner", "Env Org", "--category", "ngo"])
+            .output()
+            .unwrap(),
+    );
+    r.ok();
+    let h = env.run(&["history", "env-org", "--format", "csv"]);
+    assert!(h.ok().contains("2026-11-29T10:00:00Z"), "{}", h.stdout);
+}
+
+#[test]
+fn a_relative_xdg_data_home_is_ignored() {
+    let env = Env::new();
+    let home = env.path("home");
+    std::fs::create_dir(&home).unwrap();
+    let r = Run::from_output(
+        env.command()
+            .env_remove("MOU_DB")
+            .env("XDG_DATA_HOME", "relative/data")
+            .env("HOME", &home)
+            .args(["add", "partner", "Xdg Org", "--category", "ngo"])
+            .output()
+            .unwrap(),
+    );
+    r.ok();
+    assert!(home.join(".local/share/mou/registry.db").exists());
+    assert!(!env.path("relative").exists());
+}
+
+// ---------------------------------------------------------------------------------------------
+// A registry named but missing
+
+#[test]
+fn a_named_registry_that_does_not_exist_is_exit_3_for_reads() {
+    let env = Env::new();
+    let missing = env.path("typo.db");
+    for args in [
+        &["list", "partners"][..],
+        &["due", "--exit-code"][..],
+        &["report"][..],
+        &["history", "--verify"][..],
+        &["check"][..],
+        &["export", "agreements"][..],
+        &["query", "status:active"][..],
+    ] {
+        let mut with_flag = vec!["--db", missing.to_str().unwrap()];
+        with_flag.extend_from_slice(args);
+        env.run(&with_flag)
+            .fails(3, &["no registry at", "typo.db", "mou init"]);
+        let r = Run::from_output(
+            env.command()
+                .env("MOU_DB", &missing)
+                .args(args)
+                .output()
+                .unwrap(),
+        );
+        r.fails(3, &["no registry at", "typo.db", "mou init"]);
+        assert!(!missing.exists(), "{args:?} created the registry");
+    }
+    // The default location reads as empty, with a note.
+    let home = env.path("home");
+    std::fs::create_dir(&home).unwrap();
+    let r = Run::from_output(
+        env.command()
+            .env_remove("MOU_DB")
+            .env("HOME", &home)
+            .args(["list", "partners"])
+            .output()
+            .unwrap(),
+    );
+    r.ok();
+    assert!(r.stderr.contains("no registry"), "{}", r.stderr);
+    assert!(!home.join(".local/share/mou/registry.db").exists());
+    // A write creates the named registry, as before.
+    env.run(&[
+        "--db",
+        missing.to_str().unwrap(),
+        "add",
+        "partner",
+        "X Org",
+        "--category",
+        "ngo",
+    ])
+    .ok();
+    env.run(&["--db", missing.to_str().unwrap(), "list", "partners"])
+        .ok();
+}
+
+#[test]
+fn export_to_dash_writes_stdout() {
+    let env = registry();
+    let r = env.run(&["export", "partners", "-o", "-"]);
+    assert!(r.ok().starts_with("key,name"), "{}", r.stdout);
+    assert!(!env.path("-").exists());
+    let r = env.run(&["export", "partners", "-o", "-", "--format", "json"]);
+    assert!(r.ok().trim_start().starts_with('['), "{}", r.stdout);
+}

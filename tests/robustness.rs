@@ -1185,7 +1185,15 @@ proptest! {
         let seed = dir.path().join("seed.csv");
         std::fs::write(&seed, "key,name,category\nunicef,UNICEF,intergovernmental\n").unwrap();
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
-        let ctx = Ctx { db: db.clone(), format: None, as_of: today, today, actor: "fuzz".into() };
+        let ctx = Ctx {
+            db: db.clone(),
+            db_named: true,
+            format: None,
+            as_of: today,
+            today,
+            actor: "fuzz".into(),
+            store: Default::default(),
+        };
         let args = |entity, file| ImportArgs {
             entity,
             file,
@@ -1200,7 +1208,236 @@ proptest! {
                 prop_assert_eq!(e.exit_code() as i32, 2, "{}", e);
             }
         }
-        let store = Store::open(&db, Access::Read).unwrap();
+        let store = Store::open(&db, Access::Read, &Default::default()).unwrap();
         prop_assert!(store.integrity_problems().unwrap().is_empty());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Output files never land on the registry; killed runs leave nothing behind
+
+/// The registry's companion files, as SQLite names them.
+const COMPANIONS: &[&str] = &["-wal", "-shm", "-journal"];
+
+fn companion(db: &Path, suffix: &str) -> PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Names by which an output could reach the registry or a companion file: the path itself,
+/// through `..`, a symlink to it, a symlink to its directory, and a hard link.
+fn registry_aliases(env: &Env) -> Vec<String> {
+    let dir = env.dir.path();
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::os::unix::fs::symlink(&env.db, dir.join("link.db")).unwrap();
+    std::os::unix::fs::symlink(dir, dir.join("dirlink")).unwrap();
+    std::fs::hard_link(&env.db, dir.join("hard.db")).unwrap();
+    let mut names = vec![
+        p(&env.db).to_string(),
+        "registry.db".into(),
+        "sub/../registry.db".into(),
+        "link.db".into(),
+        "dirlink/registry.db".into(),
+        "hard.db".into(),
+    ];
+    for s in COMPANIONS {
+        names.push(p(&companion(&env.db, s)).to_string());
+        names.push(format!("sub/../registry.db{s}"));
+        names.push(format!("dirlink/registry.db{s}"));
+    }
+    names
+}
+
+#[test]
+fn export_refuses_the_registry_and_its_companion_files() {
+    let env = Env::sample();
+    let before = std::fs::read(&env.db).unwrap();
+    for target in registry_aliases(&env) {
+        for what in ["partners", "agreements"] {
+            let r = env.run(&["export", what, "-o", &target, "--format", "csv"]);
+            r.fails(2, &["registry", "nothing was written"]);
+            assert_eq!(std::fs::read(&env.db).unwrap(), before, "-o {target}");
+        }
+    }
+    for s in COMPANIONS {
+        assert!(
+            !companion(&env.db, s).exists() || *s == "-wal" || *s == "-shm",
+            "{s} created"
+        );
+    }
+    env.run(&["check"]).ok();
+}
+
+#[test]
+fn backup_refuses_the_registry_and_its_companion_files() {
+    let env = Env::sample();
+    let before = std::fs::read(&env.db).unwrap();
+    for target in registry_aliases(&env) {
+        let r = env.run(&["backup", &target, "--force"]);
+        r.fails(2, &["registry", "nothing was written"]);
+        assert_eq!(std::fs::read(&env.db).unwrap(), before, "backup {target}");
+    }
+}
+
+#[test]
+fn backup_onto_the_wal_of_a_registry_held_open_loses_nothing() {
+    let env = Env::sample();
+    // Another process holds the registry open, so committed pages stay in the WAL.
+    let holder = sqlite(&env.db);
+    let _: i64 = holder
+        .query_row("SELECT count(*) FROM partner", [], |r| r.get(0))
+        .unwrap();
+    for n in ["Held Org One", "Held Org Two"] {
+        env.run(&["add", "partner", n, "--category", "ngo"]).ok();
+    }
+    for s in COMPANIONS {
+        let target = companion(&env.db, s);
+        env.run(&["backup", p(&target), "--force"])
+            .fails(2, &["registry", "nothing was written"]);
+    }
+    drop(holder);
+    let list = env.run(&["list", "partners", "--format", "csv"]);
+    assert!(list.ok().contains("held-org-one"), "{}", list.stdout);
+    assert!(list.stdout.contains("held-org-two"), "{}", list.stdout);
+    env.run(&["check"]).ok();
+    env.run(&["history", "--verify"]).ok();
+}
+
+/// Leftovers of interrupted writes beside `dest`.
+fn partials(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partial"))
+        .collect()
+}
+
+/// Fills the registry with `n` agreements through the sqlite3 shell (fast), so an export or
+/// a backup takes long enough to be killed in the middle.
+fn big_registry(n: usize) -> Env {
+    let env = Env::sample();
+    let sql = format!(
+        "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < {n})
+         INSERT INTO agreement (ref, kind, title, signed_on, effective_on, created_at, updated_at)
+         SELECT 'BIG-' || i, 'mou', 'A long title for agreement number ' || i || ' ' || hex(randomblob(60)),
+                '2020-01-01', '2020-01-01', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM c;"
+    );
+    let out = Command::new("sqlite3")
+        .arg(&env.db)
+        .arg(sql)
+        .output()
+        .expect("sqlite3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    env
+}
+
+/// Starts `args`, waits for its partial file to appear, and kills it with SIGKILL.
+fn kill_when_partial_appears(env: &Env, args: &[&str]) -> bool {
+    let mut child = env
+        .command()
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if !partials(env.dir.path()).is_empty() {
+            child.kill().unwrap(); // SIGKILL
+            child.wait().unwrap();
+            return true;
+        }
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    false
+}
+
+#[test]
+fn a_killed_export_or_backup_leaves_partials_that_the_next_run_removes() {
+    let env = big_registry(200_000);
+    let cases: [&[&str]; 2] = [
+        &["export", "agreements", "-o", "out.csv"],
+        &["backup", "copy.db", "--force"],
+    ];
+    for args in cases {
+        let mut killed = false;
+        for _ in 0..5 {
+            if kill_when_partial_appears(&env, args) {
+                killed = true;
+                break;
+            }
+        }
+        assert!(killed, "{args:?} finished before it could be killed");
+        assert!(!partials(env.dir.path()).is_empty(), "{args:?}");
+        env.run(args).ok();
+        assert_eq!(partials(env.dir.path()), Vec::<String>::new(), "{args:?}");
+    }
+}
+
+#[test]
+fn the_partial_file_of_a_running_mou_is_left_alone() {
+    let env = Env::sample();
+    // This test process is alive: a partial with its pid belongs to a running writer.
+    let alive = env.path(&format!(".out.csv.{}.partial", std::process::id()));
+    std::fs::write(&alive, "in progress").unwrap();
+    let mut gone = Command::new("true").spawn().unwrap();
+    let dead_pid = gone.id();
+    gone.wait().unwrap();
+    let dead = env.path(&format!(".out.csv.{dead_pid}.partial"));
+    std::fs::write(&dead, "left by a killed run").unwrap();
+    let unrelated = env.path(".out.csv.notapid.partial");
+    std::fs::write(&unrelated, "not ours").unwrap();
+    env.run(&["export", "partners", "-o", "out.csv"]).ok();
+    assert!(alive.exists());
+    assert!(!dead.exists());
+    assert!(unrelated.exists());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. A history column of the wrong type is tampering
+
+#[test]
+fn history_verify_names_the_row_when_a_column_holds_the_wrong_type() {
+    let env = Env::sample();
+    env.run(&["add", "partner", "Third Org", "--category", "ngo"])
+        .ok();
+    let pristine = std::fs::read(&env.db).unwrap();
+    for column in [
+        "at",
+        "actor",
+        "action",
+        "entity",
+        "entity_id",
+        "entity_key",
+        "before",
+        "after",
+        "hash",
+    ] {
+        std::fs::write(&env.db, &pristine).unwrap();
+        let out = Command::new("sqlite3")
+            .arg(&env.db)
+            .arg(format!(
+                "UPDATE history SET {column} = x'00ff41' WHERE id = 2"
+            ))
+            .output()
+            .expect("sqlite3");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let r = env.fails_unchanged(&["history", "--verify"], 1, &["history is broken", "row 2"]);
+        assert!(r.stderr.contains(column), "{column}: {}", r.stderr);
     }
 }

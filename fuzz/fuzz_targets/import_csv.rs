@@ -25,6 +25,8 @@ fuzz_target!(|data: &[u8]| {
         as_of: today,
         today,
         actor: "fuzz".into(),
+        db_named: true,
+        store: Default::default(),
     };
     let args = |entity, file| ImportArgs {
         entity,
@@ -42,6 +44,6 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     // Whatever was imported leaves a sound registry.
-    let store = Store::open(&db, Access::Read).unwrap();
+    let store = Store::open(&db, Access::Read, &Default::default()).unwrap();
     assert!(store.integrity_problems().unwrap().is_empty());
 });

@@ -3,9 +3,9 @@
 use chrono::Datelike;
 use std::io::Write;
 
-use super::{stdout, Ctx};
+use super::{after_commit, say, stdout, Ctx};
 use crate::cli::{AddCommand, AddPartnerArgs, AgreementArgs};
-use crate::db::{now_utc, Access, Change, Store};
+use crate::db::{Access, Change, Store};
 use crate::error::{Error, Result};
 use crate::model::{Agreement, Kind, Partner};
 use crate::records::{agreement_json, partner_json};
@@ -34,7 +34,7 @@ fn add_partner(ctx: &Ctx, a: &AddPartnerArgs) -> Result<()> {
     let aliases = validate::dedupe_aliases(&name, aliases);
     let mut store = ctx.open(Access::Write)?;
     let (partner, warnings) = store.write(|s| {
-        let now = now_utc();
+        let now = s.now();
         let p = Partner {
             id: 0,
             key: validate::derive_key(s, a.key.as_deref(), &name, &aliases)?,
@@ -50,14 +50,19 @@ fn add_partner(ctx: &Ctx, a: &AddPartnerArgs) -> Result<()> {
         let warnings = validate::partner(s, &p, None)?;
         Ok((insert_partner(s, &ctx.actor, &p)?, warnings))
     })?;
-    for w in warnings {
-        eprintln!("warning: {w}");
-    }
-    eprintln!("added partner {} ({})", partner.key, partner.name);
-    let mut out = stdout();
-    writeln!(out, "{}", partner.key)?;
-    out.flush()?;
-    Ok(())
+    after_commit(&format!("partner {}", partner.key), || {
+        for w in &warnings {
+            say(format_args!("warning: {w}"))?;
+        }
+        say(format_args!(
+            "added partner {} ({})",
+            partner.key, partner.name
+        ))?;
+        let mut out = stdout();
+        writeln!(out, "{}", partner.key)?;
+        out.flush()?;
+        Ok(())
+    })
 }
 
 /// Partners named on the command line, each once, in order.
@@ -126,7 +131,7 @@ fn add_agreement(ctx: &Ctx, a: &AgreementArgs, default_kind: Kind) -> Result<()>
     let agreement = store.write(|s| {
         let parties = resolve_parties(s, &a.partners)?;
         let year = a.signed.unwrap_or(ctx.today).year();
-        let now = now_utc();
+        let now = s.now();
         let mut ag = Agreement {
             id: 0,
             reference: new_ref(s, a.reference.as_deref(), kind, year)?,
@@ -170,17 +175,19 @@ fn add_agreement(ctx: &Ctx, a: &AgreementArgs, default_kind: Kind) -> Result<()>
         })?;
         Ok(ag)
     })?;
-    eprintln!(
-        "added {} {} ({}) with {}",
-        agreement.kind,
-        agreement.reference,
-        agreement.status_at(ctx.as_of),
-        agreement.parties.join(", ")
-    );
-    let mut out = stdout();
-    writeln!(out, "{}", agreement.reference)?;
-    out.flush()?;
-    Ok(())
+    after_commit(&format!("agreement {}", agreement.reference), || {
+        say(format_args!(
+            "added {} {} ({}) with {}",
+            agreement.kind,
+            agreement.reference,
+            agreement.status_at(ctx.as_of),
+            agreement.parties.join(", ")
+        ))?;
+        let mut out = stdout();
+        writeln!(out, "{}", agreement.reference)?;
+        out.flush()?;
+        Ok(())
+    })
 }
 
 /// Inserts a new partner with its `add` history row; returns it with its id.

@@ -12,15 +12,7 @@ pub fn run(ctx: &Ctx, a: &BackupArgs) -> Result<()> {
             ctx.db.display()
         )));
     }
-    if let (Ok(src), Ok(dest)) = (ctx.db.canonicalize(), a.file.canonicalize()) {
-        if src == dest {
-            return Err(Error::input(format!(
-                "{} is the registry itself; nothing was written",
-                a.file.display()
-            ))
-            .with_hint("give another file for the copy"));
-        }
-    }
+    let dest = ctx.output_file(&a.file)?;
     if a.file.is_dir() {
         return Err(Error::input(format!(
             "{} is a directory; nothing was written",
@@ -35,9 +27,7 @@ pub fn run(ctx: &Ctx, a: &BackupArgs) -> Result<()> {
         );
     }
     let store = ctx.open(Access::Read)?;
-    let tmp = a
-        .file
-        .with_extension(format!("partial-{}", std::process::id()));
+    let tmp = dest.partial();
     let _ = std::fs::remove_file(&tmp);
     let result = store
         .backup_to(&tmp)

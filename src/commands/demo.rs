@@ -27,10 +27,8 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
         .map_err(|e| Error::registry(format!("cannot create {}: {e}", tmp.display())))?;
     let demo = Ctx {
         db: tmp.join("registry.db"),
-        format: ctx.format,
-        as_of: ctx.as_of,
-        today: ctx.today,
-        actor: ctx.actor.clone(),
+        db_named: true,
+        ..ctx.clone()
     };
     let result = (|| {
         eprintln!(

@@ -1,9 +1,9 @@
 //! `mou edit partner|agreement`: change fields; one history row with before and after.
 
 use super::add::{dedupe, resolve_parties, resolve_renews};
-use super::Ctx;
+use super::{after_commit, say, Ctx};
 use crate::cli::{EditAgreementArgs, EditCommand, EditPartnerArgs};
-use crate::db::{now_utc, Access, Change, Store};
+use crate::db::{Access, Change, Store};
 use crate::error::{Error, Result};
 use crate::model::Agreement;
 use crate::records::{agreement_json, partner_json};
@@ -70,7 +70,7 @@ fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {
         if p == before {
             return Ok((p.key, false, Vec::new()));
         }
-        p.updated_at = now_utc();
+        p.updated_at = s.now();
         let warnings = validate::partner(s, &p, Some(p.id))?;
         s.update_partner(&p)?;
         s.record(Change {
@@ -84,18 +84,15 @@ fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {
         })?;
         Ok((p.key, true, warnings))
     })?;
-    for w in warnings {
-        eprintln!("warning: {w}");
+    if !changed {
+        return say(format_args!("nothing to change in partner {key}"));
     }
-    eprintln!(
-        "{} partner {key}",
-        if changed {
-            "changed"
-        } else {
-            "nothing to change in"
+    after_commit(&format!("the edit of partner {key}"), || {
+        for w in &warnings {
+            say(format_args!("warning: {w}"))?;
         }
-    );
-    Ok(())
+        say(format_args!("changed partner {key}"))
+    })
 }
 
 const CLEARABLE: &str = "signed, expires, notice, terminated";
@@ -248,17 +245,14 @@ fn edit_agreement(ctx: &Ctx, a: &EditAgreementArgs) -> Result<()> {
             return Ok((g.reference, false));
         }
         validate::agreement(&g)?;
-        g.updated_at = now_utc();
+        g.updated_at = s.now();
         update_agreement(s, &ctx.actor, "edit", &before, &g, &party_ids)?;
         Ok((g.reference, true))
     })?;
-    eprintln!(
-        "{} agreement {reference}",
-        if changed {
-            "changed"
-        } else {
-            "nothing to change in"
-        }
-    );
-    Ok(())
+    if !changed {
+        return say(format_args!("nothing to change in agreement {reference}"));
+    }
+    after_commit(&format!("the edit of agreement {reference}"), || {
+        say(format_args!("changed agreement {reference}"))
+    })
 }

@@ -1,4 +1,5 @@
-//! `mou export partners|agreements`: CSV by default, streamed, to stdout or `-o FILE`.
+//! `mou export partners|agreements`: CSV by default, streamed, to stdout (or `-o -`) or
+//! `-o FILE`.
 
 use super::{Ctx, Sink};
 use crate::cli::ExportArgs;
@@ -7,8 +8,10 @@ use crate::error::{Error, Result};
 use crate::output::Format;
 
 pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
-    let from_path = a.output.as_deref().and_then(Format::from_path);
-    if let (None, None, Some(out)) = (ctx.format, from_path, a.output.as_deref()) {
+    // `-o -` is stdout.
+    let output = a.output.as_deref().filter(|p| p.as_os_str() != "-");
+    let from_path = output.and_then(Format::from_path);
+    if let (None, None, Some(out)) = (ctx.format, from_path, output) {
         if let Some(ext) = out.extension() {
             return Err(Error::field(
                 "output",
@@ -30,9 +33,10 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
         )
         .with_hint("leave out --format, or use --format csv"));
     }
+    let file = output.map(|p| ctx.output_file(p)).transpose()?;
     let mut store = ctx.open(Access::Read)?;
     let filter = ctx.filter(&store, &a.filters)?;
-    let mut sink = Sink::open(a.output.as_deref())?;
+    let mut sink = Sink::open(file)?;
     super::list::write_rows(&mut store, a.entity, &filter, &mut sink, format, a.excel)?;
     sink.commit()
 }

@@ -1,6 +1,6 @@
 //! `mou init`: create the registry; running it again changes nothing.
 
-use super::Ctx;
+use super::{after_commit, say, Ctx};
 use crate::db::Access;
 use crate::error::Result;
 
@@ -8,9 +8,9 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     let existed = ctx.db.exists();
     ctx.open(Access::Write)?;
     if existed {
-        eprintln!("registry at {} is ready", ctx.db.display());
-    } else {
-        eprintln!("created registry at {}", ctx.db.display());
+        return say(format_args!("registry at {} is ready", ctx.db.display()));
     }
-    Ok(())
+    after_commit(&format!("the registry at {}", ctx.db.display()), || {
+        say(format_args!("created registry at {}", ctx.db.display()))
+    })
 }

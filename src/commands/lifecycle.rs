@@ -5,10 +5,10 @@ use std::io::Write;
 
 use super::add::new_ref;
 use super::edit::update_agreement;
-use super::{stdout, Ctx};
+use super::{after_commit, say, stdout, Ctx};
 use crate::cli::{RenewArgs, TerminateArgs};
 use crate::dates::{iso, Date};
-use crate::db::{now_utc, Access, Change};
+use crate::db::{Access, Change};
 use crate::error::{Error, Result};
 use crate::model::{Agreement, Status};
 use crate::records::agreement_json;
@@ -48,7 +48,7 @@ pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
             (None, None) => return Err(Error::input("give --expires DATE or --term 3y")),
         };
         let parties = s.party_ids(old.id)?;
-        let now = now_utc();
+        let now = s.now();
         let mut new = Agreement {
             id: 0,
             reference: new_ref(s, a.reference.as_deref(), old.kind, signed.year())?,
@@ -87,24 +87,26 @@ pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
         Ok((new, ended))
     })?;
     let (new, ended) = new;
-    if let Some(e) = ended {
-        eprintln!(
-            "{} now expires on {}, the day before its renewal takes effect",
-            e.reference,
-            e.expires_on.map(iso).unwrap_or_default()
-        );
-    }
-    eprintln!(
-        "{} renews {} from {} to {}",
-        new.reference,
-        new.renews.as_deref().unwrap_or_default(),
-        new.effective_on.map(iso).unwrap_or_default(),
-        new.expires_on.map(iso).unwrap_or_default()
-    );
-    let mut out = stdout();
-    writeln!(out, "{}", new.reference)?;
-    out.flush()?;
-    Ok(())
+    after_commit(&format!("renewal {}", new.reference), || {
+        if let Some(e) = ended {
+            say(format_args!(
+                "{} now expires on {}, the day before its renewal takes effect",
+                e.reference,
+                e.expires_on.map(iso).unwrap_or_default()
+            ))?;
+        }
+        say(format_args!(
+            "{} renews {} from {} to {}",
+            new.reference,
+            new.renews.as_deref().unwrap_or_default(),
+            new.effective_on.map(iso).unwrap_or_default(),
+            new.expires_on.map(iso).unwrap_or_default()
+        ))?;
+        let mut out = stdout();
+        writeln!(out, "{}", new.reference)?;
+        out.flush()?;
+        Ok(())
+    })
 }
 
 /// `old`, open-ended, given an expiry the day before `effective` (its renewal's start).
@@ -152,12 +154,17 @@ pub fn terminate(ctx: &Ctx, a: &TerminateArgs) -> Result<()> {
         let mut g = before.clone();
         g.terminated_on = Some(a.on);
         g.termination_reason = reason.clone();
-        g.updated_at = now_utc();
+        g.updated_at = s.now();
         validate::agreement(&g)?;
         let parties = s.party_ids(g.id)?;
         update_agreement(s, &ctx.actor, "terminate", &before, &g, &parties)?;
         Ok(g)
     })?;
-    eprintln!("terminated {} on {}", done.reference, iso(a.on));
-    Ok(())
+    after_commit(&format!("the termination of {}", done.reference), || {
+        say(format_args!(
+            "terminated {} on {}",
+            done.reference,
+            iso(a.on)
+        ))
+    })
 }

@@ -7,64 +7,91 @@ mod check;
 mod demo;
 mod due;
 mod edit;
+pub mod environment;
 mod export;
 mod history;
 pub mod import;
 mod init;
 mod lifecycle;
 mod list;
+mod output_file;
 mod remove;
 mod report;
 mod shell;
 mod show;
 
+use std::fmt;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, Command, FilterArgs};
-use crate::dates::{today, Date};
-use crate::db::{Access, Store};
+use crate::dates::Date;
+use crate::db::{Access, Options, Store};
 use crate::error::{Error, Result};
 use crate::output::Format;
-use crate::query::{Cond, Filter};
+use crate::query::{check_values, Cond, Filter};
+use environment::Environment;
+pub use output_file::OutputFile;
 
 /// The longest text a field may hold (names, notes, titles): 1 MiB.
 pub const MAX_TEXT: usize = 1 << 20;
 
-/// What every command needs from the global options.
+/// What every command needs from the global options and the environment, read once.
+#[derive(Clone)]
 pub struct Ctx {
     pub db: PathBuf,
+    /// Whether `--db` or `MOU_DB` named the registry: a read of a missing one is then an
+    /// error rather than an empty registry.
+    pub db_named: bool,
     pub format: Option<Format>,
     pub as_of: Date,
     pub today: Date,
     pub actor: String,
+    /// What the store takes from the environment.
+    pub store: Options,
 }
 
 impl Ctx {
     pub fn from_cli(cli: &Cli) -> Result<Ctx> {
-        let today = today().map_err(Error::input)?;
-        let db = match &cli.global.db {
-            Some(p) => p.clone(),
-            None => default_db_path()?,
+        let env = Environment::read()?;
+        let today = env
+            .today
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        let named = cli.global.db.clone().or(env.db.clone());
+        let db_named = named.is_some();
+        let db = match named {
+            Some(p) => p,
+            None => default_db_path(&env)?,
         };
         let actor = cli
             .global
             .actor
             .clone()
-            .or_else(|| std::env::var("USER").ok())
+            .or(env.user)
             .filter(|a| !a.trim().is_empty())
             .unwrap_or_else(|| "unknown".into());
         Ok(Ctx {
             db,
+            db_named,
             format: cli.global.format,
             as_of: cli.global.as_of.unwrap_or(today),
             today,
             actor,
+            store: env.store,
         })
     }
 
+    /// Opens the registry. A read of a registry that does not exist reads an empty one when
+    /// it is the default location, and is an error when `--db` or `MOU_DB` named it.
     pub fn open(&self, access: Access) -> Result<Store> {
-        let store = Store::open(&self.db, access)?;
+        if access == Access::Read && self.db_named && !self.db.exists() {
+            return Err(Error::registry(format!(
+                "no registry at {}; `mou init` creates one",
+                self.db.display()
+            ))
+            .with_hint("check the path given by --db or MOU_DB"));
+        }
+        let store = Store::open(&self.db, access, &self.store)?;
         if access == Access::Read && store.path().is_none() {
             eprintln!(
                 "note: no registry at {} yet; it is created on first write",
@@ -74,6 +101,12 @@ impl Ctx {
         Ok(store)
     }
 
+    /// A file this command may write: never the registry or one of its companion files; the
+    /// leftovers of killed runs that wrote it are removed.
+    pub fn output_file(&self, path: &Path) -> Result<OutputFile> {
+        OutputFile::new(path, &self.db)
+    }
+
     pub fn format(&self) -> Format {
         self.format.unwrap_or(Format::Table)
     }
@@ -81,6 +114,17 @@ impl Ctx {
     /// The filter flags as a [`Filter`] at the as-of date, partner names resolved.
     pub fn filter(&self, store: &Store, f: &FilterArgs) -> Result<Filter> {
         let mut filter = Filter::new(self.as_of);
+        for (flag, n) in [
+            ("--category", f.categories.len()),
+            ("--country", f.countries.len()),
+            ("--kind", f.kinds.len()),
+            ("--status", f.statuses.len()),
+            ("--sdg", f.sdgs.len()),
+            ("--tag", f.tags.len()),
+            ("--partner", f.partners.len()),
+        ] {
+            check_values(flag, n)?;
+        }
         if !f.categories.is_empty() {
             filter.push(Cond::Category(f.categories.clone()));
         }
@@ -132,21 +176,46 @@ impl Ctx {
     }
 }
 
-/// `$MOU_DB`, else `$XDG_DATA_HOME/mou/registry.db`, else `~/.local/share/mou/registry.db`.
-pub fn default_db_path() -> Result<PathBuf> {
-    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
-    if let Some(p) = var("MOU_DB") {
-        return Ok(PathBuf::from(p));
+/// The default registry: `$XDG_DATA_HOME/mou/registry.db` (an absolute one), else
+/// `~/.local/share/mou/registry.db`.
+pub fn default_db_path(env: &Environment) -> Result<PathBuf> {
+    if let Some(d) = &env.data_home {
+        return Ok(d.join("mou").join("registry.db"));
     }
-    if let Some(d) = var("XDG_DATA_HOME") {
-        return Ok(Path::new(&d).join("mou").join("registry.db"));
+    match &env.home {
+        Some(h) if h.is_absolute() => Ok(h.join(".local/share/mou/registry.db")),
+        Some(h) => Err(Error::field(
+            "HOME",
+            &h.display().to_string(),
+            "HOME is not an absolute path; set it to your home directory, or give --db PATH",
+        )),
+        None => Err(Error::input(
+            "no registry path: give --db PATH or set MOU_DB",
+        )),
     }
-    if let Some(h) = var("HOME") {
-        return Ok(Path::new(&h).join(".local/share/mou/registry.db"));
-    }
-    Err(Error::input(
-        "no registry path: give --db PATH or set MOU_DB",
-    ))
+}
+
+/// Prints what a write command says once its change is committed (`print` writes it). A
+/// failure is exit 4, whose message names `what` was recorded; it is reported here, never by a
+/// panic, since stderr may be the stream that failed (and then nobody hears it).
+pub fn after_commit(what: &str, print: impl FnOnce() -> Result<()>) -> Result<()> {
+    print().map_err(|e| {
+        let e = e.after_commit(what);
+        if e.kind != crate::error::Kind::Recorded {
+            return e;
+        }
+        let _ = writeln!(std::io::stderr(), "mou: {e}");
+        Error {
+            message: String::new(),
+            ..e
+        }
+    })
+}
+
+/// One line for people on stderr; a failure to write it is returned (`eprintln!` panics).
+pub fn say(line: impl fmt::Display) -> Result<()> {
+    writeln!(std::io::stderr(), "{line}")?;
+    Ok(())
 }
 
 /// Buffered, locked stdout: data only.
@@ -157,7 +226,7 @@ pub fn stdout() -> BufWriter<std::io::StdoutLock<'static>> {
 /// Where a command's data goes: stdout, or a file written whole or not at all.
 pub enum Sink {
     Stdout(BufWriter<std::io::StdoutLock<'static>>),
-    File(BufWriter<tempfile_lite::Partial>),
+    File(BufWriter<output_file::Partial>),
 }
 
 impl Write for Sink {
@@ -176,12 +245,13 @@ impl Write for Sink {
 }
 
 impl Sink {
-    pub fn open(path: Option<&Path>) -> Result<Sink> {
-        Ok(match path {
+    /// Stdout, or a file made by [`Ctx::output_file`] (so checked, like every file mou writes).
+    pub fn open(file: Option<OutputFile>) -> Result<Sink> {
+        Ok(match file {
             None => Sink::Stdout(stdout()),
-            Some(p) => Sink::File(BufWriter::with_capacity(
+            Some(f) => Sink::File(BufWriter::with_capacity(
                 1 << 16,
-                tempfile_lite::Partial::create(p)?,
+                output_file::Partial::create(f)?,
             )),
         })
     }
@@ -196,76 +266,6 @@ impl Sink {
                 .persist()?,
         }
         Ok(())
-    }
-}
-
-/// A file written beside its destination and renamed into place when complete, so a
-/// failed export never leaves half a file under the real name.
-mod tempfile_lite {
-    use std::fs::File;
-    use std::io::Write;
-    use std::path::{Path, PathBuf};
-
-    use crate::error::{Error, Result};
-
-    pub struct Partial {
-        file: File,
-        tmp: PathBuf,
-        dest: PathBuf,
-    }
-
-    impl Partial {
-        pub fn create(dest: &Path) -> Result<Partial> {
-            let name = dest.file_name().ok_or_else(|| {
-                Error::input(format!(
-                    "invalid output '{}': not a file name",
-                    dest.display()
-                ))
-            })?;
-            let mut tmp_name = std::ffi::OsString::from(".");
-            tmp_name.push(name);
-            tmp_name.push(format!(".{}.partial", std::process::id()));
-            let tmp = dest.with_file_name(tmp_name);
-            let file = File::create(&tmp).map_err(|e| {
-                Error::input(format!("cannot write output '{}': {e}", dest.display()))
-            })?;
-            Ok(Partial {
-                file,
-                tmp,
-                dest: dest.to_path_buf(),
-            })
-        }
-
-        /// No fsync: an export can be made again from the registry, and syncing 200 MB
-        /// doubled the time of a million-row export; the rename still keeps half files away.
-        pub fn persist(mut self) -> Result<()> {
-            self.file.flush()?;
-            std::fs::rename(&self.tmp, &self.dest).map_err(|e| {
-                Error::input(format!(
-                    "cannot write output '{}': {e}",
-                    self.dest.display()
-                ))
-            })?;
-            self.tmp = PathBuf::new();
-            Ok(())
-        }
-    }
-
-    impl Write for Partial {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.file.write(buf)
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            self.file.flush()
-        }
-    }
-
-    impl Drop for Partial {
-        fn drop(&mut self) {
-            if !self.tmp.as_os_str().is_empty() {
-                let _ = std::fs::remove_file(&self.tmp);
-            }
-        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! `mou remove partner|agreement`: the record goes; its last state stays in history.
 
-use super::Ctx;
+use super::{after_commit, say, Ctx};
 use crate::cli::RemoveCommand;
 use crate::db::{Access, Change, Store};
 use crate::error::{Error, Result};
@@ -22,7 +22,9 @@ pub fn run(ctx: &Ctx, cmd: &RemoveCommand) -> Result<()> {
                 remove_agreement(ctx, s, g.id)?;
                 Ok(g.reference)
             })?;
-            eprintln!("removed agreement {r} (kept in history)");
+            after_commit(&format!("the removal of agreement {r}"), || {
+                say(format_args!("removed agreement {r} (kept in history)"))
+            })
         }
         RemoveCommand::Partner(a) => {
             let (key, removed, detached) = store.write(|s| {
@@ -69,10 +71,11 @@ pub fn run(ctx: &Ctx, cmd: &RemoveCommand) -> Result<()> {
                 })?;
                 Ok((p.key, removed, detached))
             })?;
-            eprintln!("removed partner {key} (kept in history); {removed} agreement(s) removed, left out of {detached}");
+            after_commit(&format!("the removal of partner {key}"), || {
+                say(format_args!("removed partner {key} (kept in history); {removed} agreement(s) removed, left out of {detached}"))
+            })
         }
     }
-    Ok(())
 }
 
 fn remove_agreement(ctx: &Ctx, s: &Store, id: i64) -> Result<()> {

@@ -1,11 +1,12 @@
 //! The audit trail. Each row's hash covers its content and the previous row's hash, so an
 //! edited or deleted row breaks the chain from there on.
 
+use rusqlite::types::{Type, ValueRef};
 use rusqlite::{params, OptionalExtension, Row};
 use sha2::{Digest, Sha256};
 
-use super::{now_utc, Store};
-use crate::error::Result;
+use super::Store;
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEntry {
@@ -47,19 +48,55 @@ fn chain_hash(prev: &str, e: &HistoryEntry) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn entry_from_row(r: &Row) -> rusqlite::Result<HistoryEntry> {
-    Ok(HistoryEntry {
-        id: r.get(0)?,
-        at: r.get(1)?,
-        actor: r.get(2)?,
-        action: r.get(3)?,
-        entity: r.get(4)?,
-        entity_id: r.get(5)?,
-        entity_key: r.get(6)?,
-        before: r.get(7)?,
-        after: r.get(8)?,
-        hash: r.get(9)?,
-    })
+/// A row as stored, or why it cannot be one: a column holding the wrong type (a BLOB put there
+/// with the sqlite3 shell) is named, so that `--verify` reports the row as tampered with.
+fn entry_from_row(r: &Row) -> rusqlite::Result<(i64, Result<HistoryEntry, String>)> {
+    let id: i64 = r.get(0)?;
+    let text = |i: usize, name: &str| -> Result<String, String> {
+        match r.get_ref(i) {
+            Ok(ValueRef::Text(t)) => String::from_utf8(t.to_vec())
+                .map_err(|_| format!("column {name} holds text that is not UTF-8")),
+            Ok(v) => Err(wrong_type(name, v, "text")),
+            Err(e) => Err(format!("column {name} cannot be read ({e})")),
+        }
+    };
+    let optional = |i: usize, name: &str| -> Result<Option<String>, String> {
+        match r.get_ref(i) {
+            Ok(ValueRef::Null) => Ok(None),
+            _ => text(i, name).map(Some),
+        }
+    };
+    let entity_id = match r.get_ref(5)? {
+        ValueRef::Null => Ok(None),
+        ValueRef::Integer(n) => Ok(Some(n)),
+        v => Err(wrong_type("entity_id", v, "a whole number")),
+    };
+    let entry = (|| {
+        Ok(HistoryEntry {
+            id,
+            at: text(1, "at")?,
+            actor: text(2, "actor")?,
+            action: text(3, "action")?,
+            entity: text(4, "entity")?,
+            entity_id: entity_id?,
+            entity_key: text(6, "entity_key")?,
+            before: optional(7, "before")?,
+            after: optional(8, "after")?,
+            hash: text(9, "hash")?,
+        })
+    })();
+    Ok((id, entry))
+}
+
+fn wrong_type(column: &str, v: ValueRef, expected: &str) -> String {
+    let found = match v.data_type() {
+        Type::Null => "NULL",
+        Type::Integer => "an integer",
+        Type::Real => "a real number",
+        Type::Text => "text",
+        Type::Blob => "a BLOB",
+    };
+    format!("column {column} holds {found}, not {expected}")
 }
 
 const COLUMNS: &str = "id, at, actor, action, entity, entity_id, entity_key, before, after, hash";
@@ -89,7 +126,7 @@ impl Store {
             .unwrap_or_default();
         let mut e = HistoryEntry {
             id: 0,
-            at: now_utc(),
+            at: self.now(),
             actor: c.actor.to_string(),
             action: c.action.to_string(),
             entity: c.entity.to_string(),
@@ -120,11 +157,27 @@ impl Store {
     }
 
     /// History rows, oldest first; with `about`, only those of one entity (by id while it
-    /// exists, by key or ref for removed ones).
+    /// exists, by key or ref for removed ones). A row whose columns hold the wrong types is
+    /// an error naming it.
     pub fn for_each_history(
         &self,
         about: Option<(&str, Option<i64>, &str)>,
         mut f: impl FnMut(HistoryEntry) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_history_row(about, |id, entry| match entry {
+            Ok(e) => f(e),
+            Err(why) => Err(Error::registry(format!(
+                "history row {id} was changed outside mou: {why}"
+            ))
+            .with_hint("run `mou history --verify`")),
+        })
+    }
+
+    /// Like [`Store::for_each_history`], but each row as read: an entry or why it is not one.
+    fn for_each_history_row(
+        &self,
+        about: Option<(&str, Option<i64>, &str)>,
+        mut f: impl FnMut(i64, Result<HistoryEntry, String>) -> Result<()>,
     ) -> Result<()> {
         let (sql, p): (String, Vec<rusqlite::types::Value>) = match about {
             None => (format!("SELECT {COLUMNS} FROM history ORDER BY id"), vec![]),
@@ -144,7 +197,8 @@ impl Store {
         let mut st = self.conn.prepare(&sql)?;
         let mut rows = st.query(rusqlite::params_from_iter(p.iter()))?;
         while let Some(r) = rows.next()? {
-            f(entry_from_row(r)?)?;
+            let (id, entry) = entry_from_row(r)?;
+            f(id, entry)?;
         }
         Ok(())
     }
@@ -155,20 +209,30 @@ impl Store {
         let mut rows = 0u64;
         let mut expected_id = None::<i64>;
         let mut broken = None;
-        self.for_each_history(None, |e| {
+        self.for_each_history_row(None, |id, entry| {
             rows += 1;
             if broken.is_none() {
                 if let Some(want) = expected_id {
-                    if e.id != want {
-                        broken = Some((e.id, format!("rows {want}..{} are missing", e.id - 1)));
+                    if id != want {
+                        broken = Some((id, format!("rows {want}..{} are missing", id - 1)));
                     }
                 }
-                if broken.is_none() && chain_hash(&prev, &e) != e.hash {
-                    broken = Some((e.id, "its content or the row before it was changed".into()));
+            }
+            match entry {
+                Ok(e) => {
+                    if broken.is_none() && chain_hash(&prev, &e) != e.hash {
+                        broken = Some((id, "its content or the row before it was changed".into()));
+                    }
+                    prev = e.hash;
+                }
+                Err(why) => {
+                    if broken.is_none() {
+                        broken = Some((id, why));
+                    }
+                    prev = String::new();
                 }
             }
-            expected_id = Some(e.id + 1);
-            prev = e.hash;
+            expected_id = Some(id + 1);
             Ok(())
         })?;
         Ok(Verification {

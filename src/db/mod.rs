@@ -35,7 +35,8 @@ const PARTY_INDEX: &str =
     "CREATE INDEX IF NOT EXISTS agreement_party_partner ON agreement_party (partner_id, agreement_id)";
 const REF_INDEX: &str = "CREATE UNIQUE INDEX IF NOT EXISTS agreement_ref ON agreement (ref)";
 
-const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5_000;
+/// How long a command waits for another writer unless `MOU_BUSY_TIMEOUT_MS` says otherwise.
+pub const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5_000;
 
 /// The page size of a new registry file, in bytes.
 const PAGE_SIZE: i64 = 8_192;
@@ -43,6 +44,28 @@ const PAGE_SIZE: i64 = 8_192;
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    options: Options,
+}
+
+/// What the store takes from the environment, read and checked once by the command context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// How long to wait for another writer (`MOU_BUSY_TIMEOUT_MS`).
+    pub busy_timeout: Duration,
+    /// A cap on the file's size in pages (`MOU_MAX_PAGE_COUNT`, for tests of a full disk).
+    pub max_page_count: Option<u64>,
+    /// The clock's stand-in, RFC 3339 UTC (`MOU_NOW`, for tests); `None` reads the clock.
+    pub now: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            busy_timeout: Duration::from_millis(DEFAULT_BUSY_TIMEOUT_MS),
+            max_page_count: None,
+            now: None,
+        }
+    }
 }
 
 /// How a command uses the registry.
@@ -54,20 +77,12 @@ pub enum Access {
     Write,
 }
 
-fn busy_timeout() -> Duration {
-    let ms = std::env::var("MOU_BUSY_TIMEOUT_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(DEFAULT_BUSY_TIMEOUT_MS);
-    Duration::from_millis(ms)
-}
-
 impl Store {
     /// Opens (and for `Access::Write` creates and migrates) the registry at `path`.
-    pub fn open(path: &Path, access: Access) -> Result<Store> {
+    pub fn open(path: &Path, access: Access, options: &Options) -> Result<Store> {
         let exists = path.exists();
         if !exists && access == Access::Read {
-            return Store::open_in_memory();
+            return Store::open_memory(options);
         }
         if !exists {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -79,10 +94,12 @@ impl Store {
                 })?;
             }
         }
-        match Store::open_file(path, false) {
+        match Store::open_file(path, false, options) {
             // A registry in a read-only place (a directory where SQLite cannot make its
             // -shm file, a read-only share) can still be read.
-            Err(e) if access == Access::Read && e.is_read_only() => Store::open_file(path, true),
+            Err(e) if access == Access::Read && e.is_read_only() => {
+                Store::open_file(path, true, options)
+            }
             r => r,
         }
     }
@@ -91,7 +108,7 @@ impl Store {
     /// cannot read a WAL file without its -shm file, which a read-only directory cannot hold,
     /// so the file is opened as immutable, which is safe only while there is no -wal file
     /// (with one, the read-only error stands).
-    fn open_file(path: &Path, read_only: bool) -> Result<Store> {
+    fn open_file(path: &Path, read_only: bool, options: &Options) -> Result<Store> {
         let conn = if read_only {
             let mut wal = path.as_os_str().to_owned();
             wal.push("-wal");
@@ -118,6 +135,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
+            options: options.clone(),
         };
         store.configure().map_err(|e| at(path, e))?;
         Ok(store)
@@ -125,10 +143,23 @@ impl Store {
 
     /// An empty registry in memory (tests, and reads of a registry not created yet).
     pub fn open_in_memory() -> Result<Store> {
+        Store::open_memory(&Options::default())
+    }
+
+    fn open_memory(options: &Options) -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: None };
+        let mut store = Store {
+            conn,
+            path: None,
+            options: options.clone(),
+        };
         store.configure()?;
         Ok(store)
+    }
+
+    /// The time of a change: the clock, or the stand-in the options give.
+    pub fn now(&self) -> String {
+        now_utc(self.options.now.as_deref())
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -136,7 +167,7 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<()> {
-        self.conn.busy_timeout(busy_timeout())?;
+        self.conn.busy_timeout(self.options.busy_timeout)?;
         self.conn.create_scalar_function(
             "mou_norm",
             1,
@@ -194,10 +225,7 @@ impl Store {
             }
             self.conn.pragma_update(None, "synchronous", "FULL")?;
             // Tests of a full disk cap the file's size in pages.
-            if let Some(pages) = std::env::var("MOU_MAX_PAGE_COUNT")
-                .ok()
-                .and_then(|v| v.trim().parse::<u64>().ok())
-            {
+            if let Some(pages) = self.options.max_page_count {
                 self.set_max_page_count(pages)?;
             }
         }
@@ -432,7 +460,7 @@ impl Store {
         {
             use rusqlite::backup::StepResult;
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut out).map_err(dest_err)?;
-            let deadline = std::time::Instant::now() + busy_timeout();
+            let deadline = std::time::Instant::now() + self.options.busy_timeout;
             loop {
                 match backup.step(-1)? {
                     StepResult::Done => break,
@@ -512,14 +540,13 @@ fn at(path: &Path, e: Error) -> Error {
     }
 }
 
-/// The current time in UTC, RFC 3339, to the second. `MOU_NOW` stands in for it in tests.
-pub fn now_utc() -> String {
-    if let Ok(fixed) = std::env::var("MOU_NOW") {
-        if !fixed.trim().is_empty() {
-            return fixed;
-        }
+/// The current time in UTC, RFC 3339, to the second; `clock` (the context's `MOU_NOW`,
+/// already checked) stands in for it.
+pub fn now_utc(clock: Option<&str>) -> String {
+    match clock {
+        Some(fixed) => fixed.to_string(),
+        None => chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     }
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// Runs `work` while another thread asks the system, every quarter second, to write the

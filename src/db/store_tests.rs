@@ -1,6 +1,6 @@
 //! Data-layer tests on in-memory SQLite: typed values in, typed values out.
 
-use super::{Access, Store};
+use super::{Access, Options, Store};
 use crate::dates::parse_stored;
 use crate::model::{Agreement, Category, Kind, Partner, Status};
 use crate::query::{Cond, Filter};
@@ -157,7 +157,7 @@ fn sql_and_rust_status_rules_agree() {
 fn a_missing_registry_reads_as_empty_and_is_not_created() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("none.db");
-    let s = Store::open(&path, Access::Read).unwrap();
+    let s = Store::open(&path, Access::Read, &Options::default()).unwrap();
     assert_eq!(s.partner_count().unwrap(), 0);
     assert!(!path.exists());
 }

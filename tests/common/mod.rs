@@ -21,6 +21,11 @@ pub struct Run {
 
 impl Run {
     fn from(o: Output) -> Run {
+        Run::from_output(o)
+    }
+
+    /// The result of a command run by hand (`env.command()...output()`).
+    pub fn from_output(o: Output) -> Run {
         Run {
             code: o.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),

@@ -13,7 +13,7 @@ use std::sync::mpsc::sync_channel;
 
 use super::Ctx;
 use crate::cli::{Entity, ImportArgs};
-use crate::db::{now_utc, Access, Change, Store};
+use crate::db::{Access, Change, Store};
 use crate::error::{Error, Result};
 use apply::{Job, RowResult};
 use parse::{AgreementColumns, ParseResult, PartnerColumns, Row};
@@ -60,7 +60,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     // Only a first load (no agreements yet) trades readers' access for a rollback journal:
     // a registry already in use keeps the WAL, and its readers.
     let rollback_journal = bulk && agreements == 0 && !a.dry_run;
-    let now = now_utc();
+    let now = store.now();
     let body = |s: &Store| {
         let unindexed_refs = bulk && s.drop_bulk_indexes()?;
         let mut job = Job::new(ctx, a, s, unindexed_refs, &now)?;
@@ -146,18 +146,23 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     }
     match outcome? {
         Ok(t) => {
-            eprintln!(
-                "{}{} added, {} updated, {} unchanged",
-                if a.dry_run {
-                    "dry run, nothing written: "
-                } else {
-                    ""
-                },
-                t.added,
-                t.updated,
-                t.unchanged
-            );
-            Ok(())
+            let summary = || {
+                super::say(format_args!(
+                    "{}{} added, {} updated, {} unchanged",
+                    if a.dry_run {
+                        "dry run, nothing written: "
+                    } else {
+                        ""
+                    },
+                    t.added,
+                    t.updated,
+                    t.unchanged
+                ))
+            };
+            if a.dry_run {
+                return summary();
+            }
+            super::after_commit(&format!("the import of {file_name}"), summary)
         }
         Err((errors, more)) => {
             let mut msg = format!(

@@ -1,0 +1,200 @@
+//! The environment, read once at start and checked: every knob mou takes from it. Nothing
+//! else in the crate reads an environment variable (but `dates::today`, for the word `today`
+//! in a flag, which clap parses before the context exists, with the same rule for MOU_TODAY).
+//! A bad value is an error naming the variable, its value and the fix (exit 2).
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::dates::{parse_stored, Date};
+use crate::db::{Options, DEFAULT_BUSY_TIMEOUT_MS};
+use crate::error::{Error, Result};
+
+/// The longest wait for another writer `MOU_BUSY_TIMEOUT_MS` may ask for: one hour.
+pub const MAX_BUSY_TIMEOUT_MS: u64 = 3_600_000;
+
+/// The largest `MOU_MAX_PAGE_COUNT`: SQLite's own limit on a file's pages.
+pub const MAX_PAGE_COUNT: u64 = 4_294_967_294;
+
+/// The knobs, checked.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    /// `MOU_DB`: the registry named explicitly.
+    pub db: Option<PathBuf>,
+    /// `MOU_TODAY`: stands in for today's date.
+    pub today: Option<Date>,
+    /// `MOU_BUSY_TIMEOUT_MS`, `MOU_MAX_PAGE_COUNT` and `MOU_NOW`, for the store.
+    pub store: Options,
+    /// `XDG_DATA_HOME`, when absolute (the XDG spec says to ignore a relative one).
+    pub data_home: Option<PathBuf>,
+    /// `HOME`.
+    pub home: Option<PathBuf>,
+    /// `USER`: who makes a change, unless `--actor`.
+    pub user: Option<String>,
+}
+
+impl Environment {
+    /// Reads the process's environment.
+    pub fn read() -> Result<Environment> {
+        Environment::from_lookup(|k| std::env::var_os(k))
+    }
+
+    /// Reads the knobs through `get` (the process's environment, or a test's).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<OsString>) -> Result<Environment> {
+        // An empty value (or only spaces) counts as unset, as it always has.
+        let var = |k: &str| get(k).filter(|v| !v.to_string_lossy().trim().is_empty());
+        let text = |k: &str| var(k).map(|v| utf8(k, v)).transpose();
+        Ok(Environment {
+            db: var("MOU_DB").map(PathBuf::from),
+            today: text("MOU_TODAY")?.map(|v| today(&v)).transpose()?,
+            store: Options {
+                busy_timeout: Duration::from_millis(
+                    text("MOU_BUSY_TIMEOUT_MS")?
+                        .map(|v| whole("MOU_BUSY_TIMEOUT_MS", &v, 0, MAX_BUSY_TIMEOUT_MS))
+                        .transpose()?
+                        .unwrap_or(DEFAULT_BUSY_TIMEOUT_MS),
+                ),
+                max_page_count: text("MOU_MAX_PAGE_COUNT")?
+                    .map(|v| whole("MOU_MAX_PAGE_COUNT", &v, 1, MAX_PAGE_COUNT))
+                    .transpose()?,
+                now: text("MOU_NOW")?.map(|v| now(&v)).transpose()?,
+            },
+            data_home: var("XDG_DATA_HOME")
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute()),
+            home: var("HOME").map(PathBuf::from),
+            user: text("USER")?,
+        })
+    }
+}
+
+fn utf8(var: &str, v: OsString) -> Result<String> {
+    v.into_string().map_err(|v| {
+        Error::field(
+            var,
+            &v.to_string_lossy(),
+            format!("{var} is not UTF-8; set it to UTF-8 text or unset it"),
+        )
+    })
+}
+
+fn today(v: &str) -> Result<Date> {
+    parse_stored(v).map_err(|e| {
+        Error::field(
+            "MOU_TODAY",
+            v,
+            format!("{e}; unset it or give YYYY-MM-DD, e.g. MOU_TODAY=2026-03-15"),
+        )
+    })
+}
+
+/// A whole number from `min` to `max`, digits only (no sign, exponent or fraction).
+fn whole(var: &str, v: &str, min: u64, max: u64) -> Result<u64> {
+    let t = v.trim();
+    let n = (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| t.parse::<u64>().ok())
+        .flatten()
+        .filter(|n| (min..=max).contains(n));
+    n.ok_or_else(|| {
+        Error::field(
+            var,
+            v,
+            format!("expected a whole number from {min} to {max}; unset {var} for the default"),
+        )
+    })
+}
+
+/// An RFC 3339 time, kept in UTC to the second as mou writes times.
+fn now(v: &str) -> Result<String> {
+    chrono::DateTime::parse_from_rfc3339(v.trim())
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%dT%H:%M:%SZ")
+                .to_string()
+        })
+        .map_err(|e| {
+            Error::field(
+                "MOU_NOW",
+                v,
+                format!("{e}; give an RFC 3339 time such as 2026-11-29T10:00:00Z, or unset it"),
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Result<Environment> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Environment::from_lookup(|k| {
+            pairs
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| OsString::from(v))
+        })
+    }
+
+    #[test]
+    fn busy_timeout_is_whole_milliseconds_up_to_the_maximum() {
+        let ms = |v: &str| env(&[("MOU_BUSY_TIMEOUT_MS", v)]).map(|e| e.store.busy_timeout);
+        assert_eq!(ms("250").unwrap(), Duration::from_millis(250));
+        assert_eq!(ms("0").unwrap(), Duration::ZERO);
+        assert_eq!(
+            ms("").unwrap(),
+            Duration::from_millis(DEFAULT_BUSY_TIMEOUT_MS)
+        );
+        assert!(ms(&MAX_BUSY_TIMEOUT_MS.to_string()).is_ok());
+        for bad in [
+            "3600001",
+            "2147483648",
+            "abc",
+            "-5",
+            "+5",
+            "1e3",
+            "3.5",
+            "1_000",
+        ] {
+            let e = ms(bad).unwrap_err();
+            assert!(e.message.contains("MOU_BUSY_TIMEOUT_MS"), "{}", e.message);
+            assert!(e.message.contains(bad), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn now_is_rfc3339_kept_in_utc() {
+        let now = |v: &str| env(&[("MOU_NOW", v)]).map(|e| e.store.now);
+        assert_eq!(
+            now("2026-11-29T12:30:00+02:00").unwrap().as_deref(),
+            Some("2026-11-29T10:30:00Z")
+        );
+        assert!(now("garbage").unwrap_err().message.contains("MOU_NOW"));
+        assert!(now("2026-11-29").is_err());
+    }
+
+    #[test]
+    fn a_relative_xdg_data_home_is_ignored() {
+        let e = env(&[("XDG_DATA_HOME", "rel/data"), ("HOME", "/home/x")]).unwrap();
+        assert_eq!(e.data_home, None);
+        let e = env(&[("XDG_DATA_HOME", "/data")]).unwrap();
+        assert_eq!(e.data_home, Some(PathBuf::from("/data")));
+    }
+
+    #[test]
+    fn page_count_and_today_are_checked() {
+        assert!(env(&[("MOU_MAX_PAGE_COUNT", "0")]).is_err());
+        assert_eq!(
+            env(&[("MOU_MAX_PAGE_COUNT", "40")])
+                .unwrap()
+                .store
+                .max_page_count,
+            Some(40)
+        );
+        let e = env(&[("MOU_TODAY", "soon")]).unwrap_err();
+        assert!(e.message.contains("MOU_TODAY") && e.message.contains("soon"));
+    }
+}
