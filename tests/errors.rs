@@ -559,6 +559,31 @@ fn bad_environment_values_exit_2_naming_the_variable() {
 }
 
 #[test]
+fn a_relative_home_or_a_user_that_is_not_utf8_exit_2_naming_it() {
+    use std::os::unix::ffi::OsStrExt;
+    let env = Env::new();
+    let r = Run::from_output(
+        env.command()
+            .env_remove("MOU_DB")
+            .env("HOME", "relative/home")
+            .args(["add", "partner", "Home Org", "--category", "ngo"])
+            .output()
+            .unwrap(),
+    );
+    r.fails(2, &["HOME", "relative/home", "absolute"]);
+    assert!(!env.path("relative").exists());
+    let r = Run::from_output(
+        env.command()
+            .env("USER", std::ffi::OsStr::from_bytes(b"bad\xffuser"))
+            .args(["add", "partner", "User Org", "--category", "ngo"])
+            .output()
+            .unwrap(),
+    );
+    r.fails(2, &["USER", "UTF-8"]);
+    assert!(!env.db.exists());
+}
+
+#[test]
 fn a_relative_xdg_data_home_is_ignored() {
     let env = Env::new();
     let home = env.path("home");
