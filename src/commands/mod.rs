@@ -93,10 +93,11 @@ impl Ctx {
         }
         let store = Store::open(&self.db, access, &self.store)?;
         if access == Access::Read && store.path().is_none() {
-            eprintln!(
+            // A note only: a stderr that cannot take it does not stop the read.
+            let _ = say(format_args!(
                 "note: no registry at {} yet; it is created on first write",
                 self.db.display()
-            );
+            ));
         }
         Ok(store)
     }
