@@ -117,7 +117,9 @@ fn now(v: &str) -> Result<String> {
             Error::field(
                 "MOU_NOW",
                 v,
-                format!("{e}; give an RFC 3339 time such as 2026-11-29T10:00:00Z, or unset it"),
+                format!(
+                    "not an RFC 3339 time ({e}); give one such as 2026-11-29T10:00:00Z, or unset it"
+                ),
             )
         })
 }
