@@ -50,7 +50,9 @@ fn key(s: &str) -> Result<String, String> {
         Ok(k)
     } else {
         Err(format!(
-            "invalid key '{s}': a key is lower-case letters, digits and '-', starting with a letter or digit, e.g. unicef or iatf-religion"
+            "invalid key '{}': {}",
+            crate::text::escaped(s),
+            crate::text::KEY_RULE
         ))
     }
 }

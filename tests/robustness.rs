@@ -802,7 +802,7 @@ fn sql_and_quotes_in_names_and_notes_are_data() {
         "--category",
         "ngo",
         "--alias",
-        "\" --",
+        "\"Q\" --",
     ])
     .ok();
     let out = env.run(&["list", "partners", "--format", "json"]);

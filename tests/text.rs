@@ -440,3 +440,251 @@ fn tables_line_up_with_arabic_and_marks() {
     let v = field(&env, &["list", "partners"], "name");
     assert!(v.iter().all(|n| !n.contains('\u{200D}')));
 }
+
+// ---- Spoofing and hostile text (issue 11, items 16, 17, 19, 20, 22) ----
+
+/// Names that are invisible or lie about themselves, with what the error must show (the
+/// value escaped).
+const HOSTILE_NAMES: &[(&str, &str)] = &[
+    ("\u{202E}FECINU", "\\u{202e}FECINU"),
+    ("UNI\u{202D}CEF", "\\u{202d}"),
+    ("\u{2067}Fund\u{2069}", "\\u{2067}"),
+    ("\u{200B}", "\\u{200b}"),
+    ("\u{200B}\u{200C}\u{200D}", "\\u{200b}"),
+    ("\u{3164}", "\\u{3164}"),
+    ("\u{2800}", "\u{2800}"),
+    ("\u{200F}\u{200E}", "\\u{200f}"),
+    ("UNICEF\u{E0041}\u{E007F}", "\\u{e0041}"),
+    ("Line\u{2028}Two", "\\u{2028}"),
+    ("Para\u{2029}graph", "\\u{2029}"),
+    ("- -", "- -"),
+    ("ـــ", "ـــ"),
+];
+
+#[test]
+fn invisible_and_direction_controlled_names_are_refused() {
+    let env = Env::sample();
+    for (name, shown) in HOSTILE_NAMES {
+        let r = env.fails_unchanged(
+            &[
+                "add",
+                "partner",
+                name,
+                "--category",
+                "ngo",
+                "--key",
+                "spoof",
+            ],
+            2,
+            &["name", shown],
+        );
+        assert!(!r.stderr.contains('\u{202E}'), "{}", r.stderr);
+        env.fails_unchanged(
+            &[
+                "add",
+                "partner",
+                "Spoof Org",
+                "--category",
+                "ngo",
+                "--alias",
+                name,
+            ],
+            2,
+            &["alias", shown],
+        );
+        env.fails_unchanged(
+            &["edit", "partner", "unicef", "--add-alias", name],
+            2,
+            &["alias", shown],
+        );
+    }
+    // The same from a file: the row is named and nothing is imported.
+    let f = env.write(
+        "spoof.csv",
+        "name,category\nFine Org,ngo\n\u{202E}FECINU,ngo\n\u{3164},ngo\n",
+    );
+    let r = env.fails_unchanged(
+        &["import", "partners", f.to_str().unwrap()],
+        2,
+        &["line 3", "line 4", "\\u{202e}FECINU", "\\u{3164}"],
+    );
+    assert!(!r.stderr.contains('\u{202E}'), "{}", r.stderr);
+    // Refs: direction controls and marks, and no visible letter or digit.
+    for reference in ["\u{202E}1-UOM", "MOU\u{200F}-7", "\u{200B}", "--"] {
+        env.fails_unchanged(
+            &["add", "mou", "--partner", "unicef", "--ref", reference],
+            2,
+            &["ref"],
+        );
+    }
+    // Real names keep their joiners and marks: Persian with a ZWNJ, Arabic with an RLM.
+    for (name, key) in [
+        ("می\u{200C}خواهم", "persian-zwnj"),
+        ("مركز الحوار\u{200F} (Dialogue)", "rlm-centre"),
+    ] {
+        add_partner(&env, name, key, &[]);
+    }
+}
+
+#[test]
+fn mixed_script_lookalikes_are_warned_and_checked() {
+    let env = Env::sample();
+    // A Cyrillic І (U+0406) among Latin letters: accepted, with a warning on both counts.
+    let r = env.run(&[
+        "add",
+        "partner",
+        "UN\u{0406}CEF",
+        "--category",
+        "ngo",
+        "--key",
+        "fake-unicef",
+    ]);
+    assert_eq!(r.ok().trim(), "fake-unicef");
+    assert!(r.stderr.contains("mixes scripts"), "{}", r.stderr);
+    assert!(r.stderr.contains("U+0406"), "{}", r.stderr);
+    assert!(r.stderr.contains("Cyrillic"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("looks like partner unicef"),
+        "{}",
+        r.stderr
+    );
+    // A whole word in another script that reads as a Latin one: no mixing, but the
+    // skeletons of two different partners meet.
+    let r = env.run(&[
+        "add",
+        "partner",
+        "Daughters Fund",
+        "--category",
+        "ngo",
+        "--key",
+        "daughters",
+        "--alias",
+        "\u{0412}\u{041D}\u{0410}",
+    ]);
+    r.ok();
+    assert!(!r.stderr.contains("mixes scripts"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("looks like partner bridgewell"),
+        "{}",
+        r.stderr
+    );
+    // Arabic names with Latin aliases are normal: no warning.
+    let r = env.run(&[
+        "add",
+        "partner",
+        "مركز الحوار",
+        "--category",
+        "ngo",
+        "--key",
+        "hiwar",
+        "--alias",
+        "Dialogue Centre",
+        "--alias",
+        "KAICIID مركز",
+    ]);
+    r.ok();
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    // Edit and import warn as add does.
+    let r = env.run(&[
+        "edit",
+        "partner",
+        "hiwar",
+        "--add-alias",
+        "Dialogue Cent\u{0440}e",
+    ]);
+    r.ok();
+    assert!(r.stderr.contains("mixes scripts"), "{}", r.stderr);
+    let f = env.write("lookalike.csv", "name,category\nUN\u{0406}CEF Office,ngo\n");
+    let r = env.run(&["import", "partners", f.to_str().unwrap()]);
+    r.ok();
+    assert!(r.stderr.contains("mixes scripts"), "{}", r.stderr);
+    // `mou check` lists them beside the near duplicates.
+    let c = env.run(&["check"]);
+    assert_eq!(c.code, 1, "{}\n{}", c.stdout, c.stderr);
+    let lookalike = |a: &str, b: &str| {
+        c.stdout
+            .lines()
+            .any(|l| l.contains("lookalike") && l.contains(a) && l.contains(b))
+    };
+    assert!(lookalike("fake-unicef", "unicef ("), "{}", c.stdout);
+    assert!(lookalike("bridgewell", "daughters"), "{}", c.stdout);
+    assert!(
+        c.stdout
+            .lines()
+            .any(|l| l.contains("fake-unicef") && l.contains("mixes scripts")),
+        "{}",
+        c.stdout
+    );
+    assert!(!c.stdout.contains("hiwar: name"), "{}", c.stdout);
+}
+
+#[test]
+fn keys_and_aliases_of_digits_only_are_refused() {
+    let env = Env::sample();
+    env.fails_unchanged(
+        &[
+            "add",
+            "partner",
+            "Shadow",
+            "--category",
+            "ngo",
+            "--key",
+            "1",
+        ],
+        2,
+        &["key", "only digits"],
+    );
+    env.fails_unchanged(
+        &["edit", "partner", "unicef", "--key", "12"],
+        2,
+        &["key", "only digits"],
+    );
+    for alias in ["2030", "٣", "１２", " 7 "] {
+        env.fails_unchanged(
+            &[
+                "add",
+                "partner",
+                "Shadow",
+                "--category",
+                "ngo",
+                "--alias",
+                alias,
+            ],
+            2,
+            &["alias", "only digits"],
+        );
+        env.fails_unchanged(
+            &["edit", "partner", "unicef", "--add-alias", alias],
+            2,
+            &["alias", "only digits"],
+        );
+    }
+    let f = env.write(
+        "digits.csv",
+        "key,name,aliases,category\n5,Five,,ngo\nsix,Six,6,ngo\n",
+    );
+    env.fails_unchanged(
+        &["import", "partners", f.to_str().unwrap()],
+        2,
+        &["line 2", "line 3", "only digits"],
+    );
+    // A name of digits derives a key that is not only digits; id 1 still names unicef.
+    let key = env
+        .run(&["add", "partner", "1", "--category", "ngo"])
+        .ok()
+        .trim()
+        .to_string();
+    assert_eq!(key, "p-1");
+    assert_eq!(
+        field(&env, &["list", "agreements", "--partner", "1"], "ref"),
+        s(UNICEF)
+    );
+    assert_eq!(key_of(&env, "p-1"), "p-1");
+    // Digits within a key or alias are fine.
+    add_partner(
+        &env,
+        "Agenda Org",
+        "agenda-2030",
+        &["--alias", "Agenda 2030"],
+    );
+}

@@ -47,7 +47,8 @@ fn add_partner(ctx: &Ctx, a: &AddPartnerArgs) -> Result<()> {
             created_at: now.clone(),
             updated_at: now,
         };
-        let warnings = validate::partner(s, &p, None)?;
+        let mut warnings = validate::partner(s, &p, None)?;
+        warnings.extend(validate::lookalikes(s, &p)?);
         Ok((insert_partner(s, &ctx.actor, &p)?, warnings))
     })?;
     after_commit(&format!("partner {}", partner.key), || {

@@ -17,6 +17,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             a.key, a.matched, b.key, b.matched
         ));
     }
+    problems.extend(crate::validate::lookalike_problems(&store)?);
     for (r, why) in store.date_order_problems()? {
         problems.push(format!("{r}: {why}"));
     }

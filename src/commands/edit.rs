@@ -71,7 +71,8 @@ fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {
             return Ok((p.key, false, Vec::new()));
         }
         p.updated_at = s.now();
-        let warnings = validate::partner(s, &p, Some(p.id))?;
+        let mut warnings = validate::partner(s, &p, Some(p.id))?;
+        warnings.extend(validate::lookalikes(s, &p)?);
         s.update_partner(&p)?;
         s.record(Change {
             actor: &ctx.actor,

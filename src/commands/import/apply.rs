@@ -64,6 +64,8 @@ pub struct Job<'a> {
     next_seq: HashMap<String, u32>,
     writer: AgreementWriter<'a>,
     now: &'a str,
+    /// Every partner's names by skeleton, loaded at the first partner row.
+    lookalikes: Option<validate::Lookalikes>,
 }
 
 impl<'a> Job<'a> {
@@ -88,6 +90,7 @@ impl<'a> Job<'a> {
             next_seq: HashMap::new(),
             writer: store.agreement_writer(unindexed_refs)?,
             now,
+            lookalikes: None,
         })
     }
 
@@ -233,10 +236,19 @@ impl<'a> Job<'a> {
         }
         p.key =
             validate::derive_key(s, given_key.as_deref(), &p.name, &p.aliases).map_err(from_err)?;
-        for w in validate::partner(s, p, None).map_err(from_err)? {
+        let mut warnings = validate::partner(s, p, None).map_err(from_err)?;
+        let lookalikes = match &mut self.lookalikes {
+            Some(l) => l,
+            None => self
+                .lookalikes
+                .insert(validate::Lookalikes::load(s).map_err(from_err)?),
+        };
+        warnings.extend(lookalikes.warnings(p));
+        for w in warnings {
             eprintln!("warning: {w}");
         }
         s.insert_partner(p).map_err(from_err)?;
+        lookalikes.add(p);
         self.tally.added += 1;
         Ok(())
     }

@@ -134,7 +134,7 @@ pub fn partner(c: &PartnerColumns, row: &Row, now: &str) -> ParseResult<PartnerI
     if !key.is_empty() && !crate::text::is_valid_key(&key) {
         return Err(col_err(
             "key",
-            format!("'{key}' is not a valid key: lower-case letters, digits and '-'"),
+            format!("'{key}' is not a valid key: {}", crate::text::KEY_RULE),
         ));
     }
     let (created_at, _) = stamp(row, c.created_at, "created_at", now)?;
