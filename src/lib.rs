@@ -39,7 +39,8 @@ pub fn main() -> i32 {
         Ok(()) => ExitCode::Success as i32,
         Err(e) => {
             if e.kind != Kind::BrokenPipe && !e.message.is_empty() {
-                eprintln!("mou: {e}");
+                // Messages echo values from files and records: escape their controls.
+                eprintln!("mou: {}", text::visible(&e.to_string()));
             }
             e.exit_code() as i32
         }

@@ -1,11 +1,14 @@
 //! Rendering rows to table, csv, json, jsonl or markdown on any `Write`. csv, json and jsonl
-//! stream row by row; table and markdown need every row to size their columns.
+//! stream row by row; table and markdown need every row to size their columns. Tables and
+//! markdown are for people: control characters in them are shown as escapes
+//! ([`crate::text::visible`]); csv, json and jsonl carry the stored text exactly.
 
 use comfy_table::{presets, ContentArrangement, Table};
 use serde_json::{Map, Value as Json};
 use std::io::Write;
 
 use crate::error::Result;
+use crate::text::visible;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -333,9 +336,9 @@ pub fn render_table(header: &[&str], rows: &[Vec<String>]) -> String {
         t.set_content_arrangement(ContentArrangement::Dynamic);
         t.set_width(w);
     }
-    t.set_header(header.iter().copied());
+    t.set_header(header.iter().map(|h| visible(h)));
     for r in rows {
-        t.add_row(r.iter().map(|c| terminal_cells(c).into_owned()));
+        t.add_row(r.iter().map(|c| terminal_cells(&visible(c)).into_owned()));
     }
     t.to_string()
 }
@@ -349,9 +352,9 @@ pub fn write_table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) 
 }
 
 fn md_cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
+    visible(s)
+        .replace('\\', "\\\\")
         .replace('|', "\\|")
-        .replace("\r\n", "<br>")
         .replace('\n', "<br>")
 }
 

@@ -688,3 +688,103 @@ fn keys_and_aliases_of_digits_only_are_refused() {
         &["--alias", "Agenda 2030"],
     );
 }
+
+const ESC: &str = "\u{1b}";
+
+/// Raw bytes that a terminal would act on.
+#[track_caller]
+fn assert_no_raw_controls(what: &str, text: &str) {
+    for c in [
+        '\u{1b}', '\u{07}', '\u{9b}', '\u{9d}', '\u{202E}', '\r', '\u{08}',
+    ] {
+        assert!(!text.contains(c), "{what} holds raw {c:?}:\n{text}");
+    }
+}
+
+#[test]
+fn stored_escape_sequences_are_shown_escaped_for_people() {
+    let env = Env::sample();
+    let note = format!(
+        "clear{ESC}[2J clip{ESC}]52;c;aGk=\u{07} link{ESC}]8;;http://x.example{ESC}\\here{ESC}]8;;{ESC}\\ \u{9b}31m red \u{202E}desrever back\u{08}\r\nnext line"
+    );
+    let title = format!("{ESC}[2J{ESC}[HPlan\u{9d}0;owned\u{07}");
+    let actor = format!("{ESC}]52;c;aGk=\u{07}mallory");
+    env.run(&[
+        "--actor",
+        &actor,
+        "add",
+        "partner",
+        "Evil Org",
+        "--category",
+        "ngo",
+        "--key",
+        "evil",
+        "--note",
+        &note,
+    ])
+    .ok();
+    env.run(&[
+        "add",
+        "mou",
+        "--partner",
+        "evil",
+        "--title",
+        &title,
+        "--ref",
+        "EVIL-1",
+    ])
+    .ok();
+    // Every format for people shows the controls as escapes.
+    for args in [
+        vec!["show", "evil"],
+        vec!["show", "evil", "--format", "markdown"],
+        vec!["show", "EVIL-1"],
+        vec!["show", "EVIL-1", "--format", "markdown"],
+        vec!["list", "agreements"],
+        vec!["list", "agreements", "--format", "markdown"],
+        vec!["history"],
+        vec!["history", "evil", "--format", "markdown"],
+    ] {
+        let out = env.run(&args).ok().to_string();
+        assert_no_raw_controls(&format!("{args:?}"), &out);
+    }
+    let shown = env.run(&["show", "evil"]).ok().to_string();
+    assert!(shown.contains("clear\\u{1b}[2J"), "{shown}");
+    assert!(shown.contains("\\u{202e}desrever"), "{shown}");
+    assert!(shown.contains("next line"), "{shown}");
+    let history = env.run(&["history"]).ok().to_string();
+    assert!(
+        history.contains("\\u{1b}]52;c;aGk=\\u{7}mallory"),
+        "{history}"
+    );
+    // csv, json and jsonl keep the stored text exactly.
+    let v: Value =
+        serde_json::from_str(env.run(&["show", "evil", "--format", "json"]).ok()).unwrap();
+    assert_eq!(v["notes"], note.as_str());
+    let v: Value =
+        serde_json::from_str(env.run(&["show", "EVIL-1", "--format", "jsonl"]).ok()).unwrap();
+    assert_eq!(v["title"], title.as_str());
+    let csv = env.run(&["export", "partners"]).ok().to_string();
+    assert!(csv.contains(&note), "{csv:?}");
+    let h: Vec<Value> =
+        serde_json::from_str(env.run(&["history", "--format", "json"]).ok()).unwrap();
+    assert!(h.iter().any(|row| row["actor"] == actor.as_str()));
+    // Messages on stderr that echo a value escape it too.
+    let r = env.fails_unchanged(
+        &["show", &format!("{ESC}[2Jnobody")],
+        2,
+        &["\\u{1b}[2Jnobody"],
+    );
+    assert_no_raw_controls("show's error", &r.stderr);
+    let f = env.write(
+        "bad.csv",
+        &format!("parties,signed_on,title\nunicef,{ESC}]52;c;aGk=\u{07},x\n"),
+    );
+    let r = env.fails_unchanged(
+        &["import", "agreements", f.to_str().unwrap()],
+        2,
+        &["line 2"],
+    );
+    assert_no_raw_controls("import's error", &r.stderr);
+    assert!(r.stderr.contains("\\u{1b}]52"), "{}", r.stderr);
+}
