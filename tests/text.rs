@@ -788,3 +788,108 @@ fn stored_escape_sequences_are_shown_escaped_for_people() {
     assert_no_raw_controls("import's error", &r.stderr);
     assert!(r.stderr.contains("\\u{1b}]52"), "{}", r.stderr);
 }
+
+/// What a spreadsheet reads as a formula at the start of a cell.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Every cell of `csv` as a spreadsheet splitting on `delimiter` would see it (past the
+/// spaces and quotes it may skip).
+fn cells(csv: &str, delimiter: u8) -> Vec<String> {
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(csv.as_bytes());
+    r.records()
+        .flat_map(|rec| {
+            rec.unwrap()
+                .iter()
+                .map(|f| f.trim_start_matches([' ', '"']).to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn excel_export_is_safe_whichever_separator_and_imports_back_exactly() {
+    let env = Env::sample();
+    let nasty = [
+        "Budget;=HYPERLINK(\"http://x.example\",\"open\")",
+        "Plan, =1+1",
+        "one;+two,-three;@four",
+        "a; =SUM(A1:A2)",
+        "line one\n@SUM(A1)\r\n=2",
+        "\"=quoted\";\"+x\"",
+        "already ';'=escaped",
+        "'",
+        "=plain",
+    ];
+    for (i, text) in nasty.iter().enumerate() {
+        let key = format!("nasty-{i}");
+        env.run(&[
+            "add",
+            "partner",
+            &format!("Nasty {i}"),
+            "--category",
+            "ngo",
+            "--key",
+            &key,
+            "--note",
+            text,
+            "--alias",
+            &format!("=Alias{i}"),
+            "--alias",
+            &format!("-x{i}"),
+            "--website",
+            text,
+        ])
+        .ok();
+        env.run(&[
+            "add",
+            "mou",
+            "--partner",
+            &key,
+            "--partner",
+            "unicef",
+            "--title",
+            text,
+            "--ref",
+            &format!("NASTY-{i}"),
+            "--tag",
+            &format!("=t{i}"),
+            "--tag",
+            "+u",
+            "--note",
+            text,
+            "--signed",
+            "2026-01-05",
+        ])
+        .ok();
+    }
+    for entity in ["partners", "agreements"] {
+        let file = env.path(&format!("{entity}-excel.csv"));
+        env.run(&["export", entity, "--excel", "-o", file.to_str().unwrap()])
+            .ok();
+        let text = std::fs::read_to_string(&file).unwrap();
+        for delimiter in [b',', b';'] {
+            for cell in cells(text.trim_start_matches('\u{feff}'), delimiter) {
+                assert!(
+                    !cell.starts_with(FORMULA_STARTS),
+                    "{entity}, split on '{}': a formula cell {cell:?}",
+                    delimiter as char
+                );
+            }
+        }
+        // Import restores every cell exactly.
+        let plain = env.run(&["export", entity]).ok().to_string();
+        let other = Env::new();
+        if entity == "agreements" {
+            let partners = env.path("partners-excel.csv");
+            other
+                .run(&["import", "partners", partners.to_str().unwrap()])
+                .ok();
+        }
+        other.run(&["import", entity, file.to_str().unwrap()]).ok();
+        assert_eq!(other.run(&["export", entity]).ok(), plain, "{entity}");
+    }
+}

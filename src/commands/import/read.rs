@@ -232,8 +232,10 @@ impl Source {
                 ),
             }));
         }
+        let restored: Vec<std::borrow::Cow<str>>;
         let fields: Vec<&str> = if self.excel {
-            record.iter().map(unexcel).collect()
+            restored = record.iter().map(crate::output::excel_restore).collect();
+            restored.iter().map(|f| f.as_ref()).collect()
         } else {
             record.iter().collect()
         };
@@ -341,14 +343,6 @@ pub fn repeated_refs(
         }
     }
     Ok(out)
-}
-
-/// Undoes `output::excel_safe`: `'=1+1` back to `=1+1`, `''x` back to `'x`.
-fn unexcel(s: &str) -> &str {
-    match s.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(crate::output::EXCEL_TRIGGERS) => rest,
-        _ => s,
-    }
 }
 
 /// A progress bar on stderr for large files, only when stderr is a terminal.
