@@ -113,13 +113,18 @@ impl Cell {
     }
 
     fn to_display(&self) -> String {
+        self.display_joined(", ")
+    }
+
+    /// The cell for people: stored text as it is, list items joined with `sep`.
+    pub fn display_joined(&self, sep: &str) -> String {
         match self {
-            Cell::List(v) => v.join(", "),
+            Cell::List(v) => v.join(sep),
             Cell::Ints(v) => v
                 .iter()
                 .map(|n| n.to_string())
                 .collect::<Vec<_>>()
-                .join(", "),
+                .join(sep),
             other => other.to_csv(),
         }
     }

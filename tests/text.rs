@@ -789,6 +789,54 @@ fn stored_escape_sequences_are_shown_escaped_for_people() {
     assert!(r.stderr.contains("\\u{1b}]52"), "{}", r.stderr);
 }
 
+#[test]
+fn show_displays_semicolons_as_stored() {
+    let env = Env::sample();
+    add_partner(
+        &env,
+        "Alpha;Beta Org",
+        "alpha-beta",
+        &[
+            "--note",
+            "budget;travel;;rent",
+            "--alias",
+            "AB",
+            "--alias",
+            "A-B",
+        ],
+    );
+    for format in ["table", "markdown"] {
+        let out = env
+            .run(&["show", "alpha-beta", "--format", format])
+            .ok()
+            .to_string();
+        assert!(out.contains("Alpha;Beta Org"), "{out}");
+        assert!(out.contains("budget;travel;;rent"), "{out}");
+        assert!(out.contains("AB; A-B"), "{out}");
+    }
+    env.run(&[
+        "add",
+        "mou",
+        "--partner",
+        "alpha-beta",
+        "--partner",
+        "unicef",
+        "--title",
+        "One;two",
+        "--ref",
+        "SEMI-1",
+        "--tag",
+        "a",
+        "--tag",
+        "b",
+    ])
+    .ok();
+    let out = env.run(&["show", "SEMI-1"]).ok().to_string();
+    assert!(out.contains("One;two"), "{out}");
+    assert!(out.contains("alpha-beta; unicef"), "{out}");
+    assert!(out.contains("a; b"), "{out}");
+}
+
 /// What a spreadsheet reads as a formula at the start of a cell.
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 

@@ -44,13 +44,15 @@ pub fn run(ctx: &Ctx, a: &crate::cli::ShowArgs) -> Result<()> {
     out.commit()
 }
 
-/// Field/value pairs for a vertical table, skipping empty values.
+/// Field/value pairs for a vertical table, skipping empty values: text as stored, list
+/// items joined with `; ` (no item holds a `;`).
 fn pairs(columns: &[&str], cells: &[Cell]) -> Vec<Vec<String>> {
     columns
         .iter()
         .zip(cells)
-        .filter(|(_, c)| !matches!(c, Cell::Null) && c.to_csv() != "")
-        .map(|(k, v)| vec![k.to_string(), v.to_csv().replace(';', "; ")])
+        .map(|(k, v)| (k, v.display_joined("; ")))
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| vec![k.to_string(), v])
         .collect()
 }
 
