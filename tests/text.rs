@@ -790,6 +790,24 @@ fn stored_escape_sequences_are_shown_escaped_for_people() {
 }
 
 #[test]
+fn check_lines_escape_text_stored_behind_mous_back() {
+    let env = Env::sample();
+    add_partner(&env, "Lonely Org", "lonely", &[]);
+    // A name edited with the sqlite3 shell, where mou's checks do not run.
+    rusqlite::Connection::open(&env.db)
+        .unwrap()
+        .execute(
+            "UPDATE partner SET name = 'Lonely' || char(27) || ']52;c;aGk=' || char(7) WHERE key = 'lonely'",
+            [],
+        )
+        .unwrap();
+    let c = env.run(&["check"]);
+    assert!(c.stdout.contains("lonely"), "{}", c.stdout);
+    assert_no_raw_controls("check", &c.stdout);
+    assert!(c.stdout.contains("Lonely\\u{1b}]52"), "{}", c.stdout);
+}
+
+#[test]
 fn show_displays_semicolons_as_stored() {
     let env = Env::sample();
     add_partner(

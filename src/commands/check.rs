@@ -62,7 +62,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         // The default: one `level: message` line each, for people and grep.
         Format::Table => {
             for (level, message) in findings {
-                writeln!(out, "{level}: {message}")?;
+                writeln!(out, "{level}: {}", crate::text::visible(message))?;
             }
             out.flush()?;
         }
