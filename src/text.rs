@@ -300,14 +300,28 @@ fn word_lookalike(word: &str) -> Option<Lookalike> {
     })
 }
 
-/// UTS #39 confusable skeletons of a name, as typed (so `I` and `l` meet) and normalized
-/// (so case does not part `Unicef` from `UNІCEF`): two names sharing one look alike.
+/// UTS #39 confusable skeletons of a name (after NFKC), as typed (so `I` and `l` meet) and
+/// case-folded (so case does not part `Unicef` from `UNІCEF`): two names sharing one look
+/// alike.
 pub fn skeletons(s: &str) -> [String; 2] {
-    let typed: String = s.nfkc().collect();
+    let typed = nfkc(s.trim());
+    let folded = if typed.is_ascii() {
+        typed.to_ascii_lowercase()
+    } else {
+        caseless::default_case_fold_str(&typed)
+    };
     [
-        unicode_security::skeleton(typed.trim()).collect(),
-        unicode_security::skeleton(&normalize(s)).collect(),
+        unicode_security::skeleton(&typed).collect(),
+        unicode_security::skeleton(&folded).collect(),
     ]
+}
+
+fn nfkc(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() {
+        s.into()
+    } else {
+        s.nfkc().collect::<String>().into()
+    }
 }
 
 /// Applies `step` until the output stops changing. Returning a fixed point is

@@ -212,7 +212,6 @@ struct Named {
     id: i64,
     key: String,
     text: String,
-    loose: String,
 }
 
 impl Lookalikes {
@@ -233,7 +232,6 @@ impl Lookalikes {
                 id: p.id,
                 key: p.key.clone(),
                 text: text.clone(),
-                loose: crate::text::loose(text),
             };
             let [typed, folded] = crate::text::skeletons(text);
             if folded != typed {
@@ -252,11 +250,13 @@ impl Lookalikes {
         let mut out: Vec<String> = Vec::new();
         let mut seen: Vec<&str> = Vec::new();
         for (_, text) in names_of(p) {
-            let loose = crate::text::loose(text);
             for skeleton in crate::text::skeletons(text) {
                 for other in self.by_skeleton.get(&skeleton).into_iter().flatten() {
                     let same_partner = other.key == p.key || (p.id != 0 && other.id == p.id);
-                    if same_partner || other.loose == loose || seen.contains(&other.key.as_str()) {
+                    if same_partner
+                        || seen.contains(&other.key.as_str())
+                        || near_duplicates(text, &other.text)
+                    {
                         continue;
                     }
                     seen.push(&other.key);
@@ -275,7 +275,7 @@ impl Lookalikes {
                 for b in &group[i + 1..] {
                     let (a, b) = if a.key <= b.key { (a, b) } else { (b, a) };
                     let known = found.iter().any(|(x, y)| x.key == a.key && y.key == b.key);
-                    if a.key != b.key && a.loose != b.loose && !known {
+                    if a.key != b.key && !known && !near_duplicates(&a.text, &b.text) {
                         found.push((a, b));
                     }
                 }
@@ -295,6 +295,11 @@ impl Lookalikes {
             })
             .collect()
     }
+}
+
+/// Names that `mou check` already calls near duplicates (the same once punctuation goes).
+fn near_duplicates(a: &str, b: &str) -> bool {
+    crate::text::loose(a) == crate::text::loose(b)
 }
 
 /// A filter that every partner passes (partners have no dates to filter on).
