@@ -1,6 +1,16 @@
 //! mou: a registry of partner organisations and the memoranda of understanding signed with
 //! them, in one local SQLite file. `main.rs` calls [`main`]; tests reach the modules here.
 
+/// A line for people on stderr. Unlike `eprintln!`, which panics when stderr cannot be
+/// written (`2>/dev/full`), a failure to write it is ignored: it is a message, not data.
+#[macro_export]
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod cli;
 pub mod commands;
 pub mod country;
@@ -40,7 +50,7 @@ pub fn main() -> i32 {
         Err(e) => {
             if e.kind != Kind::BrokenPipe && !e.message.is_empty() {
                 // Messages echo values from files and records: escape their controls.
-                eprintln!("mou: {}", text::visible(&e.to_string()));
+                note!("mou: {}", text::visible(&e.to_string()));
             }
             e.exit_code() as i32
         }

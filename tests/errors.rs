@@ -670,3 +670,21 @@ fn export_to_dash_writes_stdout() {
     let r = env.run(&["export", "partners", "-o", "-", "--format", "json"]);
     assert!(r.ok().trim_start().starts_with('['), "{}", r.stdout);
 }
+
+#[test]
+fn a_message_that_cannot_be_written_to_stderr_does_not_panic() {
+    let env = registry();
+    // An error (exit 2), a note on an empty result, and a sentence after a commit, each with
+    // stderr going to a full disk: the exit code is the command's own, never a panic (101).
+    for (args, want) in [
+        (&["show", "no-such-partner"][..], 2),
+        (
+            &["list", "agreements", "--search", "nothing-matches-this"][..],
+            0,
+        ),
+        (&["check"][..], 0),
+    ] {
+        let (code, _) = run_into_full(&env, args, true);
+        assert_eq!(code, want, "{args:?}");
+    }
+}

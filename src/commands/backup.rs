@@ -52,6 +52,6 @@ pub fn run(ctx: &Ctx, a: &BackupArgs) -> Result<()> {
             let _ = d.sync_all();
         }
     }
-    eprintln!("backed up {} to {}", ctx.db.display(), a.file.display());
+    crate::note!("backed up {} to {}", ctx.db.display(), a.file.display());
     Ok(())
 }

@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         }
     }
     if problems.is_empty() {
-        eprintln!("check passed: no problems");
+        crate::note!("check passed: no problems");
         Ok(())
     } else {
         Err(Error::no(format!(

@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
         ..ctx.clone()
     };
     let result = (|| {
-        eprintln!(
+        crate::note!(
             "loading the sample registry from {} into {}",
             dir.display(),
             demo.db.display()

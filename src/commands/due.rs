@@ -62,7 +62,7 @@ pub fn run(ctx: &Ctx, a: &DueArgs) -> Result<()> {
     w.finish()?;
     out.commit()?;
     if n == 0 {
-        eprintln!("nothing due by {}", iso(until));
+        crate::note!("nothing due by {}", iso(until));
     }
     if a.exit_code && n > 0 {
         return Err(Error::no(format!("{n} agreement(s) due by {}", iso(until))));

@@ -46,7 +46,7 @@ pub fn run(ctx: &Ctx, a: &crate::cli::HistoryArgs) -> Result<()> {
         let v = store.verify_history()?;
         return match v.first_broken {
             None => {
-                eprintln!("history verified: {} rows, chain intact", v.rows);
+                crate::note!("history verified: {} rows, chain intact", v.rows);
                 Ok(())
             }
             Some((id, why)) => Err(Error::no(format!("history is broken at row {id}: {why}"))),

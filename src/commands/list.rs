@@ -110,7 +110,7 @@ pub fn write_rows(
         } else {
             "agreements"
         };
-        eprintln!("no {what} match");
+        crate::note!("no {what} match");
     }
     Ok(())
 }

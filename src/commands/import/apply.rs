@@ -159,7 +159,7 @@ impl<'a> Job<'a> {
 
     /// Says on stderr which fields of `record` an update changed (or would, on a dry run).
     fn announce(&self, record: &str, changed: &[&str]) {
-        eprintln!(
+        crate::note!(
             "{}update {record}: {}",
             if self.args.dry_run { "would " } else { "" },
             changed.join(", ")
@@ -245,7 +245,7 @@ impl<'a> Job<'a> {
         };
         warnings.extend(lookalikes.warnings(p));
         for w in warnings {
-            eprintln!("warning: {w}");
+            crate::note!("warning: {w}");
         }
         s.insert_partner(p).map_err(from_err)?;
         lookalikes.add(p);
@@ -321,7 +321,7 @@ impl<'a> Job<'a> {
             updated_at: self.now.to_string(),
         };
         let p = crate::commands::add::insert_partner(s, &self.ctx.actor, &p).map_err(from_err)?;
-        eprintln!(
+        crate::note!(
             "{} partner {} ({})",
             if self.args.dry_run {
                 "would create"
