@@ -163,6 +163,97 @@ pub fn status_of(
     }
 }
 
+/// A ref as compared for uniqueness and lookup: NFKC, full case folding, invisible characters
+/// removed. `None` when the ref is ASCII: its form is then its ASCII lower case (SQLite's
+/// `lower`), the cheap path that every generated ref takes.
+pub fn ref_norm(reference: &str) -> Option<String> {
+    if reference.is_ascii() {
+        return None;
+    }
+    use unicode_normalization::UnicodeNormalization;
+    let visible: String = reference.chars().filter(|c| !is_invisible(*c)).collect();
+    let folded = caseless::default_case_fold_str(&visible.nfkc().collect::<String>());
+    Some(folded.nfkc().filter(|c| !is_invisible(*c)).collect())
+}
+
+/// The compared form of a ref, whatever its script: what [`ref_norm`] stores, or the ASCII
+/// lower case it stands for.
+pub fn ref_key(reference: &str) -> String {
+    ref_norm(reference).unwrap_or_else(|| reference.to_ascii_lowercase())
+}
+
+/// Characters that draw nothing (Unicode's default-ignorable code points): a ref holding one
+/// looks the same as the ref without it.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// What a ref of the generated shape `<KIND>-<year>-<seq>` (any case) says: `MOU-2026-006`
+/// is sequence 6 of prefix `MOU-2026`. Generated refs never go below the highest one seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefMark {
+    pub kind: Kind,
+    pub year: u16,
+    pub seq: u32,
+}
+
+impl RefMark {
+    /// The shape's prefix and year, as the marks are kept: `MOU-2026`.
+    pub fn prefix(&self) -> String {
+        format!("{}-{:04}", self.kind.ref_prefix(), self.year)
+    }
+}
+
+/// The mark a ref sets, when it has the generated shape; None for other refs.
+pub fn ref_mark(reference: &str) -> Option<RefMark> {
+    let (head, seq) = reference.trim().rsplit_once('-')?;
+    let (kind, year) = head.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(seq) || year.len() != 4 || !digits(year) {
+        return None;
+    }
+    let kind = *Kind::ALL
+        .iter()
+        .find(|k| k.as_str().eq_ignore_ascii_case(kind))?;
+    Some(RefMark {
+        kind,
+        year: year.parse().ok()?,
+        seq: seq.parse().ok()?,
+    })
+}
+
+/// Why a renewal link is refused: renewal chains never branch and never loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RenewalProblem {
+    /// `target` is renewed by more than one agreement (`by`, in the order they were recorded).
+    Twice { target: String, by: Vec<String> },
+    /// Following `renews` from the first ref comes back to it: the chain, first ref repeated.
+    Loop(Vec<String>),
+}
+
+impl fmt::Display for RenewalProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RenewalProblem::Twice { target, by } => write!(
+                f,
+                "{target} is already renewed by {}, so {} cannot renew it too: an agreement is renewed once (renew the latest)",
+                by[0],
+                by[1..].join(" and ")
+            ),
+            RenewalProblem::Loop(chain) => write!(
+                f,
+                "the renewal chain loops: {} (each renews the next)",
+                chain.join(" -> ")
+            ),
+        }
+    }
+}
+
 /// SDG numbers as stored and exported: ascending, unique, `;`-joined.
 pub fn join_sdgs(sdgs: &[u8]) -> String {
     sdgs.iter()
@@ -258,6 +349,36 @@ mod tests {
             status_of(d("2026-01-01"), d("2026-01-01"), None, d("2026-06-30"), at),
             Status::Terminated
         );
+    }
+
+    #[test]
+    fn refs_compare_normalized_with_an_ascii_fast_path() {
+        assert_eq!(ref_norm("MOU-2016-003"), None);
+        assert_eq!(ref_key("MOU-2016-003"), "mou-2016-003");
+        let nfc = ref_key("MOU-\u{c9}");
+        for same in [
+            "MOU-E\u{301}",
+            "\u{ff2d}\u{ff2f}\u{ff35}-\u{c9}",
+            "MOU-\u{200b}\u{c9}",
+            "mou-\u{e9}",
+        ] {
+            assert_eq!(ref_key(same), nfc, "{same:?}");
+        }
+        assert_eq!(ref_key("\u{ff2d}\u{ff2f}\u{ff35}-1"), ref_key("MOU-1"));
+        assert_eq!(ref_key("MOU-1\u{200b}"), "mou-1");
+    }
+
+    #[test]
+    fn generated_ref_shape_sets_a_mark() {
+        let m = ref_mark("MOU-2026-006").unwrap();
+        assert_eq!((m.prefix(), m.seq), ("MOU-2026".into(), 6));
+        let m = ref_mark("loi-2026-0040").unwrap();
+        assert_eq!((m.prefix(), m.seq), ("LOI-2026".into(), 40));
+        assert_eq!(ref_mark("MOU-26-006"), None);
+        assert_eq!(ref_mark("TREATY-2026-001"), None);
+        assert_eq!(ref_mark("MOU-2026-"), None);
+        assert_eq!(ref_mark("MOU-2026-x1"), None);
+        assert_eq!(ref_mark("MOU-2026-99999999999"), None);
     }
 
     #[test]

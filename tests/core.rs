@@ -22,7 +22,7 @@ fn init_is_idempotent_and_sets_schema() {
         let s = String::from_utf8_lossy(&out.stdout);
         assert_eq!(
             s.lines().collect::<Vec<_>>(),
-            vec!["1297044785", "1", "wal"]
+            vec!["1297044785", "2", "wal"]
         );
     }
 }
@@ -687,4 +687,244 @@ fn demo_runs_on_the_sample_registry() {
     assert!(out.contains("Formal partnerships with more than twelve organisations through memoranda of understanding (MoUs)."));
     assert!(out.contains("أبرمنا شراكات رسمية مع أكثر من اثنتي عشرة منظمة عبر مذكرات التفاهم."));
     assert!(!env.db.exists(), "the demo uses a throwaway registry");
+}
+
+/// Two partners-free helpers for the renewal, ref and mark tests: one partner, `danube`.
+fn with_partner() -> Env {
+    let env = Env::new();
+    env.run(&[
+        "add",
+        "partner",
+        "Danube Council",
+        "--category",
+        "religious",
+        "--key",
+        "danube",
+    ])
+    .ok();
+    env
+}
+
+fn add_mou(env: &Env, signed: &str, extra: &[&str]) -> String {
+    let mut args = vec!["add", "mou", "--partner", "danube", "--signed", signed];
+    args.extend_from_slice(extra);
+    env.run(&args).ok().trim().to_string()
+}
+
+#[test]
+fn renewal_loops_and_second_renewals_are_refused_by_edit_renew_and_add() {
+    let env = with_partner();
+    let a = add_mou(&env, "2016-01-10", &["--expires", "2019-01-09"]);
+    let b = env
+        .run(&["renew", &a, "--term", "3y", "--signed", "2018-12-01"])
+        .ok()
+        .trim()
+        .to_string();
+    assert_eq!((a.as_str(), b.as_str()), ("MOU-2016-001", "MOU-2018-001"));
+    // A loop: A renews B, which renews A.
+    env.fails_unchanged(
+        &["edit", "agreement", &a, "--renews", &b],
+        2,
+        &["loop", "MOU-2016-001 -> MOU-2018-001 -> MOU-2016-001"],
+    );
+    // A second renewal of A, by edit and by add.
+    let c = add_mou(&env, "2019-02-01", &[]);
+    env.fails_unchanged(
+        &["edit", "agreement", &c, "--renews", &a],
+        2,
+        &["MOU-2016-001", "already renewed by MOU-2018-001"],
+    );
+    env.fails_unchanged(
+        &[
+            "add",
+            "mou",
+            "--partner",
+            "danube",
+            "--signed",
+            "2019-03-01",
+            "--renews",
+            &a,
+        ],
+        2,
+        &["already renewed by MOU-2018-001"],
+    );
+    // Editing the renewal itself (its renews unchanged) is fine.
+    env.run(&["edit", "agreement", &b, "--title", "Second term"])
+        .ok();
+    env.run(&["edit", "agreement", &b, "--renews", &a]).ok();
+    env.run(&["check"]).ok();
+}
+
+#[test]
+fn import_refuses_rows_that_renew_each_other_or_the_same_agreement() {
+    let env = with_partner();
+    add_mou(&env, "2016-01-10", &["--expires", "2019-01-09"]);
+    let head = "ref,kind,parties,signed_on,renews\n";
+    let loop_file = env.write(
+        "loop.csv",
+        &format!("{head}MOU-2020-001,mou,danube,2020-01-01,MOU-2020-002\nMOU-2020-002,mou,danube,2020-02-01,MOU-2020-001\n"),
+    );
+    env.fails_unchanged(
+        &["import", "agreements", loop_file.to_str().unwrap()],
+        2,
+        &["MOU-2020-001 -> MOU-2020-002 -> MOU-2020-001"],
+    );
+    let twice = env.write(
+        "twice.csv",
+        &format!("{head}MOU-2020-001,mou,danube,2020-01-01,MOU-2016-001\nMOU-2020-002,mou,danube,2020-02-01,MOU-2016-001\n"),
+    );
+    env.fails_unchanged(
+        &["import", "agreements", twice.to_str().unwrap()],
+        2,
+        &["MOU-2016-001", "MOU-2020-001", "MOU-2020-002"],
+    );
+    // A row renewing an agreement that the registry already has renewed.
+    env.run(&[
+        "renew",
+        "MOU-2016-001",
+        "--term",
+        "1y",
+        "--signed",
+        "2019-01-01",
+    ])
+    .ok();
+    let again = env.write(
+        "again.csv",
+        &format!("{head}MOU-2020-001,mou,danube,2020-01-01,mou-2016-001\n"),
+    );
+    env.fails_unchanged(
+        &["import", "agreements", again.to_str().unwrap()],
+        2,
+        &["MOU-2016-001", "already renewed by MOU-2019-001"],
+    );
+    // A chain within one file is fine.
+    let chain = env.write(
+        "chain.csv",
+        &format!("{head}MOU-2020-001,mou,danube,2020-01-01,MOU-2019-001\nMOU-2021-001,mou,danube,2021-01-01,MOU-2020-001\n"),
+    );
+    env.run(&["import", "agreements", chain.to_str().unwrap()])
+        .ok();
+}
+
+#[test]
+fn refs_of_removed_agreements_are_never_given_out_again() {
+    let env = with_partner();
+    for _ in 0..6 {
+        add_mou(&env, "2026-01-10", &[]);
+    }
+    env.run(&["remove", "agreement", "MOU-2026-006"]).ok();
+    assert_eq!(add_mou(&env, "2026-02-10", &[]), "MOU-2026-007");
+    // A ref given explicitly in the generated shape raises the mark too.
+    add_mou(&env, "2026-03-10", &["--ref", "mou-2026-020"]);
+    env.run(&["remove", "agreement", "MOU-2026-020"]).ok();
+    assert_eq!(add_mou(&env, "2026-04-10", &[]), "MOU-2026-021");
+    // So does an import.
+    let f = env.write(
+        "a.csv",
+        "ref,kind,parties,signed_on\nLOI-2026-040,loi,danube,2026-01-01\n",
+    );
+    env.run(&["import", "agreements", f.to_str().unwrap()]).ok();
+    env.run(&["remove", "agreement", "LOI-2026-040"]).ok();
+    let r = env.run(&[
+        "add",
+        "agreement",
+        "--kind",
+        "loi",
+        "--partner",
+        "danube",
+        "--signed",
+        "2026-05-01",
+    ]);
+    assert_eq!(r.ok().trim(), "LOI-2026-041");
+    // A renamed ref stays taken as well.
+    env.run(&["edit", "agreement", "MOU-2026-021", "--ref", "SPECIAL-1"])
+        .ok();
+    assert_eq!(add_mou(&env, "2026-06-10", &[]), "MOU-2026-022");
+}
+
+#[test]
+fn an_existing_registry_upgrades_and_seeds_the_marks_from_history() {
+    let env = with_partner();
+    for _ in 0..3 {
+        add_mou(&env, "2026-01-10", &[]);
+    }
+    env.run(&["remove", "agreement", "MOU-2026-003"]).ok();
+    // Back to the first schema, as a registry written by the previous version would be.
+    let out = std::process::Command::new("sqlite3")
+        .arg(&env.db)
+        .arg(
+            "DROP TABLE IF EXISTS ref_mark; DROP INDEX IF EXISTS agreement_ref;
+             ALTER TABLE agreement DROP COLUMN ref_norm;
+             CREATE UNIQUE INDEX agreement_ref ON agreement (ref); PRAGMA user_version = 1;",
+        )
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(add_mou(&env, "2026-02-10", &[]), "MOU-2026-004");
+    env.run(&["check"]).ok();
+    env.run(&["history", "--verify"]).ok();
+}
+
+#[test]
+fn refs_are_unique_and_found_once_normalized() {
+    let env = with_partner();
+    add_mou(&env, "2026-01-10", &["--ref", "MOU-\u{c9}"]);
+    // The same ref in NFD, in full-width letters, with a zero-width space, in lower case.
+    for r in [
+        "MOU-E\u{301}",
+        "\u{ff2d}\u{ff2f}\u{ff35}-\u{c9}",
+        "MOU-\u{200b}\u{c9}",
+        "mou-\u{e9}",
+    ] {
+        env.fails_unchanged(
+            &[
+                "add",
+                "mou",
+                "--partner",
+                "danube",
+                "--signed",
+                "2026-01-10",
+                "--ref",
+                r,
+            ],
+            2,
+            &["another agreement has this ref"],
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(env.run(&["--format", "json", "show", r]).ok()).unwrap();
+        assert_eq!(v["ref"], "MOU-\u{c9}");
+    }
+    add_mou(&env, "2026-01-10", &["--ref", "MOU-1"]);
+    env.fails_unchanged(
+        &[
+            "add",
+            "mou",
+            "--partner",
+            "danube",
+            "--signed",
+            "2026-01-10",
+            "--ref",
+            "\u{ff2d}\u{ff2f}\u{ff35}-1",
+        ],
+        2,
+        &["another agreement has this ref"],
+    );
+    env.fails_unchanged(
+        &["edit", "agreement", "MOU-1", "--ref", "MOU-E\u{301}"],
+        2,
+        &["another agreement has this ref"],
+    );
+    let f = env.write(
+        "a.csv",
+        "ref,kind,parties,signed_on\nmou-e\u{301},mou,danube,2026-01-01\n",
+    );
+    env.fails_unchanged(
+        &["import", "agreements", f.to_str().unwrap()],
+        2,
+        &["exists with other values"],
+    );
 }

@@ -163,6 +163,9 @@ fn add_agreement(ctx: &Ctx, a: &AgreementArgs, default_kind: Kind) -> Result<()>
             updated_at: now,
         };
         validate::agreement(&ag)?;
+        if let Some(r) = &ag.renews {
+            super::edit::check_renewal(s, None, &ag.reference, r)?;
+        }
         let ids: Vec<i64> = parties.iter().map(|p| p.id).collect();
         ag.id = s.insert_agreement(&ag, &ids)?;
         s.record(Change {

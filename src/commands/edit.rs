@@ -5,7 +5,7 @@ use super::{after_commit, say, Ctx};
 use crate::cli::{EditAgreementArgs, EditCommand, EditPartnerArgs};
 use crate::db::{Access, Change, Store};
 use crate::error::{Error, Result};
-use crate::model::Agreement;
+use crate::model::{ref_key, Agreement, RenewalProblem};
 use crate::records::{agreement_json, partner_json};
 use crate::text::normalize;
 use crate::validate;
@@ -98,6 +98,22 @@ fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {
 
 const CLEARABLE: &str = "signed, expires, notice, terminated";
 
+/// The renewal rule, for every command that links an agreement to the one it renews (add,
+/// edit, renew, import): an agreement is renewed at most once, and a chain never loops back.
+/// `id` is None for an agreement not written yet.
+pub fn check_renewal(s: &Store, id: Option<i64>, reference: &str, renews: &str) -> Result<()> {
+    match s.renewal_problem(id, reference, renews)? {
+        None => Ok(()),
+        Some(p) => {
+            let hint = match &p {
+                RenewalProblem::Twice { by, .. } => format!("renew {} instead", by[0]),
+                RenewalProblem::Loop(_) => "give --renews the agreement that came before".into(),
+            };
+            Err(Error::field("renews", renews, p).with_hint(hint))
+        }
+    }
+}
+
 /// Rewrites agreement `after` (it was `before`) with its history row, `action` naming the
 /// change (`edit`, `terminate`).
 pub fn update_agreement(
@@ -108,6 +124,12 @@ pub fn update_agreement(
     after: &Agreement,
     party_ids: &[i64],
 ) -> Result<()> {
+    if let Some(r) = after.renews.as_deref() {
+        let same = before.renews.as_deref().map(ref_key) == Some(ref_key(r));
+        if !same || before.reference != after.reference {
+            check_renewal(s, Some(after.id), &after.reference, r)?;
+        }
+    }
     s.update_agreement(after, &before.reference, party_ids)?;
     s.record(Change {
         actor,

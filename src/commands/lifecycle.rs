@@ -18,12 +18,6 @@ pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
     let mut store = ctx.open(Access::Write)?;
     let new = store.write(|s| {
         let (old, _) = s.find_agreement(&a.agreement, ctx.as_of)?;
-        if let Some(by) = s.renewed_by(&old.reference)?.first() {
-            return Err(
-                Error::input(format!("{} was already renewed by {by}", old.reference))
-                    .with_hint(format!("renew {by} instead")),
-            );
-        }
         if old.signed_on.is_none() {
             return Err(Error::input(format!(
                 "{} is a draft: sign it before renewing it",
@@ -65,6 +59,7 @@ pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
             ..old.clone()
         };
         validate::agreement(&new)?;
+        super::edit::check_renewal(s, None, &new.reference, &old.reference)?;
         // An open-ended agreement ends the day before its renewal takes effect; otherwise
         // both would be active from then on.
         let ended = match (old.expires_on, old.terminated_on) {

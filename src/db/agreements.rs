@@ -8,8 +8,38 @@ use super::filter::agreement_where;
 use super::Store;
 use crate::dates::{iso, parse_stored, Date};
 use crate::error::{Error, Result};
-use crate::model::{split_list, Agreement, Kind, Status};
+use crate::model::{
+    ref_key, ref_mark, ref_norm, split_list, Agreement, Kind, RenewalProblem, Status,
+};
 use crate::query::Filter;
+
+/// A ref's compared form in SQL (see [`crate::model::ref_norm`]): what the unique index
+/// `agreement_ref` holds, and what lookups compare [`ref_key`] with.
+const REF_KEY: &str = "coalesce(ref_norm, lower(ref))";
+
+/// The unique index on refs, as migration 0002 creates it (a bulk import rebuilds it).
+pub(super) const REF_INDEX: &str =
+    "CREATE UNIQUE INDEX IF NOT EXISTS agreement_ref ON agreement (coalesce(ref_norm, lower(ref)))";
+
+/// Refs that the unique index finds repeated, one of each.
+pub(super) const REPEATED_REFS: &str = "SELECT min(ref) FROM agreement \
+     GROUP BY coalesce(ref_norm, lower(ref)) HAVING count(*) > 1 ORDER BY 1 LIMIT 1000";
+
+/// `mou_ref_norm(ref)` fills `ref_norm`; `mou_ref_key(text)` is the compared form of any text
+/// (for `renews`, which holds a ref as it was written).
+pub(super) fn register_functions(conn: &rusqlite::Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("mou_ref_norm", 1, flags, |ctx| {
+        let s: Option<String> = ctx.get(0)?;
+        Ok(s.and_then(|s| ref_norm(&s)))
+    })?;
+    conn.create_scalar_function("mou_ref_key", 1, flags, |ctx| {
+        let s: Option<String> = ctx.get(0)?;
+        Ok(s.map(|s| ref_key(&s)))
+    })?;
+    Ok(())
+}
 
 /// Selects agreement rows; `parties` adds the parties' keys by a lookup per row (for a few
 /// rows), else the caller merges them from one ordered scan (see [`PartyScan`]).
@@ -91,7 +121,7 @@ fn agreement_from_row(r: &Row) -> rusqlite::Result<Agreement> {
     })
 }
 
-/// Binds an agreement's stored columns as INSERT and UPDATE number them (?1..?16),
+/// Binds an agreement's stored columns as INSERT and UPDATE number them (?1..?17),
 /// borrowing its text rather than copying it into values first.
 fn bind_columns(st: &mut rusqlite::Statement, a: &Agreement) -> rusqlite::Result<()> {
     let date = |d: Option<Date>| d.map(iso);
@@ -112,7 +142,8 @@ fn bind_columns(st: &mut rusqlite::Statement, a: &Agreement) -> rusqlite::Result
     st.raw_bind_parameter(13, &a.notes)?;
     st.raw_bind_parameter(14, &a.document)?;
     st.raw_bind_parameter(15, &a.created_at)?;
-    st.raw_bind_parameter(16, &a.updated_at)
+    st.raw_bind_parameter(16, &a.updated_at)?;
+    st.raw_bind_parameter(17, ref_norm(&a.reference))
 }
 
 /// Rows of agreement fields as text, one buffer for many rows.
@@ -197,11 +228,52 @@ impl<'s> PartyScan<'s> {
     }
 }
 
+/// The loops among renewal links (ref, renews), each once, as the chain from its first link
+/// (in the order given) back to it. Links that leave the set end their walk.
+fn renewal_loops(links: &[(String, String)]) -> Vec<RenewalProblem> {
+    let next: HashMap<String, (&str, String)> = links
+        .iter()
+        .map(|(r, to)| (ref_key(r), (r.as_str(), ref_key(to))))
+        .collect();
+    let mut done = std::collections::HashSet::new();
+    let mut loops = Vec::new();
+    for (r, _) in links {
+        let mut path: Vec<String> = Vec::new();
+        let mut on_path: HashMap<String, usize> = HashMap::new();
+        let mut cur = ref_key(r);
+        while let Some((_, to)) = next.get(&cur).filter(|_| !done.contains(&cur)) {
+            if let Some(&at) = on_path.get(&cur) {
+                let mut chain: Vec<String> =
+                    path[at..].iter().map(|k| next[k].0.to_string()).collect();
+                chain.push(chain[0].clone());
+                loops.push(RenewalProblem::Loop(chain));
+                break;
+            }
+            on_path.insert(cur.clone(), path.len());
+            path.push(std::mem::replace(&mut cur, to.clone()));
+        }
+        done.extend(path);
+    }
+    loops
+}
+
+/// Raises the mark of `prefix` (`MOU-2026`) to `seq`; a lower `seq` leaves it.
+fn raise_mark(conn: &rusqlite::Connection, prefix: &str, seq: u32) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO ref_mark (prefix, seq) VALUES (?1, ?2)
+         ON CONFLICT (prefix) DO UPDATE SET seq = max(seq, excluded.seq)",
+    )?
+    .execute(params![prefix, seq])?;
+    Ok(())
+}
+
 pub struct AgreementWriter<'a> {
     find: rusqlite::CachedStatement<'a>,
     insert: rusqlite::CachedStatement<'a>,
     party: rusqlite::CachedStatement<'a>,
     conn: &'a rusqlite::Connection,
+    /// The highest sequence per prefix among the refs inserted, written by [`Self::flush`].
+    marks: HashMap<(Kind, u16), u32>,
     /// On the bulk path, party rows held back to be written [`MANY_PARTIES`] at a time,
     /// with the statement that writes them.
     pending: Option<(Vec<[i64; 3]>, rusqlite::Statement<'a>)>,
@@ -228,7 +300,10 @@ impl AgreementWriter<'_> {
     /// should that change.)
     pub fn find(&mut self, reference: &str) -> Result<Option<i64>> {
         self.flush()?;
-        Ok(self.find.query_row([reference], |r| r.get(0)).optional()?)
+        Ok(self
+            .find
+            .query_row([ref_key(reference.trim())], |r| r.get(0))
+            .optional()?)
     }
 
     /// Inserts a new agreement (its `id` is ignored) and its parties; returns the new id,
@@ -241,6 +316,10 @@ impl AgreementWriter<'_> {
             return Ok(None);
         }
         let id = self.conn.last_insert_rowid();
+        if let Some(m) = ref_mark(&a.reference) {
+            let seq = self.marks.entry((m.kind, m.year)).or_insert(0);
+            *seq = (*seq).max(m.seq);
+        }
         match &mut self.pending {
             Some((rows, many)) => {
                 rows.extend(
@@ -265,12 +344,16 @@ impl AgreementWriter<'_> {
         Ok(Some(id))
     }
 
-    /// Writes the party rows held back: call when the agreements are written.
+    /// Writes the party rows held back and raises the ref marks: call when the agreements
+    /// are written.
     pub fn flush(&mut self) -> Result<()> {
         if let Some((rows, _)) = &mut self.pending {
             for v in rows.drain(..) {
                 self.party.execute(params![v[0], v[1], v[2]])?;
             }
+        }
+        for ((kind, year), seq) in self.marks.drain() {
+            raise_mark(self.conn, &format!("{}-{year:04}", kind.ref_prefix()), seq)?;
         }
         Ok(())
     }
@@ -315,9 +398,9 @@ impl Store {
         as_of: Date,
     ) -> Result<Option<(Agreement, Status)>> {
         self.agreement_where_sql(
-            "a.ref = ?",
+            "coalesce(a.ref_norm, lower(a.ref)) = ?",
             as_of,
-            vec![Value::Text(reference.trim().to_string())],
+            vec![Value::Text(ref_key(reference.trim()))],
         )
     }
 
@@ -369,21 +452,57 @@ impl Store {
         Ok(scored.into_iter().take(n).map(|(_, r)| r).collect())
     }
 
-    /// The next generated ref for `kind` in `year`: `MOU-2016-003` after `MOU-2016-002`.
+    /// The next generated ref for `kind` in `year`: `MOU-2016-003` after `MOU-2016-002`, and
+    /// after every ref of that shape ever given (the high-water mark), removed ones included.
     pub fn next_ref(&self, kind: Kind, year: i32) -> Result<String> {
         let prefix = format!("{}-{year}-", kind.ref_prefix());
-        let mut st = self
+        let key = prefix.to_ascii_lowercase();
+        // Refs of the shape in the registry, through the ref index ('.' follows '-'): also
+        // those written behind mou's back, which no mark knows of.
+        let mut st = self.conn.prepare_cached(
+            "SELECT ref FROM agreement WHERE coalesce(ref_norm, lower(ref)) >= ?1
+               AND coalesce(ref_norm, lower(ref)) < ?2",
+        )?;
+        let rows = st.query_map([&key, &format!("{}.", &key[..key.len() - 1])], |r| {
+            r.get::<_, String>(0)
+        })?;
+        let mut max: u32 = self
             .conn
-            .prepare_cached("SELECT ref FROM agreement WHERE ref LIKE ?1 || '%'")?;
-        let mut max = 0u32;
-        let rows = st.query_map([&prefix], |r| r.get::<_, String>(0))?;
+            .prepare_cached("SELECT seq FROM ref_mark WHERE prefix = ?1")?
+            .query_row([&prefix[..prefix.len() - 1]], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0);
         for r in rows {
-            let r = r?;
-            if let Some(n) = r.get(prefix.len()..).and_then(|s| s.parse::<u32>().ok()) {
-                max = max.max(n);
+            if let Some(m) = ref_mark(&r?).filter(|m| m.kind == kind) {
+                max = max.max(m.seq);
             }
         }
-        Ok(format!("{prefix}{:03}", max + 1))
+        Ok(format!("{prefix}{:03}", max.saturating_add(1)))
+    }
+
+    /// Seeds the marks from every ref in the registry and in history (removed and renamed
+    /// agreements included): run once, by the migration that made the marks.
+    pub(super) fn seed_ref_marks(&self) -> Result<()> {
+        let mut st = self.conn.prepare(
+            "SELECT ref FROM agreement
+             UNION SELECT entity_key FROM history WHERE entity = 'agreement'
+             UNION SELECT json_extract(before, '$.ref') FROM history
+               WHERE entity = 'agreement' AND json_valid(before)
+             UNION SELECT json_extract(after, '$.ref') FROM history
+               WHERE entity = 'agreement' AND json_valid(after)",
+        )?;
+        let mut marks: HashMap<String, u32> = HashMap::new();
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(m) = r.get_ref(0)?.as_str().ok().and_then(ref_mark) {
+                let seq = marks.entry(m.prefix()).or_insert(0);
+                *seq = (*seq).max(m.seq);
+            }
+        }
+        for (prefix, seq) in marks {
+            raise_mark(&self.conn, &prefix, seq)?;
+        }
+        Ok(())
     }
 
     /// Agreements added after `after_id` whose `renews` names no agreement, as (ref, renews).
@@ -396,7 +515,9 @@ impl Store {
     ) -> Result<Vec<(String, String)>> {
         let mut st = self.conn.prepare(&format!(
             "SELECT a.ref, a.renews FROM agreement a {} WHERE a.id > ?1 AND a.renews IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM agreement b WHERE b.ref = a.renews) ORDER BY a.id",
+               AND NOT EXISTS (SELECT 1 FROM agreement b
+                                WHERE coalesce(b.ref_norm, lower(b.ref)) = mou_ref_key(a.renews))
+             ORDER BY a.id",
             if most_are_new {
                 "INDEXED BY agreement_renews"
             } else {
@@ -447,8 +568,8 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT 1 FROM agreement WHERE ref = ?1 AND id IS NOT ?2",
-                params![reference, except],
+                "SELECT 1 FROM agreement WHERE coalesce(ref_norm, lower(ref)) = ?1 AND id IS NOT ?2",
+                params![ref_key(reference.trim()), except],
                 |_| Ok(()),
             )
             .optional()?
@@ -457,7 +578,10 @@ impl Store {
 
     /// Inserts an agreement (its `id` is ignored) with parties given as partner ids.
     pub fn insert_agreement(&self, a: &Agreement, party_ids: &[i64]) -> Result<i64> {
-        self.agreement_writer(false)?.insert(a, party_ids)
+        let mut w = self.agreement_writer(false)?;
+        let id = w.insert(a, party_ids)?;
+        w.flush()?;
+        Ok(id)
     }
 
     /// Prepared statements for writing many agreements in one transaction (import).
@@ -466,8 +590,8 @@ impl Store {
     pub fn agreement_writer(&self, unindexed: bool) -> Result<AgreementWriter<'_>> {
         let insert = "INSERT INTO agreement (ref, kind, title, signed_on, effective_on, expires_on,
                 terminated_on, termination_reason, notice_days, renews, sdgs, tags, notes, document,
-                created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+                created_at, updated_at, ref_norm)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
         let pending = if unindexed {
             Some((
                 Vec::with_capacity(2 * MANY_PARTIES),
@@ -477,17 +601,18 @@ impl Store {
             None
         };
         Ok(AgreementWriter {
-            find: self
-                .conn
-                .prepare_cached("SELECT id FROM agreement WHERE ref = ?1")?,
+            find: self.conn.prepare_cached(
+                "SELECT id FROM agreement WHERE coalesce(ref_norm, lower(ref)) = ?1",
+            )?,
             insert: if unindexed {
                 self.conn.prepare_cached(insert)?
             } else {
                 self.conn
-                    .prepare_cached(&format!("{insert} ON CONFLICT (ref) DO NOTHING"))?
+                    .prepare_cached(&format!("{insert} ON CONFLICT ({REF_KEY}) DO NOTHING"))?
             },
             party: self.conn.prepare_cached(&party_insert_sql(1))?,
             conn: &self.conn,
+            marks: HashMap::new(),
             pending,
         })
     }
@@ -511,17 +636,21 @@ impl Store {
         let mut st = self.conn.prepare_cached(
             "UPDATE agreement SET ref = ?1, kind = ?2, title = ?3, signed_on = ?4, effective_on = ?5,
                 expires_on = ?6, terminated_on = ?7, termination_reason = ?8, notice_days = ?9,
-                renews = ?10, sdgs = ?11, tags = ?12, notes = ?13, document = ?14, updated_at = ?16
-             WHERE id = ?17",
+                renews = ?10, sdgs = ?11, tags = ?12, notes = ?13, document = ?14, updated_at = ?16,
+                ref_norm = ?17
+             WHERE id = ?18",
         )?;
         bind_columns(&mut st, a)?;
-        st.raw_bind_parameter(17, a.id)?;
+        st.raw_bind_parameter(18, a.id)?;
         st.raw_execute()?;
         if old_ref != a.reference {
             self.conn.execute(
-                "UPDATE agreement SET renews = ?2 WHERE renews = ?1",
-                params![old_ref, a.reference],
+                "UPDATE agreement SET renews = ?2 WHERE renews IS NOT NULL AND mou_ref_key(renews) = ?1",
+                params![ref_key(old_ref), a.reference],
             )?;
+            if let Some(m) = ref_mark(&a.reference) {
+                raise_mark(&self.conn, &m.prefix(), m.seq)?;
+            }
         }
         self.write_parties(a.id, party_ids)
     }
@@ -543,15 +672,123 @@ impl Store {
         Ok(v)
     }
 
-    /// The refs of agreements that renew `reference`.
+    /// The refs of agreements that renew `reference` (compared normalized).
     pub fn renewed_by(&self, reference: &str) -> Result<Vec<String>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT ref FROM agreement WHERE renews = ?1 ORDER BY id")?;
+        Ok(self
+            .renewers(reference)?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect())
+    }
+
+    /// (id, ref) of the agreements that renew `reference`, in the order they were recorded.
+    fn renewers(&self, reference: &str) -> Result<Vec<(i64, String)>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, ref FROM agreement WHERE renews IS NOT NULL AND mou_ref_key(renews) = ?1
+             ORDER BY id",
+        )?;
         let v = st
-            .query_map([reference], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
+            .query_map([ref_key(reference)], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(v)
+    }
+
+    /// What making agreement `id` (ref `reference`; None for one not written yet) renew
+    /// `renews` would break: `renews` is renewed by another already, or its chain leads back
+    /// to `reference`.
+    pub fn renewal_problem(
+        &self,
+        id: Option<i64>,
+        reference: &str,
+        renews: &str,
+    ) -> Result<Option<RenewalProblem>> {
+        let start = ref_key(reference);
+        let is_self = |other: i64, r: &str| Some(other) == id || ref_key(r) == start;
+        let Some((mut at, target, mut next)) = self.renewal_link(renews)? else {
+            return Ok(None); // renewing nothing recorded: the caller's concern
+        };
+        if let Some((_, other)) = self
+            .renewers(renews)?
+            .into_iter()
+            .find(|(i, r)| !is_self(*i, r))
+        {
+            return Ok(Some(RenewalProblem::Twice {
+                target,
+                by: vec![other, reference.to_string()],
+            }));
+        }
+        let mut chain = vec![reference.to_string(), target];
+        let mut seen = std::collections::HashSet::new();
+        loop {
+            if is_self(at, &chain[chain.len() - 1]) {
+                return Ok(Some(RenewalProblem::Loop(chain)));
+            }
+            // A loop that does not pass through `reference` is old: `mou check` lists it.
+            let Some(n) = next.filter(|_| seen.insert(at)) else {
+                return Ok(None);
+            };
+            let Some((id, r, renews)) = self.renewal_link(&n)? else {
+                return Ok(None);
+            };
+            (at, next) = (id, renews);
+            chain.push(r);
+        }
+    }
+
+    /// The id, stored ref and `renews` of the agreement that `reference` names.
+    fn renewal_link(&self, reference: &str) -> Result<Option<(i64, String, Option<String>)>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, ref, renews FROM agreement WHERE coalesce(ref_norm, lower(ref)) = ?1",
+            )?
+            .query_row([ref_key(reference)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?)
+    }
+
+    /// Renewal chains that branch or loop through the agreements after `after_id` (0: all of
+    /// them): one grouped pass over the renewals' index, and a walk over the renewing rows.
+    /// `most_are_new` as for [`Store::new_dangling_renewals`].
+    pub fn renewal_problems(
+        &self,
+        after_id: i64,
+        most_are_new: bool,
+    ) -> Result<Vec<RenewalProblem>> {
+        let mut problems = Vec::new();
+        let mut st = self.conn.prepare(
+            "SELECT coalesce((SELECT b.ref FROM agreement b
+                               WHERE coalesce(b.ref_norm, lower(b.ref)) = k), min(renews)),
+                    group_concat(ref, char(31))
+               FROM (SELECT mou_ref_key(renews) AS k, renews, ref, id
+                       FROM agreement INDEXED BY agreement_renews
+                      WHERE renews IS NOT NULL ORDER BY id)
+              GROUP BY k HAVING count(*) > 1 AND max(id) > ?1 ORDER BY min(id)",
+        )?;
+        let mut rows = st.query([after_id])?;
+        while let Some(r) = rows.next()? {
+            let by: String = r.get(1)?;
+            problems.push(RenewalProblem::Twice {
+                target: r.get(0)?,
+                by: by.split('\u{1f}').map(str::to_string).collect(),
+            });
+        }
+        let mut st = self.conn.prepare(&format!(
+            "SELECT ref, renews FROM agreement {} WHERE id > ?1 AND renews IS NOT NULL ORDER BY id",
+            if most_are_new {
+                "INDEXED BY agreement_renews"
+            } else {
+                ""
+            }
+        ))?;
+        let links = st
+            .query_map([after_id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        problems.extend(renewal_loops(&links));
+        Ok(problems)
     }
 
     /// Ids of the agreements a partner is party to.
@@ -716,7 +953,9 @@ impl Store {
     pub fn dangling_renewals(&self) -> Result<Vec<(String, String)>> {
         let mut st = self.conn.prepare(
             "SELECT a.ref, a.renews FROM agreement a WHERE a.renews IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM agreement b WHERE b.ref = a.renews) ORDER BY a.ref",
+               AND NOT EXISTS (SELECT 1 FROM agreement b
+                                WHERE coalesce(b.ref_norm, lower(b.ref)) = mou_ref_key(a.renews))
+             ORDER BY a.ref",
         )?;
         let v = st
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?

@@ -26,14 +26,17 @@ use crate::text;
 pub const APPLICATION_ID: i32 = 0x4D4F_5531;
 
 /// Forward-only migrations; the index + 1 is the schema version. Only ever append.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_refs.sql"),
+];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 
-/// Indexes a bulk import builds once at the end, as created by migration 0001.
+/// Indexes a bulk import builds once at the end, as created by migrations 0001 and 0002.
 const PARTY_INDEX: &str =
     "CREATE INDEX IF NOT EXISTS agreement_party_partner ON agreement_party (partner_id, agreement_id)";
-const REF_INDEX: &str = "CREATE UNIQUE INDEX IF NOT EXISTS agreement_ref ON agreement (ref)";
+const REF_INDEX: &str = agreements::REF_INDEX;
 
 /// How long a command waits for another writer unless `MOU_BUSY_TIMEOUT_MS` says otherwise.
 pub const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5_000;
@@ -186,6 +189,7 @@ impl Store {
                 Ok(s.map(|s| text::loose(&s)))
             },
         )?;
+        agreements::register_functions(&self.conn)?;
         // Refuse before anything writes: these reads leave the file byte-for-byte as it was.
         // One read transaction, so that another process creating the registry meanwhile is
         // seen either not at all or whole (never tables without the application id).
@@ -271,6 +275,9 @@ impl Store {
                         "INSERT INTO meta (key, value) VALUES ('norm_version', ?1)",
                         [text::NORM_VERSION.to_string()],
                     )?;
+                }
+                if to == 2 {
+                    s.seed_ref_marks()?;
                 }
                 Ok(())
             })?;
@@ -421,9 +428,7 @@ impl Store {
             Err(rusqlite::Error::SqliteFailure(f, _))
                 if f.code == rusqlite::ErrorCode::ConstraintViolation =>
             {
-                let mut st = self.conn.prepare(
-                    "SELECT ref FROM agreement GROUP BY ref HAVING count(*) > 1 ORDER BY ref LIMIT 1000",
-                )?;
+                let mut st = self.conn.prepare(agreements::REPEATED_REFS)?;
                 let dups = st
                     .query_map([], |r| r.get(0))?
                     .collect::<rusqlite::Result<Vec<String>>>()?;

@@ -105,6 +105,13 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                     ),
                 });
             }
+            for p in s.renewal_problems(job.max_ids.1, bulk)? {
+                job.fail(RowError {
+                    line: 0,
+                    column: Some("renews".into()),
+                    reason: p.to_string(),
+                });
+            }
         }
         let Job {
             errors,
