@@ -254,6 +254,72 @@ impl fmt::Display for RenewalProblem {
     }
 }
 
+/// A value as SQLite holds it: what `mou check` inspects, whoever wrote it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stored {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl Stored {
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Stored::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// For messages: text quoted with control characters escaped, other values by their type.
+impl fmt::Display for Stored {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Stored::Null => f.write_str("NULL"),
+            Stored::Integer(n) => write!(f, "the number {n}"),
+            Stored::Real(x) => write!(f, "the number {x}"),
+            Stored::Blob(b) => write!(f, "a BLOB of {} bytes", b.len()),
+            Stored::Text(t) => {
+                let shown: String = t
+                    .chars()
+                    .take(80)
+                    .flat_map(|c| {
+                        let e: Vec<char> = if c.is_control() {
+                            c.escape_unicode().collect()
+                        } else {
+                            vec![c]
+                        };
+                        e
+                    })
+                    .collect();
+                let more = if t.chars().count() > 80 { "…" } else { "" };
+                write!(f, "'{shown}{more}'")
+            }
+        }
+    }
+}
+
+/// A record's columns as stored, named as in the schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRow {
+    pub id: i64,
+    pub values: Vec<(&'static str, Stored)>,
+    /// A partner's aliases, each with its own columns (`alias`, `alias_norm`, `alias_loose`).
+    pub aliases: Vec<Vec<(&'static str, Stored)>>,
+}
+
+impl StoredRow {
+    /// The value of `column` (Null when there is no such column).
+    pub fn get(&self, column: &str) -> &Stored {
+        self.values
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map_or(&Stored::Null, |(_, v)| v)
+    }
+}
+
 /// SDG numbers as stored and exported: ascending, unique, `;`-joined.
 pub fn join_sdgs(sdgs: &[u8]) -> String {
     sdgs.iter()

@@ -67,7 +67,9 @@ fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {
         if let Some(n) = &a.note {
             p.notes = validate::free_text("note", n)?;
         }
-        if p == before {
+        // Normalized names changed behind mou's back (`mou check` says so) are rewritten by
+        // any edit, even one that changes nothing else.
+        if p == before && !s.partner_norms_stale(p.id)? {
             return Ok((p.key, false, Vec::new()));
         }
         p.updated_at = s.now();
@@ -130,7 +132,41 @@ pub fn update_agreement(
             check_renewal(s, Some(after.id), &after.reference, r)?;
         }
     }
+    // A new ref is followed by the agreements that renew this one: each such change is a
+    // history row of its own.
+    let renewals = if before.reference != after.reference {
+        agreements_by_ref(s, &s.renewed_by(&before.reference)?)?
+    } else {
+        Vec::new()
+    };
     s.update_agreement(after, &before.reference, party_ids)?;
+    record_edit(s, actor, action, before, after)?;
+    for old in renewals {
+        let new = agreements_by_ref(s, std::slice::from_ref(&old.reference))?;
+        for new in new {
+            record_edit(s, actor, "edit", &old, &new)?;
+        }
+    }
+    Ok(())
+}
+
+fn agreements_by_ref(s: &Store, refs: &[String]) -> Result<Vec<Agreement>> {
+    let mut out = Vec::new();
+    for r in refs {
+        if let Some((a, _)) = s.agreement_by_ref(r, chrono::NaiveDate::MIN)? {
+            out.push(a);
+        }
+    }
+    Ok(out)
+}
+
+fn record_edit(
+    s: &Store,
+    actor: &str,
+    action: &str,
+    before: &Agreement,
+    after: &Agreement,
+) -> Result<()> {
     s.record(Change {
         actor,
         action,

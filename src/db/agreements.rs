@@ -9,7 +9,8 @@ use super::Store;
 use crate::dates::{iso, parse_stored, Date};
 use crate::error::{Error, Result};
 use crate::model::{
-    ref_key, ref_mark, ref_norm, split_list, Agreement, Kind, RenewalProblem, Status,
+    ref_key, ref_mark, ref_norm, split_list, Agreement, Kind, RenewalProblem, Status, Stored,
+    StoredRow,
 };
 use crate::query::Filter;
 
@@ -44,6 +45,56 @@ pub(super) fn register_functions(conn: &rusqlite::Connection) -> Result<()> {
 /// Selects agreement rows; `parties` adds the parties' keys by a lookup per row (for a few
 /// rows), else the caller merges them from one ordered scan (see [`PartyScan`]).
 fn select_sql(parties: bool) -> String {
+    select_sql_with(parties, "")
+}
+
+/// The stored columns of [`select_sql`] by position (1..=17; 4 is the parties' keys), and
+/// `ref_norm` (18) as `mou check` reads it.
+const STORED_COLUMNS: &[(usize, &str)] = &[
+    (1, "ref"),
+    (18, "ref_norm"),
+    (2, "kind"),
+    (3, "title"),
+    (5, "signed_on"),
+    (6, "effective_on"),
+    (7, "expires_on"),
+    (8, "terminated_on"),
+    (9, "termination_reason"),
+    (10, "notice_days"),
+    (11, "renews"),
+    (12, "sdgs"),
+    (13, "tags"),
+    (14, "notes"),
+    (15, "document"),
+    (16, "created_at"),
+    (17, "updated_at"),
+];
+
+/// A value as SQLite holds it.
+pub(super) fn stored(v: rusqlite::types::ValueRef) -> Stored {
+    use rusqlite::types::ValueRef;
+    match v {
+        ValueRef::Null => Stored::Null,
+        ValueRef::Integer(n) => Stored::Integer(n),
+        ValueRef::Real(x) => Stored::Real(x),
+        ValueRef::Text(t) => match std::str::from_utf8(t) {
+            Ok(s) => Stored::Text(s.to_owned()),
+            Err(_) => Stored::Blob(t.to_vec()),
+        },
+        ValueRef::Blob(b) => Stored::Blob(b.to_vec()),
+    }
+}
+
+/// Optional text read whatever was stored: text as it is, numbers written out, a BLOB as
+/// lossy UTF-8 (`mou check` reports such values; reading them never fails).
+pub(super) fn opt_text_col(r: &Row, i: usize) -> rusqlite::Result<Option<String>> {
+    Ok(match r.get_ref(i)? {
+        rusqlite::types::ValueRef::Null => None,
+        _ => Some(text_col(r, i)?),
+    })
+}
+
+fn select_sql_with(parties: bool, extra: &str) -> String {
     let parties = if parties {
         "(SELECT group_concat(p.key, ';' ORDER BY ap.position) FROM agreement_party ap \
            JOIN partner p ON p.id = ap.partner_id WHERE ap.agreement_id = a.id)"
@@ -53,7 +104,7 @@ fn select_sql(parties: bool) -> String {
     format!(
         "SELECT a.id, a.ref, a.kind, a.title, {parties}, \
            a.signed_on, a.effective_on, a.expires_on, a.terminated_on, a.termination_reason, \
-           a.notice_days, a.renews, a.sdgs, a.tags, a.notes, a.document, a.created_at, a.updated_at \
+           a.notice_days, a.renews, a.sdgs, a.tags, a.notes, a.document, a.created_at, a.updated_at{extra} \
          FROM agreement a"
     )
 }
@@ -68,12 +119,13 @@ fn date_col(r: &Row, i: usize) -> rusqlite::Result<Option<Date>> {
     })
 }
 
-fn text_col(r: &Row, i: usize) -> rusqlite::Result<String> {
+pub(super) fn text_col(r: &Row, i: usize) -> rusqlite::Result<String> {
     Ok(match r.get_ref(i)? {
         rusqlite::types::ValueRef::Text(t) => match std::str::from_utf8(t) {
             Ok(s) => s.to_owned(),
             Err(_) => String::from_utf8_lossy(t).into_owned(),
         },
+        rusqlite::types::ValueRef::Blob(b) => String::from_utf8_lossy(b).into_owned(),
         rusqlite::types::ValueRef::Null => String::new(),
         other => other.as_i64().map(|n| n.to_string()).unwrap_or_default(),
     })
@@ -101,9 +153,13 @@ fn agreement_from_row(r: &Row) -> rusqlite::Result<Agreement> {
         effective_on: date_col(r, 6)?,
         expires_on: date_col(r, 7)?,
         terminated_on: date_col(r, 8)?,
-        termination_reason: r.get(9)?,
-        notice_days: r.get(10)?,
-        renews: r.get(11)?,
+        termination_reason: opt_text_col(r, 9)?,
+        notice_days: r
+            .get_ref(10)?
+            .as_i64()
+            .ok()
+            .and_then(|n| u32::try_from(n).ok()),
+        renews: opt_text_col(r, 11)?,
         sdgs: if sdgs.is_empty() {
             Vec::new()
         } else {
@@ -114,8 +170,8 @@ fn agreement_from_row(r: &Row) -> rusqlite::Result<Agreement> {
         } else {
             split_list(tags)
         },
-        notes: r.get(14)?,
-        document: r.get(15)?,
+        notes: opt_text_col(r, 14)?,
+        document: opt_text_col(r, 15)?,
         created_at: text_col(r, 16)?,
         updated_at: text_col(r, 17)?,
     })
@@ -974,26 +1030,47 @@ impl Store {
         Ok(v)
     }
 
-    /// Agreements with dates out of order, as (ref, problem).
-    pub fn date_order_problems(&self) -> Result<Vec<(String, String)>> {
+    /// Calls `f` with every agreement as stored and as mou reads it, in id order (`mou check`).
+    pub fn for_each_stored_agreement(
+        &self,
+        mut f: impl FnMut(StoredRow, Agreement) -> Result<()>,
+    ) -> Result<()> {
+        let sql = format!("{} ORDER BY a.id", select_sql_with(true, ", a.ref_norm"));
+        let mut st = self.conn.prepare(&sql)?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let values = STORED_COLUMNS
+                .iter()
+                .map(|(i, c)| Ok((*c, stored(r.get_ref(*i)?))))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let row = StoredRow {
+                id: r.get(0)?,
+                values,
+                aliases: Vec::new(),
+            };
+            f(row, agreement_from_row(r)?)?;
+        }
+        Ok(())
+    }
+
+    /// The `after` of the last history row of each `entity` (`partner`, `agreement`) that
+    /// has one per record, by id: what mou last wrote (None for a removal, or unreadable).
+    pub fn last_recorded(&self, entity: &str) -> Result<HashMap<i64, Option<String>>> {
         let mut st = self.conn.prepare(
-            "SELECT ref, 'expires ' || expires_on || ' before it takes effect ' || effective_on
-               FROM agreement WHERE expires_on < effective_on
-             UNION ALL
-             SELECT ref, 'takes effect ' || effective_on || ' before it was signed ' || signed_on
-               FROM agreement WHERE effective_on < signed_on
-             UNION ALL
-             SELECT ref, 'terminated ' || terminated_on || ' before it was signed ' || signed_on
-               FROM agreement WHERE terminated_on < signed_on
-             UNION ALL
-             SELECT ref, 'has no parties' FROM agreement a
-               WHERE NOT EXISTS (SELECT 1 FROM agreement_party ap WHERE ap.agreement_id = a.id)
-             ORDER BY 1",
+            "SELECT h.entity_id, h.after FROM history h
+               JOIN (SELECT entity_id, max(id) AS last FROM history
+                      WHERE entity = ?1 AND entity_id IS NOT NULL GROUP BY entity_id) l
+                 ON h.id = l.last",
         )?;
-        let v = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(v)
+        let mut rows = st.query([entity])?;
+        let mut out = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let after = r.get_ref(1)?.as_str().ok().map(str::to_owned);
+            if let Ok(id) = r.get_ref(0)?.as_i64() {
+                out.insert(id, after);
+            }
+        }
+        Ok(out)
     }
 
     /// Partners that are party to no agreement, as (key, name).

@@ -2,33 +2,49 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 
+use super::agreements::{opt_text_col, stored, text_col};
 use super::Store;
 use crate::error::{Error, Result};
-use crate::model::{Category, Partner};
+use crate::model::{Category, Partner, StoredRow};
 use crate::query::Filter;
 use crate::text::{loose, normalize};
 
 const PARTNER_COLUMNS: &str = "p.id, p.key, p.name, p.category, p.country, p.website, p.notes, \
      p.created_at, p.updated_at, \
-     (SELECT json_group_array(alias) FROM \
+     (SELECT json_group_array(CAST(alias AS TEXT)) FROM \
         (SELECT alias FROM partner_alias WHERE partner_id = p.id ORDER BY position))";
 
+/// A partner as mou reads it; values written behind mou's back (a BLOB name, a number for a
+/// country) are read as text rather than failing, and `mou check` reports them.
 fn partner_from_row(r: &Row) -> rusqlite::Result<Partner> {
-    let category: String = r.get(3)?;
-    let aliases: String = r.get(9)?;
+    let aliases = text_col(r, 9)?;
     Ok(Partner {
         id: r.get(0)?,
-        key: r.get(1)?,
-        name: r.get(2)?,
-        category: category.parse().unwrap_or(Category::Other),
-        country: r.get(4)?,
-        website: r.get(5)?,
-        notes: r.get(6)?,
-        created_at: r.get(7)?,
-        updated_at: r.get(8)?,
+        key: text_col(r, 1)?,
+        name: text_col(r, 2)?,
+        category: text_col(r, 3)?.parse().unwrap_or(Category::Other),
+        country: opt_text_col(r, 4)?,
+        website: opt_text_col(r, 5)?,
+        notes: opt_text_col(r, 6)?,
+        created_at: text_col(r, 7)?,
+        updated_at: text_col(r, 8)?,
         aliases: serde_json::from_str(&aliases).unwrap_or_default(),
     })
 }
+
+/// The stored columns of a partner row (after [`PARTNER_COLUMNS`]) by position, for `mou check`.
+const STORED_COLUMNS: &[(usize, &str)] = &[
+    (1, "key"),
+    (2, "name"),
+    (10, "name_norm"),
+    (11, "name_loose"),
+    (3, "category"),
+    (4, "country"),
+    (5, "website"),
+    (6, "notes"),
+    (7, "created_at"),
+    (8, "updated_at"),
+];
 
 /// Another partner that a name would collide with.
 #[derive(Debug, Clone)]
@@ -314,6 +330,62 @@ impl Store {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(v)
+    }
+
+    /// Calls `f` with every partner as stored (aliases included) and as mou reads it, in id
+    /// order (`mou check`).
+    pub fn for_each_stored_partner(
+        &self,
+        mut f: impl FnMut(StoredRow, Partner) -> Result<()>,
+    ) -> Result<()> {
+        let mut aliases: std::collections::HashMap<
+            i64,
+            Vec<Vec<(&'static str, crate::model::Stored)>>,
+        > = Default::default();
+        let mut st = self.conn.prepare(
+            "SELECT partner_id, alias, alias_norm, alias_loose FROM partner_alias
+              ORDER BY partner_id, position",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let cols = ["alias", "alias_norm", "alias_loose"]
+                .iter()
+                .enumerate()
+                .map(|(i, c)| Ok((*c, stored(r.get_ref(i + 1)?))))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            aliases.entry(r.get(0)?).or_default().push(cols);
+        }
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {PARTNER_COLUMNS}, p.name_norm, p.name_loose FROM partner p ORDER BY p.id"
+        ))?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let values = STORED_COLUMNS
+                .iter()
+                .map(|(i, c)| Ok((*c, stored(r.get_ref(*i)?))))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let row = StoredRow {
+                id,
+                values,
+                aliases: aliases.remove(&id).unwrap_or_default(),
+            };
+            f(row, partner_from_row(r)?)?;
+        }
+        Ok(())
+    }
+
+    /// Whether a partner's stored normalized name or aliases differ from what its name and
+    /// aliases normalize to (they were changed behind mou's back).
+    pub fn partner_norms_stale(&self, id: i64) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM partner WHERE id = ?1
+                     AND (name_norm IS NOT mou_norm(name) OR name_loose IS NOT mou_loose(name)))
+                 OR EXISTS (SELECT 1 FROM partner_alias WHERE partner_id = ?1
+                     AND (alias_norm IS NOT mou_norm(alias) OR alias_loose IS NOT mou_loose(alias)))",
+            [id],
+            |r| r.get(0),
+        )?)
     }
 
     /// Pairs of partners whose names or aliases are the same once punctuation and spaces go.
