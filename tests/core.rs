@@ -928,3 +928,71 @@ fn refs_are_unique_and_found_once_normalized() {
         &["exists with other values"],
     );
 }
+
+#[test]
+fn a_bulk_import_finds_refs_repeated_once_normalized() {
+    use std::io::Write;
+    let env = with_partner();
+    let f = env.path("big.csv");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&f).unwrap());
+    writeln!(w, "ref,kind,title,parties,signed_on").unwrap();
+    let (mut written, mut i) = (0, 0);
+    while written < (4 << 20) + 10_000 {
+        let r = match i {
+            3 => "BULK-\u{c9}".to_string(),
+            9_000 => "bulk-E\u{301}".to_string(),
+            _ => format!("BULK-{i:07}"),
+        };
+        let line = format!(
+            "{r},mou,\"Programme {i}, a long enough title for a large file\",danube,2020-01-01\n"
+        );
+        written += line.len();
+        w.write_all(line.as_bytes()).unwrap();
+        i += 1;
+    }
+    w.flush().unwrap();
+    drop(w);
+    let r = env.run(&["import", "agreements", f.to_str().unwrap()]);
+    r.fails(2, &["line 9002, column ref", "appears more than once"]);
+    assert_eq!(env.run(&["report", "count"]).ok().trim(), "0");
+}
+
+#[test]
+fn an_upgrade_keeps_refs_that_are_the_same_once_normalized_and_check_lists_them() {
+    let env = with_partner();
+    add_mou(&env, "2026-01-10", &["--ref", "MOU-\u{c9}"]);
+    // The first schema told MOU-É in NFC and in NFD apart; a registry may hold both.
+    let out = std::process::Command::new("sqlite3")
+        .arg(&env.db)
+        .arg(
+            "DROP TABLE IF EXISTS ref_mark; DROP INDEX IF EXISTS agreement_ref;
+             ALTER TABLE agreement DROP COLUMN ref_norm;
+             CREATE UNIQUE INDEX agreement_ref ON agreement (ref); PRAGMA user_version = 1;
+             INSERT INTO agreement (ref, kind, title, signed_on, effective_on, created_at, updated_at)
+               SELECT 'MOU-E' || char(769), kind, 'second', signed_on, effective_on, created_at, updated_at
+               FROM agreement;
+             INSERT INTO agreement_party SELECT max(id), 0, 1 FROM agreement;",
+        )
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = env.run(&["check"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("the same as MOU-\u{c9}'s once normalized"),
+        "{}",
+        r.stdout
+    );
+    // The ref finds the first; the second is named by id and renamed.
+    let v: serde_json::Value =
+        serde_json::from_str(env.run(&["--format", "json", "show", "MOU-E\u{301}"]).ok()).unwrap();
+    assert_eq!(v["title"], "");
+    env.run(&["edit", "agreement", "2", "--ref", "MOU-E-2"])
+        .ok();
+    env.run(&["check"]).ok();
+}

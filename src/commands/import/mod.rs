@@ -87,7 +87,18 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         }
         job.flush()?;
         if bulk {
-            for (line, r) in read::repeated_refs(origin, ref_column, &s.rebuild_bulk_indexes()?)? {
+            let repeated = s.rebuild_bulk_indexes()?;
+            let lines = read::repeated_refs(origin, ref_column, &repeated)?;
+            // Never commit without the unique ref index, even when no line is found.
+            let unplaced = if lines.is_empty() {
+                repeated
+            } else {
+                Vec::new()
+            };
+            for (line, r) in lines
+                .into_iter()
+                .chain(unplaced.into_iter().map(|r| (0, r)))
+            {
                 job.fail(RowError {
                     line,
                     column: Some("ref".into()),

@@ -324,7 +324,8 @@ pub fn repeated_refs(
     let (Some(mut origin), Some(col)) = (origin, col.filter(|_| !refs.is_empty())) else {
         return Ok(Vec::new());
     };
-    let wanted: HashSet<String> = refs.iter().map(|r| r.to_uppercase()).collect();
+    // Compared as the ref index compares them (normalized).
+    let wanted: HashSet<String> = refs.iter().map(|r| crate::model::ref_key(r)).collect();
     origin.file.seek(SeekFrom::Start(origin.offset))?;
     let mut rows = Rows::new(Stream::new(origin.file, None)?);
     let mut seen: HashSet<String> = HashSet::new();
@@ -338,7 +339,8 @@ pub fn repeated_refs(
         let r = String::from_utf8_lossy(record.get(col).unwrap_or_default())
             .trim()
             .to_uppercase();
-        if wanted.contains(&r) && !seen.insert(r.clone()) {
+        let key = crate::model::ref_key(&r);
+        if wanted.contains(&key) && !seen.insert(key) {
             out.push((line, r));
         }
     }
