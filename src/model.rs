@@ -209,8 +209,14 @@ impl RefMark {
     }
 }
 
-/// The mark a ref sets, when it has the generated shape; None for other refs.
+/// The mark a ref sets, when it has the generated shape once normalized (`ＭＯＵ-2026-007`
+/// is `MOU-2026-007`); None for other refs.
 pub fn ref_mark(reference: &str) -> Option<RefMark> {
+    if !reference.is_ascii() {
+        return ref_norm(reference)
+            .filter(|n| n.is_ascii())
+            .and_then(|n| ref_mark(&n));
+    }
     let (head, seq) = reference.trim().rsplit_once('-')?;
     let (kind, year) = head.split_once('-')?;
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -440,6 +446,10 @@ mod tests {
         assert_eq!((m.prefix(), m.seq), ("MOU-2026".into(), 6));
         let m = ref_mark("loi-2026-0040").unwrap();
         assert_eq!((m.prefix(), m.seq), ("LOI-2026".into(), 40));
+        assert_eq!(
+            ref_mark("\u{ff2d}\u{ff2f}\u{ff35}-2026-007").map(|m| m.seq),
+            Some(7)
+        );
         assert_eq!(ref_mark("MOU-26-006"), None);
         assert_eq!(ref_mark("TREATY-2026-001"), None);
         assert_eq!(ref_mark("MOU-2026-"), None);

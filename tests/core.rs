@@ -840,6 +840,13 @@ fn refs_of_removed_agreements_are_never_given_out_again() {
     env.run(&["edit", "agreement", "MOU-2026-021", "--ref", "SPECIAL-1"])
         .ok();
     assert_eq!(add_mou(&env, "2026-06-10", &[]), "MOU-2026-022");
+    // A ref of that shape once normalized (full-width letters) counts as well.
+    add_mou(
+        &env,
+        "2026-07-10",
+        &["--ref", "\u{ff2d}\u{ff2f}\u{ff35}-2026-030"],
+    );
+    assert_eq!(add_mou(&env, "2026-08-10", &[]), "MOU-2026-031");
 }
 
 #[test]

@@ -519,17 +519,19 @@ impl Store {
             "SELECT ref FROM agreement WHERE coalesce(ref_norm, lower(ref)) >= ?1
                AND coalesce(ref_norm, lower(ref)) < ?2",
         )?;
-        let rows = st.query_map([&key, &format!("{}.", &key[..key.len() - 1])], |r| {
-            r.get::<_, String>(0)
-        })?;
-        let mut max: u32 = self
+        let mut rows = st.query([&key, &format!("{}.", &key[..key.len() - 1])])?;
+        let mark: i64 = self
             .conn
             .prepare_cached("SELECT seq FROM ref_mark WHERE prefix = ?1")?
-            .query_row([&prefix[..prefix.len() - 1]], |r| r.get(0))
+            .query_row([&prefix[..prefix.len() - 1]], |r| {
+                Ok(r.get_ref(0)?.as_i64().unwrap_or(0))
+            })
             .optional()?
             .unwrap_or(0);
-        for r in rows {
-            if let Some(m) = ref_mark(&r?).filter(|m| m.kind == kind) {
+        let mut max = u32::try_from(mark.max(0)).unwrap_or(u32::MAX);
+        while let Some(r) = rows.next()? {
+            let m = r.get_ref(0)?.as_str().ok().and_then(ref_mark);
+            if let Some(m) = m.filter(|m| m.kind == kind) {
                 max = max.max(m.seq);
             }
         }
