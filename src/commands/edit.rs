@@ -150,6 +150,7 @@ pub fn update_agreement(
     Ok(())
 }
 
+/// The agreements these refs name (their status is not needed: any as-of date will do).
 fn agreements_by_ref(s: &Store, refs: &[String]) -> Result<Vec<Agreement>> {
     let mut out = Vec::new();
     for r in refs {

@@ -88,17 +88,12 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         job.flush()?;
         if bulk {
             let repeated = s.rebuild_bulk_indexes()?;
-            let lines = read::repeated_refs(origin, ref_column, &repeated)?;
+            let mut lines = read::repeated_refs(origin, ref_column, &repeated)?;
             // Never commit without the unique ref index, even when no line is found.
-            let unplaced = if lines.is_empty() {
-                repeated
-            } else {
-                Vec::new()
-            };
-            for (line, r) in lines
-                .into_iter()
-                .chain(unplaced.into_iter().map(|r| (0, r)))
-            {
+            if lines.is_empty() {
+                lines = repeated.into_iter().map(|r| (0, r)).collect();
+            }
+            for (line, r) in lines {
                 job.fail(RowError {
                     line,
                     column: Some("ref".into()),
