@@ -208,3 +208,24 @@ fn check_finds_an_agreement_changed_outside_mou() {
     assert_eq!(v["renews"], "MOU-2020-100");
     env.run(&["check"]).ok();
 }
+
+#[test]
+fn check_reports_blobs_where_text_belongs_and_never_fails_on_them() {
+    let env = small();
+    sqlite(
+        &env,
+        "UPDATE partner SET name = CAST('Zed' AS BLOB);
+         UPDATE agreement SET ref = CAST('MOU-2020-001' AS BLOB), renews = CAST('X-1' AS BLOB);",
+    );
+    let r = env.run(&["check"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    for needle in [
+        "partner danube: name holds a BLOB",
+        "ref holds a BLOB",
+        "renews holds a BLOB",
+    ] {
+        assert!(r.stdout.contains(needle), "lacks {needle}: {}", r.stdout);
+    }
+    env.run(&["list", "agreements"]).ok();
+    env.run(&["show", "danube"]).ok();
+}

@@ -32,14 +32,24 @@ pub(super) fn register_functions(conn: &rusqlite::Connection) -> Result<()> {
     use rusqlite::functions::FunctionFlags;
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("mou_ref_norm", 1, flags, |ctx| {
-        let s: Option<String> = ctx.get(0)?;
-        Ok(s.and_then(|s| ref_norm(&s)))
+        Ok(text_arg(ctx.get_raw(0)).and_then(|s| ref_norm(&s)))
     })?;
     conn.create_scalar_function("mou_ref_key", 1, flags, |ctx| {
-        let s: Option<String> = ctx.get(0)?;
-        Ok(s.map(|s| ref_key(&s)))
+        Ok(text_arg(ctx.get_raw(0)).map(|s| ref_key(&s)))
     })?;
     Ok(())
+}
+
+/// A function's argument as text, whatever was stored (a BLOB written behind mou's back is
+/// read as lossy UTF-8 rather than failing the statement).
+fn text_arg(v: rusqlite::types::ValueRef) -> Option<String> {
+    use rusqlite::types::ValueRef;
+    match v {
+        ValueRef::Null => None,
+        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Integer(n) => Some(n.to_string()),
+        ValueRef::Real(x) => Some(x.to_string()),
+    }
 }
 
 /// Selects agreement rows; `parties` adds the parties' keys by a lookup per row (for a few
@@ -138,7 +148,7 @@ fn agreement_from_row(r: &Row) -> rusqlite::Result<Agreement> {
         .ok()
         .and_then(|k| k.parse().ok())
         .unwrap_or(Kind::Other);
-    let parties: Option<String> = r.get(4)?;
+    let parties = opt_text_col(r, 4)?;
     let sdgs = r.get_ref(12)?;
     let sdgs = sdgs.as_str().unwrap_or("");
     let tags = r.get_ref(13)?;
@@ -496,7 +506,7 @@ impl Store {
         let target = name.trim().to_ascii_uppercase();
         let mut st = self.conn.prepare("SELECT ref FROM agreement")?;
         let mut scored: Vec<(f64, String)> = Vec::new();
-        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        let rows = st.query_map([], |r| text_col(r, 0))?;
         for r in rows {
             let r = r?;
             let score = strsim::normalized_levenshtein(&target, &r.to_ascii_uppercase());
@@ -583,7 +593,7 @@ impl Store {
             }
         ))?;
         let v = st
-            .query_map([after_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([after_id], |r| Ok((text_col(r, 0)?, text_col(r, 1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(v)
     }
@@ -746,7 +756,7 @@ impl Store {
              ORDER BY id",
         )?;
         let v = st
-            .query_map([ref_key(reference)], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([ref_key(reference)], |r| Ok((r.get(0)?, text_col(r, 1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(v)
     }
@@ -801,7 +811,7 @@ impl Store {
                 "SELECT id, ref, renews FROM agreement WHERE coalesce(ref_norm, lower(ref)) = ?1",
             )?
             .query_row([ref_key(reference)], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                Ok((r.get(0)?, text_col(r, 1)?, opt_text_col(r, 2)?))
             })
             .optional()?)
     }
@@ -826,9 +836,9 @@ impl Store {
         )?;
         let mut rows = st.query([after_id])?;
         while let Some(r) = rows.next()? {
-            let by: String = r.get(1)?;
+            let by = text_col(r, 1)?;
             problems.push(RenewalProblem::Twice {
-                target: r.get(0)?,
+                target: text_col(r, 0)?,
                 by: by.split('\u{1f}').map(str::to_string).collect(),
             });
         }
@@ -841,9 +851,7 @@ impl Store {
             }
         ))?;
         let links = st
-            .query_map([after_id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })?
+            .query_map([after_id], |r| Ok((text_col(r, 0)?, text_col(r, 1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         problems.extend(renewal_loops(&links));
         Ok(problems)
@@ -1016,7 +1024,7 @@ impl Store {
              ORDER BY a.ref",
         )?;
         let v = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([], |r| Ok((text_col(r, 0)?, text_col(r, 1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(v)
     }
@@ -1027,7 +1035,7 @@ impl Store {
             .conn
             .prepare("SELECT ref, renews FROM agreement WHERE renews IS NOT NULL ORDER BY ref")?;
         let v = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([], |r| Ok((text_col(r, 0)?, text_col(r, 1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(v)
     }
@@ -1082,7 +1090,7 @@ impl Store {
               WHERE NOT EXISTS (SELECT 1 FROM agreement_party ap WHERE ap.partner_id = p.id) ORDER BY key",
         )?;
         let v = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([], |r| Ok((text_col(r, 0)?, text_col(r, 1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(v)
     }

@@ -147,7 +147,7 @@ impl Store {
              UNION ALL SELECT p.key, a.alias_norm FROM partner_alias a JOIN partner p ON p.id = a.partner_id",
         )?;
         let mut scored: Vec<(f64, String)> = Vec::new();
-        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = st.query_map([], |r| Ok((text_col(r, 0)?, text_col(r, 1)?)))?;
         for row in rows {
             let (key, text) = row?;
             let mut score = strsim::normalized_levenshtein(&norm, &text);
@@ -184,9 +184,9 @@ impl Store {
         Ok(st
             .query_row(params![norm, except], |r| {
                 Ok(PartnerMatch {
-                    key: r.get(0)?,
-                    name: r.get(1)?,
-                    matched: r.get(2)?,
+                    key: text_col(r, 0)?,
+                    name: text_col(r, 1)?,
+                    matched: text_col(r, 2)?,
                 })
             })
             .optional()?)
@@ -208,9 +208,9 @@ impl Store {
         )?;
         let rows = st.query_map(params![target, except], |r| {
             Ok(PartnerMatch {
-                key: r.get(0)?,
-                name: r.get(1)?,
-                matched: r.get(2)?,
+                key: text_col(r, 0)?,
+                name: text_col(r, 1)?,
+                matched: text_col(r, 2)?,
             })
         })?;
         let mut out: Vec<PartnerMatch> = Vec::new();
@@ -327,7 +327,7 @@ impl Store {
     pub fn partner_keys(&self) -> Result<Vec<(i64, String)>> {
         let mut st = self.conn.prepare("SELECT id, key FROM partner")?;
         let v = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([], |r| Ok((r.get(0)?, text_col(r, 1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(v)
     }
@@ -380,9 +380,11 @@ impl Store {
     pub fn partner_norms_stale(&self, id: i64) -> Result<bool> {
         Ok(self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM partner WHERE id = ?1
-                     AND (name_norm IS NOT mou_norm(name) OR name_loose IS NOT mou_loose(name)))
+                     AND (name_norm IS NOT mou_norm(CAST(name AS TEXT))
+                          OR name_loose IS NOT mou_loose(CAST(name AS TEXT))))
                  OR EXISTS (SELECT 1 FROM partner_alias WHERE partner_id = ?1
-                     AND (alias_norm IS NOT mou_norm(alias) OR alias_loose IS NOT mou_loose(alias)))",
+                     AND (alias_norm IS NOT mou_norm(CAST(alias AS TEXT))
+                          OR alias_loose IS NOT mou_loose(CAST(alias AS TEXT))))",
             [id],
             |r| r.get(0),
         )?)
@@ -405,14 +407,14 @@ impl Store {
         let rows = st.query_map([], |r| {
             Ok((
                 PartnerMatch {
-                    key: r.get(0)?,
-                    name: r.get(1)?,
-                    matched: r.get(2)?,
+                    key: text_col(r, 0)?,
+                    name: text_col(r, 1)?,
+                    matched: text_col(r, 2)?,
                 },
                 PartnerMatch {
-                    key: r.get(3)?,
-                    name: r.get(4)?,
-                    matched: r.get(5)?,
+                    key: text_col(r, 3)?,
+                    name: text_col(r, 4)?,
+                    matched: text_col(r, 5)?,
                 },
             ))
         })?;
