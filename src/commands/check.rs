@@ -273,7 +273,7 @@ fn stale(row: &[(&'static str, Stored)], source: &str, derived: &[Form]) -> Vec<
     derived
         .iter()
         .filter(|(col, f)| get(col).and_then(Stored::text) != Some(f(text).as_str()))
-        .filter_map(|(col, _)| row.iter().find(|(c, _)| c == col).map(|(c, _)| *c))
+        .map(|(col, _)| *col)
         .collect()
 }
 
