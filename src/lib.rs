@@ -27,22 +27,21 @@ pub mod sdg;
 pub mod text;
 pub mod validate;
 
-use clap::Parser;
-
 use error::{ExitCode, Kind};
 
 /// Parses the command line, runs the command, reports any error on stderr and returns the
 /// process exit code: the one place where errors become exit codes.
 pub fn main() -> i32 {
-    let cli = match cli::Cli::try_parse() {
+    commands::shell::answer_completion_request();
+    let cli = match cli::parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            eprint!("{}", cli::render_error(&e));
+            return ExitCode::Usage as i32;
+        }
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::Usage as i32
-            } else {
-                ExitCode::Success as i32
-            };
+            return ExitCode::Success as i32;
         }
     };
     match commands::run(cli) {

@@ -35,7 +35,22 @@ macro_rules! vocabulary {
                     .iter()
                     .copied()
                     .find(|v| v.as_str() == t)
-                    .ok_or_else(|| format!("invalid {} '{}': expected one of {}", $field, s, Self::valid()))
+                    .ok_or_else(|| {
+                        let mut m = format!("invalid {} '{}': expected one of {}", $field, s, Self::valid());
+                        if let Some(near) = nearest(&t, Self::ALL.iter().map(|v| v.as_str())) {
+                            m.push_str(&format!(" (did you mean {near}?)"));
+                        }
+                        m
+                    })
+            }
+        }
+
+        impl clap::ValueEnum for $name {
+            fn value_variants<'a>() -> &'a [Self] {
+                Self::ALL
+            }
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(clap::builder::PossibleValue::new(self.as_str()))
             }
         }
 
@@ -45,6 +60,18 @@ macro_rules! vocabulary {
             }
         }
     };
+}
+
+/// The value a typo most likely meant: the closest within two edits (or one the typo begins).
+fn nearest(typed: &str, values: impl Iterator<Item = &'static str>) -> Option<&'static str> {
+    if typed.is_empty() {
+        return None;
+    }
+    values
+        .map(|v| (strsim::damerau_levenshtein(typed, v), v))
+        .filter(|(d, v)| *d <= 2 || v.starts_with(typed))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, v)| v)
 }
 
 vocabulary!(

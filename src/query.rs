@@ -129,11 +129,7 @@ pub const FIELDS: &str =
     "category, country, kind, status, sdg, tag, partner, signed, effective, expires, terminated, active";
 
 fn list<T>(field: &str, values: &str, parse: impl Fn(&str) -> Result<T, String>) -> Result<Vec<T>> {
-    let parts: Vec<&str> = values
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let parts = split_values(values).map_err(Error::input)?;
     if parts.is_empty() {
         return Err(Error::input(format!(
             "{field} needs a value, e.g. {field}:{}",
@@ -142,9 +138,49 @@ fn list<T>(field: &str, values: &str, parse: impl Fn(&str) -> Result<T, String>)
     }
     check_values(field, parts.len())?;
     parts
-        .into_iter()
+        .iter()
         .map(|p| parse(p).map_err(Error::input))
         .collect()
+}
+
+/// The comma rule of every list flag and query term: commas separate values; a value that
+/// holds a comma is double-quoted (`"Foo, Inc"`) or has it escaped (`Foo\, Inc`); `\"` and
+/// `\\` stand for a quote and a backslash. Values are trimmed; empty ones are dropped.
+pub fn split_values(s: &str) -> Result<Vec<String>, String> {
+    scan(s, true)
+}
+
+/// A value with its quotes and escapes taken off, commas kept.
+pub fn unquote(s: &str) -> Result<String, String> {
+    Ok(scan(s, false)?.pop().unwrap_or_default())
+}
+
+fn scan(s: &str, split_commas: bool) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut in_quotes = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if matches!(chars.peek(), Some(',' | '"' | '\\')) => {
+                cur.extend(chars.next());
+            }
+            '"' => in_quotes = !in_quotes,
+            ',' if split_commas && !in_quotes => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    if in_quotes {
+        return Err(format!(
+            "unbalanced '\"' in '{s}': close the quote, e.g. \"Foo, Inc\", or write \\, for a comma"
+        ));
+    }
+    out.push(cur);
+    Ok(out
+        .into_iter()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect())
 }
 
 fn example(field: &str) -> &'static str {
@@ -190,30 +226,20 @@ pub fn cond_for(
         "status" => Cond::Status(list(field, value, |s| s.parse())?),
         "sdg" => Cond::Sdg(list(field, value, parse_sdg)?),
         "tag" => Cond::Tag(list(field, value, parse_tag)?),
-        "partner" => {
-            let names: Vec<&str> = value
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .collect();
-            if names.is_empty() {
-                return Err(Error::input("partner needs a value, e.g. partner:unicef"));
-            }
-            check_values(field, names.len())?;
-            Cond::Partner(
-                names
-                    .into_iter()
-                    .map(&mut *resolve)
-                    .collect::<Result<_>>()?,
-            )
-        }
+        "partner" => Cond::Partner(
+            list(field, value, |name| Ok(name.to_string()))?
+                .iter()
+                .map(|name| resolve(name))
+                .collect::<Result<_>>()?,
+        ),
         "signed" | "effective" | "expires" | "terminated" => {
+            let value = &unquote(value).map_err(Error::input)?;
             let period = parse_period(value)
                 .map_err(|e| Error::input(format!("invalid period '{value}' for {field}: {e}")))?;
             Cond::In(date_field(field), period)
         }
         "active" => Cond::ActiveOn(
-            parse_date(value)
+            parse_date(&unquote(value).map_err(Error::input)?)
                 .map_err(|e| Error::input(format!("invalid date '{value}' for active: {e}")))?,
         ),
         _ => {
@@ -233,20 +259,27 @@ fn date_field(f: &str) -> DateField {
 }
 
 /// Splits an expression into terms on whitespace, keeping double-quoted runs together.
-/// Returns each token with whether any part of it was quoted.
+/// Returns each token as typed (quotes and `\` escapes kept, for the value's own comma rule)
+/// with whether any part of it was quoted.
 fn tokens(expr: &str) -> Result<Vec<(String, bool)>> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;
     let mut in_quotes = false;
-    for c in expr.chars() {
+    let mut chars = expr.chars();
+    while let Some(c) = chars.next() {
         match c {
+            '\\' => {
+                cur.push(c);
+                cur.extend(chars.next());
+            }
             '"' => {
                 in_quotes = !in_quotes;
                 quoted = true;
+                cur.push(c);
             }
             c if c.is_whitespace() && !in_quotes => {
-                if !cur.is_empty() || quoted {
+                if !cur.is_empty() {
                     out.push((std::mem::take(&mut cur), quoted));
                 }
                 quoted = false;
@@ -258,7 +291,7 @@ fn tokens(expr: &str) -> Result<Vec<(String, bool)>> {
         return Err(Error::input(format!("unbalanced '\"' in query '{expr}'"))
             .with_hint("close the quote, e.g. partner:\"Danube Interfaith Council\""));
     }
-    if !cur.is_empty() || quoted {
+    if !cur.is_empty() {
         out.push((cur, quoted));
     }
     Ok(out)
@@ -324,7 +357,7 @@ fn parse_term(
             return cond_for(&field_lc, value, resolve);
         }
         if let Some((sym, cmp)) = op {
-            let value = &rest[sym.len()..];
+            let value = &unquote(&rest[sym.len()..]).map_err(Error::input)?;
             return match field_lc.as_str() {
                 "signed" | "effective" | "expires" | "terminated" => {
                     let d = parse_date(value).map_err(|e| {
@@ -340,7 +373,7 @@ fn parse_term(
         }
     }
     let _ = quoted;
-    let norm = normalize(body);
+    let norm = normalize(&unquote(body).map_err(Error::input)?);
     if norm.is_empty() {
         return Err(Error::input("empty search text").with_hint(format!("valid fields: {FIELDS}")));
     }

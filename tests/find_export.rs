@@ -946,7 +946,7 @@ fn csv_cells_survive_a_round_trip() {
             "add",
             "mou",
             "--partner",
-            "Salam, Foundation",
+            "Salam\\, Foundation",
             "--partner",
             "unicef",
             "--signed",
@@ -1291,9 +1291,9 @@ fn completions_and_man_page() {
         let r = env.run(&["completions", shell]);
         let out = r.ok();
         assert!(!out.trim().is_empty(), "{shell}");
+        // The script asks mou itself for candidates (see tests/help.rs).
         assert!(out.contains("mou"), "{shell}");
-        assert!(out.contains("agreements"), "{shell}");
-        assert!(out.contains("signed-in"), "{shell}");
+        assert!(out.contains("COMPLETE"), "{shell}");
     }
     env.fails_unchanged(&["completions", "cmd"], 2, &["cmd"]);
     let man = env.run(&["man"]);

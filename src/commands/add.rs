@@ -14,13 +14,10 @@ use crate::validate;
 pub fn run(ctx: &Ctx, cmd: AddCommand) -> Result<()> {
     match cmd {
         AddCommand::Partner(a) => add_partner(ctx, &a),
-        AddCommand::Agreement(a) => add_agreement(ctx, &a, Kind::Agreement),
-        AddCommand::Mou(a) => {
-            if a.kind.is_some_and(|k| k != Kind::Mou) {
-                return Err(Error::input("`mou add mou` records an MoU; use `mou add agreement --kind K` for another kind"));
-            }
-            add_agreement(ctx, &a, Kind::Mou)
+        AddCommand::Agreement(a) => {
+            add_agreement(ctx, &a.agreement, a.kind.unwrap_or(Kind::Agreement))
         }
+        AddCommand::Mou(a) => add_agreement(ctx, &a, Kind::Mou),
     }
 }
 
@@ -110,8 +107,7 @@ pub fn new_ref(store: &Store, given: Option<&str>, kind: Kind, year: i32) -> Res
     }
 }
 
-fn add_agreement(ctx: &Ctx, a: &AgreementArgs, default_kind: Kind) -> Result<()> {
-    let kind = a.kind.unwrap_or(default_kind);
+fn add_agreement(ctx: &Ctx, a: &AgreementArgs, kind: Kind) -> Result<()> {
     if a.signed.is_none() && (a.effective.is_some() || a.term.is_some()) {
         return Err(Error::input(
             "an agreement without --signed is a draft: it has no effective date or term yet; give --signed, or --expires for a planned end",

@@ -17,7 +17,7 @@ mod list;
 mod output_file;
 mod remove;
 mod report;
-mod shell;
+pub mod shell;
 mod show;
 
 use std::fmt;
@@ -291,6 +291,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Backup(a) => backup::run(&ctx, &a),
         Command::Check => check::run(&ctx),
         Command::Completions(a) => shell::completions(&a),
-        Command::Man => shell::man(),
+        Command::Man(a) => shell::man(&a),
     }
 }
