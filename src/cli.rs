@@ -267,7 +267,7 @@ pub struct AgreementArgs {
     #[arg(long = "partner", required = true, value_parser = text, add = ArgValueCompleter::new(partner_keys))]
     pub partners: Vec<String>,
     /// Signing date; without it the agreement is a draft
-    #[arg(long, value_parser = date)]
+    #[arg(long, value_parser = date, value_name = "DATE")]
     pub signed: Option<Date>,
     /// The title
     #[arg(long, value_parser = text, allow_hyphen_values = true)]
@@ -276,16 +276,16 @@ pub struct AgreementArgs {
     #[arg(long = "ref", value_parser = text, allow_hyphen_values = true)]
     pub reference: Option<String>,
     /// Date it takes effect [default: the signing date]
-    #[arg(long, value_parser = date)]
+    #[arg(long, value_parser = date, value_name = "DATE")]
     pub effective: Option<Date>,
     /// Last day in force [default: open-ended]
-    #[arg(long, value_parser = date, conflicts_with = "term")]
+    #[arg(long, value_parser = date, value_name = "DATE", conflicts_with = "term")]
     pub expires: Option<Date>,
     /// Length from the effective date, e.g. 3y: it expires the day before the anniversary
-    #[arg(long, value_parser = term)]
+    #[arg(long, value_parser = term, value_name = "TERM")]
     pub term: Option<Term>,
     /// Renewal notice period, e.g. 90d (months count 30 days)
-    #[arg(long, value_parser = term)]
+    #[arg(long, value_parser = term, value_name = "TERM")]
     pub notice: Option<Term>,
     /// Sustainable Development Goals 1..17 (comma-separated or repeated)
     #[arg(long = "sdg", value_parser = sdg, value_delimiter = ',')]
@@ -434,19 +434,19 @@ pub struct EditAgreementArgs {
     #[arg(long = "remove-partner", value_parser = text, add = ArgValueCompleter::new(partner_keys))]
     pub remove_partners: Vec<String>,
     /// The signing date
-    #[arg(long, value_parser = date)]
+    #[arg(long, value_parser = date, value_name = "DATE")]
     pub signed: Option<Date>,
     /// The date it takes effect
-    #[arg(long, value_parser = date)]
+    #[arg(long, value_parser = date, value_name = "DATE")]
     pub effective: Option<Date>,
     /// The last day in force
-    #[arg(long, value_parser = date, conflicts_with = "term")]
+    #[arg(long, value_parser = date, value_name = "DATE", conflicts_with = "term")]
     pub expires: Option<Date>,
     /// Length from the effective date, e.g. 3y
-    #[arg(long, value_parser = term)]
+    #[arg(long, value_parser = term, value_name = "TERM")]
     pub term: Option<Term>,
     /// Renewal notice period, e.g. 90d
-    #[arg(long, value_parser = term)]
+    #[arg(long, value_parser = term, value_name = "TERM")]
     pub notice: Option<Term>,
     /// Replace the SDGs (comma-separated or repeated)
     #[arg(long = "sdg", value_parser = sdg, value_delimiter = ',')]
@@ -489,10 +489,10 @@ pub struct RenewArgs {
     #[arg(long, value_parser = date, required_unless_present = "term", conflicts_with = "term")]
     pub expires: Option<Date>,
     /// Length of the renewal from its effective date, e.g. 3y
-    #[arg(long, value_parser = term)]
+    #[arg(long, value_parser = term, value_name = "TERM")]
     pub term: Option<Term>,
     /// Signing date of the renewal [default: today]
-    #[arg(long, value_parser = date)]
+    #[arg(long, value_parser = date, value_name = "DATE")]
     pub signed: Option<Date>,
     /// Reference of the renewal [default: KIND-YEAR-SEQ]
     #[arg(long = "ref", value_parser = text, allow_hyphen_values = true)]
@@ -505,7 +505,7 @@ pub struct TerminateArgs {
     #[arg(add = ArgValueCompleter::new(agreement_refs))]
     pub agreement: String,
     /// The day it ends
-    #[arg(long, value_parser = date)]
+    #[arg(long, value_parser = date, value_name = "DATE")]
     pub on: Date,
     /// Why it ends
     #[arg(long, value_parser = text, allow_hyphen_values = true)]
@@ -654,7 +654,7 @@ pub struct CountArgs {
 #[derive(Debug, Args)]
 pub struct DueArgs {
     /// The window from --as-of
-    #[arg(long, default_value = "90d", value_parser = term)]
+    #[arg(long, default_value = "90d", value_parser = term, value_name = "TERM")]
     pub within: Term,
     /// Exit 1 when anything is due
     #[arg(long)]
@@ -932,13 +932,32 @@ fn split_tags(values: &mut Vec<String>, flag: &str) -> Result<(), String> {
 
 /// A clap error in mou's own shape: `mou: message`, then indented `usage:` and `hint:` lines,
 /// with no blank lines and no tip to pass a flag as a value (the flag is simply not taken).
+/// A flag that other commands take is named with them, instead of clap's nearest spelling.
 pub fn render_error(e: &clap::Error) -> String {
     let text = e.render().to_string();
+    let elsewhere = taken_elsewhere(e);
     let mut out = String::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let line = line.trim_end();
         if line.contains("as a value, use '--") || line.starts_with("For more information") {
             continue;
+        }
+        if let Some(hint) = &elsewhere {
+            if line.contains("a similar argument exists") {
+                continue;
+            }
+            if let Some(usage) = line.strip_prefix("Usage: ") {
+                out.push_str(&format!("  hint: {hint}\n"));
+                let path: Vec<&str> = usage
+                    .split_whitespace()
+                    .take_while(|w| !w.starts_with(['[', '<', '-']))
+                    .collect();
+                out.push_str(&format!(
+                    "  hint: `{} --help` lists its options\n",
+                    path.join(" ")
+                ));
+                continue;
+            }
         }
         let line = if let Some(m) = line.strip_prefix("error: ") {
             format!("mou: {m}")
@@ -956,4 +975,39 @@ pub fn render_error(e: &clap::Error) -> String {
         out.insert_str(0, "mou: ");
     }
     out
+}
+
+/// For an unknown flag that other commands take: which ones (`--kind is taken by mou add
+/// agreement, mou edit agreement, ...`).
+fn taken_elsewhere(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let long = arg.strip_prefix("--")?.split('=').next()?;
+    let mut paths = Vec::new();
+    walk_paths(&command(), "mou", &mut |path, cmd| {
+        if cmd.get_arguments().any(|a| a.get_long() == Some(long)) {
+            paths.push(path.to_string());
+        }
+    });
+    if paths.is_empty() {
+        return None;
+    }
+    let shown = paths.len().min(6);
+    let more = if paths.len() > shown { ", ..." } else { "" };
+    Some(format!(
+        "--{long} is taken by {}{more}",
+        paths[..shown].join(", ")
+    ))
+}
+
+fn walk_paths(cmd: &clap::Command, path: &str, f: &mut dyn FnMut(&str, &clap::Command)) {
+    f(path, cmd);
+    for sub in cmd.get_subcommands() {
+        walk_paths(sub, &format!("{path} {}", sub.get_name()), f);
+    }
 }

@@ -417,6 +417,27 @@ mod tests {
     }
 
     #[test]
+    fn commas_separate_values_unless_quoted_or_escaped() {
+        let v = |s: &str| split_values(s).unwrap();
+        assert_eq!(v("a, b,,c"), ["a", "b", "c"]);
+        assert_eq!(v(r#""Foo, Inc",unicef"#), ["Foo, Inc", "unicef"]);
+        assert_eq!(v(r"Foo\, Inc"), ["Foo, Inc"]);
+        assert_eq!(v(r#"say \"hi\", a\\b"#), [r#"say "hi""#, r"a\b"]);
+        assert_eq!(v(r"C:\dir"), [r"C:\dir"]);
+        assert!(split_values(r#""open"#).is_err());
+        assert_eq!(unquote(r#""a, b""#).unwrap(), "a, b");
+    }
+
+    #[test]
+    fn quoted_query_values_keep_commas() {
+        let f = parse(r#"tag:"a, b",c "dialogue, peace""#).unwrap();
+        assert_eq!(f.terms[0].cond, Cond::Tag(vec!["a, b".into(), "c".into()]));
+        assert_eq!(f.terms[1].cond, Cond::Text("dialogue, peace".into()));
+        let f = parse(r#"signed:"2016" expires<"2027-01-01""#).unwrap();
+        assert_eq!(f.terms.len(), 2);
+    }
+
+    #[test]
     fn quoted_text_and_periods() {
         let f = parse("signed:2016 \"child protection\"").unwrap();
         assert_eq!(
