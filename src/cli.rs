@@ -138,7 +138,8 @@ fn text(s: &str) -> Result<String, String> {
 agreements signed with them, in one local SQLite file.\n\nExit codes: 0 success; 1 a check answered no; \
 2 bad usage or bad input; 3 the registry cannot be used.\n\nThe options below may also stand after the \
 command, and are taken only by the commands that use them.\n\nList flags and query terms: commas separate \
-values (any of them matches) and a flag may be repeated; a value holding a comma is double-quoted \
+values and a flag may be repeated (in filters any of the values matches; on add and edit each is one \
+more party, tag or SDG); a value holding a comma is double-quoted \
 (--partner '\"Foo, Inc\"', partner:\"Foo, Inc\") or written with \\, (--partner 'Foo\\, Inc')."
 )]
 pub struct Cli {
@@ -916,7 +917,13 @@ impl FilterArgs {
 fn split(values: &mut Vec<String>, flag: &str) -> Result<(), String> {
     let mut out = Vec::new();
     for v in values.iter() {
-        out.extend(split_values(v).map_err(|e| format!("invalid {flag} value: {e}"))?);
+        let parts = split_values(v).map_err(|e| format!("invalid {flag} value: {e}"))?;
+        if parts.is_empty() {
+            return Err(format!(
+                "invalid {flag} '{v}': give a value, or leave the flag out"
+            ));
+        }
+        out.extend(parts);
     }
     *values = out;
     Ok(())

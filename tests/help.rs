@@ -167,6 +167,17 @@ fn a_flag_value_holding_a_comma_is_quoted_or_escaped() {
         2,
         &["--partner", "quote"],
     );
+    // An empty list is refused, not read as no filter at all.
+    env.fails_unchanged(
+        &["list", "agreements", "--partner", " , "],
+        2,
+        &["--partner"],
+    );
+    env.fails_unchanged(
+        &["add", "mou", "--partner", "foo", "--tag", ""],
+        2,
+        &["--tag"],
+    );
 }
 
 #[test]
