@@ -814,12 +814,10 @@ where
     let chain = chain(&m);
     refuse_unused(&chain).map_err(|e| e.with_cmd(&cmd))?;
     let levels: Vec<&ArgMatches> = chain.iter().map(|(_, m)| *m).collect();
-    cli.global = Global {
-        db: innermost(&levels, "db"),
-        format: innermost(&levels, "format"),
-        as_of: innermost(&levels, "as_of"),
-        actor: innermost(&levels, "actor"),
-    };
+    cli.global.db = innermost(&levels, "db");
+    cli.global.format = innermost(&levels, "format");
+    cli.global.as_of = innermost(&levels, "as_of");
+    cli.global.actor = innermost(&levels, "actor");
     if let Command::Report(r) = &mut cli.command {
         r.lang = innermost(&levels, "lang");
     }
