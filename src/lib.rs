@@ -32,7 +32,9 @@ use error::{ExitCode, Kind};
 /// Parses the command line, runs the command, reports any error on stderr and returns the
 /// process exit code: the one place where errors become exit codes.
 pub fn main() -> i32 {
-    commands::shell::answer_completion_request();
+    if let Some(code) = commands::shell::answer_completion_request() {
+        return code;
+    }
     let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {

@@ -369,6 +369,14 @@ fn global_options_stand_before_or_after_the_command() {
     c.env("MOU_DB", &other);
     let out = c.args(["--db", &db, "report", "count"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
+    let out = env
+        .command()
+        .env("MOU_COMPLETE", "tcsh")
+        .args(["report", "count"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("mou: "));
     env.run(&["report", "--lang", "en"]).ok();
     env.run(&["report", "summary", "--lang", "ar"]).ok();
     env.run(&["report", "--kind", "mou", "by", "category"]).ok();
@@ -464,7 +472,8 @@ fn help_of_every_command() {
 // ---------------------------------------------------------------------------------------
 // Item 8: completions and man pages
 
-const ENVIRONMENT: [&str; 8] = [
+const ENVIRONMENT: [&str; 9] = [
+    "MOU_COMPLETE",
     "MOU_DB",
     "MOU_TODAY",
     "MOU_NOW",
@@ -501,7 +510,7 @@ fn man_pages_one_per_subcommand_with_environment_and_examples() {
 fn complete(env: &Env, line: &[&str]) -> Vec<String> {
     let out = env
         .command()
-        .env("COMPLETE", "fish")
+        .env("MOU_COMPLETE", "fish")
         .arg("--")
         .args(line)
         .output()
@@ -533,5 +542,13 @@ fn completions_offer_vocabularies_keys_and_refs() {
     assert!(kinds.contains(&"loi".to_string()), "{kinds:?}");
     // `mou completions SHELL` prints the script that asks mou for these.
     let script = env.run(&["completions", "bash"]).ok().to_string();
-    assert!(script.contains("COMPLETE"), "{script}");
+    assert!(script.contains("MOU_COMPLETE"), "{script}");
+    // A COMPLETE variable left in the environment by other tools changes nothing.
+    let out = env
+        .command()
+        .env("COMPLETE", "yes")
+        .args(["report", "count"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
 }

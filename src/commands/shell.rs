@@ -13,14 +13,23 @@ use crate::error::{Error, Result};
 use crate::query::Filter;
 
 /// The environment variable through which the shell asks mou for candidates.
-pub const COMPLETE_VAR: &str = "COMPLETE";
+pub const COMPLETE_VAR: &str = "MOU_COMPLETE";
 
-/// Answers a completion request (`COMPLETE=SHELL mou -- mou ...`) and exits; does nothing
-/// on an ordinary run.
-pub fn answer_completion_request() {
-    clap_complete::CompleteEnv::with_factory(command)
+/// Answers a completion request (`MOU_COMPLETE=SHELL mou -- mou ...`, made by the script of
+/// `mou completions SHELL`) with the exit code to end with; `None` on an ordinary run.
+pub fn answer_completion_request() -> Option<i32> {
+    let cwd = std::env::current_dir().ok();
+    let answered = clap_complete::CompleteEnv::with_factory(command)
         .var(COMPLETE_VAR)
-        .complete();
+        .try_complete(std::env::args_os(), cwd.as_deref());
+    match answered {
+        Ok(false) => None,
+        Ok(true) => Some(0),
+        Err(e) => {
+            eprint!("{}", crate::cli::render_error(&e));
+            Some(2)
+        }
+    }
 }
 
 /// The registration script: it calls `mou` back while completing, so values, partner keys
