@@ -393,6 +393,7 @@ fn global_options_stand_before_or_after_the_command() {
 #[test]
 fn clap_errors_look_like_mous() {
     let env = Env::new();
+    env.run(&["init"]).ok();
     for args in [
         &["list", "--bogus"][..],
         &["show", "--status", "active"],

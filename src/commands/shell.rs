@@ -94,8 +94,14 @@ fn candidates(
         None => ("", current.as_ref()),
     };
     let mut names = Vec::new();
-    let listed = super::default_db_path()
-        .and_then(|db| Store::open(&db, Access::Read))
+    let listed = super::environment::Environment::read()
+        .and_then(|env| {
+            let db = match &env.db {
+                Some(db) => db.clone(),
+                None => super::default_db_path(&env)?,
+            };
+            Store::open(&db, Access::Read, &env.store)
+        })
         .and_then(|store| list(&store, &mut names));
     if listed.is_err() {
         return Vec::new();
