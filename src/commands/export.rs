@@ -10,6 +10,9 @@ use crate::output::Format;
 pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
     // `-o -` is stdout.
     let output = a.output.as_deref().filter(|p| p.as_os_str() != "-");
+    if let Some(out) = output {
+        refuse_spreadsheet(out)?;
+    }
     let from_path = output.and_then(Format::from_path);
     if let (None, None, Some(out)) = (ctx.format, from_path, output) {
         if let Some(ext) = out.extension() {
@@ -39,4 +42,30 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
     let mut sink = Sink::open(file)?;
     super::list::write_rows(&mut store, a.entity, &filter, &mut sink, format, a.excel)?;
     sink.commit()
+}
+
+/// The names of spreadsheet files, which mou does not write yet.
+const SPREADSHEETS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
+
+/// Refuses an output named as a spreadsheet, whatever --format says: CSV in a file named
+/// `.xlsx` is a file Excel refuses to open.
+fn refuse_spreadsheet(out: &std::path::Path) -> Result<()> {
+    let Some(ext) = out
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+    else {
+        return Ok(());
+    };
+    if !SPREADSHEETS.contains(&ext.as_str()) {
+        return Ok(());
+    }
+    Err(Error::field(
+        "output",
+        &out.display().to_string(),
+        format!("mou does not write .{ext} files yet; nothing was written"),
+    )
+    .with_hint(format!(
+        "give a name ending in .csv, e.g. {}: spreadsheets open it (add --excel to shape it for Excel)",
+        out.with_extension("csv").display()
+    )))
 }
