@@ -584,6 +584,17 @@ pub struct ImportArgs {
     /// Create unknown parties from the partner_category (and partner_country) columns
     #[arg(long)]
     pub create_partners: bool,
+    /// The field separator: `,`, `;` or `tab` [default: the one of them the header line holds
+    /// most, outside quotes; `,` when it holds none, or on a tie]
+    #[arg(long, value_name = "SEP", value_parser = crate::commands::import::delimiter)]
+    pub delimiter: Option<u8>,
+    /// How the date columns (signed_on, effective_on, expires_on, terminated_on) are
+    /// written, in strftime codes, e.g. `%d/%m/%Y`; YYYY-MM-DD is read too
+    #[arg(long, value_name = "FMT", value_parser = crate::commands::import::date_format)]
+    pub date_format: Option<crate::commands::import::DateFormat>,
+    /// A column of the file to skip, e.g. one of the spreadsheet's own (repeatable)
+    #[arg(long = "ignore-column", value_name = "NAME")]
+    pub ignore_columns: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -229,9 +229,12 @@ pub fn csv_writer<W: Write>(out: W, excel: bool) -> csv::Writer<W> {
     b.from_writer(out)
 }
 
-/// The one place CSV readers are set up.
-pub fn csv_reader<R: std::io::Read>(input: R) -> csv::Reader<R> {
-    csv::ReaderBuilder::new().flexible(true).from_reader(input)
+/// The one place CSV readers are set up: fields separated by `delimiter`.
+pub fn csv_reader<R: std::io::Read>(input: R, delimiter: u8) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(input)
 }
 
 enum State<W: Write> {

@@ -1436,10 +1436,10 @@ fn an_update_stamps_now_and_names_the_fields_that_change() {
             String::from_utf8_lossy(&o.stderr).into_owned(),
         )
     };
-    // Without --update the refusal names the fields.
+    // Without --update the refusal names the fields, with both values.
     let (code, err) = run(&[]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("title, expires_on"), "{err}");
+    assert!(err.contains("title: 'Student exchange on religious literacy' in the registry, 'Student exchange (extended)' in the file; expires_on: '2027-01-31' in the registry, '2028-01-31' in the file"), "{err}");
     let bytes = env.snapshot_bytes();
     let (code, err) = run(&["--update", "--dry-run"]);
     assert_eq!(code, Some(0), "{err}");
@@ -1561,4 +1561,280 @@ fn a_record_changed_after_the_export_is_a_conflict_unless_force() {
         .ok();
     // --force without --update is a usage error.
     env.fails_unchanged(&["import", "partners", p(&pf), "--force"], 2, &["--update"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// People's spreadsheets (issue 17): separators, date formats, extra columns, every error.
+
+#[test]
+fn a_semicolon_file_from_european_excel_is_read_without_a_flag() {
+    let env = Env::new();
+    let f = env.write(
+        "p.csv",
+        "\u{feff}Name;Category;Country\r\nUniversität Wien;academic;AT\r\n\"Caritas; Wien\";ngo;AT\r\n",
+    );
+    env.run(&["import", "partners", p(&f)]).ok();
+    let v = json(env.run(&["--format", "json", "show", "Caritas; Wien"]).ok());
+    assert_eq!(v["category"], "ngo");
+    // A tab-separated file is detected too.
+    let f = env.write("t.tsv", "name\tcategory\nOak Valley NGO\tngo\n");
+    env.run(&["import", "partners", p(&f)]).ok();
+    env.run(&["show", "Oak Valley NGO"]).ok();
+}
+
+#[test]
+fn an_explicit_delimiter_is_used_by_the_reader_and_the_cut_quote_scan() {
+    let env = Env::new();
+    // Given, --delimiter wins over the header: `,` reads this header as one unknown column.
+    let f = env.write("p.csv", "name;category\nX Org;ngo\n");
+    env.fails_unchanged(
+        &["import", "partners", p(&f), "--delimiter", ","],
+        2,
+        &["unknown column 'name;category'"],
+    );
+    let f = env.write("t.csv", "name,category\tcountry\nA, B\tngo\n");
+    env.fails_unchanged(
+        &["import", "partners", p(&f), "--delimiter", "tab"],
+        2,
+        &["unknown column 'name,category'"],
+    );
+    env.fails_unchanged(
+        &["import", "partners", p(&f), "--delimiter", "|"],
+        2,
+        &["--delimiter", "'|'", "tab"],
+    );
+    // A file cut inside a quoted field: the field is found counting `;`.
+    env.run(&["init"]).ok();
+    let f = env.write(
+        "cut.csv",
+        "name;category;notes\nA Org;ngo;fine\nB Org;ngo;\"cut, here\n",
+    );
+    env.fails_unchanged(
+        &["import", "partners", p(&f), "--delimiter", ";"],
+        2,
+        &["line 3, column notes", "never closed"],
+    );
+}
+
+#[test]
+fn a_semicolon_file_on_the_bulk_path_reports_repeated_refs_by_line() {
+    let env = Env::new();
+    partners_only(&env);
+    let f = env.path("big.csv");
+    let comma = env.path("comma.csv");
+    big_agreements(&comma, (4 << 20) + 100_000, &[(5, 15_000)]);
+    // The same rows separated by `;`: every field quoted, so the commas and `;` in them stay.
+    let text = std::fs::read_to_string(&comma).unwrap();
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        let cells: Vec<String> = rec
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 {
+                    c.to_string()
+                } else {
+                    format!("\"{c}\"")
+                }
+            })
+            .collect();
+        out.push_str(&cells.join(";"));
+        out.push('\n');
+    }
+    std::fs::write(&f, out).unwrap();
+    env.run(&["import", "agreements", p(&f)]).fails(
+        2,
+        &["1 bad row(s)", "line 15002, column ref", "BULK-0000005"],
+    );
+}
+
+#[test]
+fn a_date_format_reads_the_date_columns_and_iso_stays_accepted() {
+    let env = Env::new();
+    partners_only(&env);
+    let f = env.write(
+        "a.csv",
+        "ref,parties,signed_on,expires_on,terminated_on\n\
+         F-1,unicef,15/03/2026,14/03/2031,\n\
+         F-2,unicef,2026-04-01,,\n",
+    );
+    env.run(&["import", "agreements", p(&f), "--date-format", "%d/%m/%Y"])
+        .ok();
+    let v = agreement(&env, "F-1");
+    assert_eq!(v["signed_on"], "2026-03-15");
+    assert_eq!(v["effective_on"], "2026-03-15");
+    assert_eq!(v["expires_on"], "2031-03-14");
+    assert_eq!(agreement(&env, "F-2")["signed_on"], "2026-04-01");
+
+    // A value in neither: the row error names line, column, value and the format.
+    let f = env.write(
+        "b.csv",
+        "ref,parties,signed_on,effective_on\nG-1,unicef,03/15/2026,\nG-2,unicef,,2026/03/01\n",
+    );
+    env.fails_unchanged(
+        &["import", "agreements", p(&f), "--date-format", "%d/%m/%Y"],
+        2,
+        &[
+            "line 2, column signed_on: '03/15/2026'",
+            "%d/%m/%Y",
+            "line 3, column effective_on: '2026/03/01'",
+        ],
+    );
+    // A format that is not one, or reads no whole date, is refused before anything is read.
+    for bad in ["%Q", "%H:%M", "%d/%m"] {
+        env.fails_unchanged(
+            &["import", "agreements", p(&f), "--date-format", bad],
+            2,
+            &["--date-format", bad],
+        );
+    }
+    // A partners file has no date columns.
+    let pf = env.write("p.csv", "name,category\nX Org,ngo\n");
+    env.fails_unchanged(
+        &["import", "partners", p(&pf), "--date-format", "%d/%m/%Y"],
+        2,
+        &["--date-format"],
+    );
+}
+
+#[test]
+fn an_ignored_column_is_skipped_and_an_unknown_one_says_how() {
+    let env = Env::new();
+    let f = env.write(
+        "p.csv",
+        "name,category,Comments,Owner\nX Org,ngo,call back,Sam\n",
+    );
+    env.fails_unchanged(
+        &["import", "partners", p(&f)],
+        2,
+        &["unknown columns 'comments', 'owner'", "--ignore-column"],
+    );
+    env.fails_unchanged(
+        &["import", "partners", p(&f), "--ignore-column", "comments"],
+        2,
+        &["unknown column 'owner'"],
+    );
+    env.run(&[
+        "import",
+        "partners",
+        p(&f),
+        "--ignore-column",
+        "Comments",
+        "--ignore-column",
+        "owner",
+    ])
+    .ok();
+    let v = json(env.run(&["--format", "json", "show", "X Org"]).ok());
+    assert_eq!(v["notes"], Value::Null);
+    // A column to ignore that the header does not have is a typo.
+    env.fails_unchanged(
+        &["import", "partners", p(&f), "--ignore-column", "comment"],
+        2,
+        &["--ignore-column", "'comment'"],
+    );
+}
+
+#[test]
+fn every_error_of_a_row_is_reported_with_its_column() {
+    let env = Env::new();
+    partners_only(&env);
+    let f = env.write(
+        "p.csv",
+        "name,category,country,created_at\nX Org,charity,XX,yesterday\n",
+    );
+    env.fails_unchanged(
+        &["import", "partners", p(&f)],
+        2,
+        &[
+            "1 bad row(s)",
+            "line 2, column category",
+            "line 2, column country",
+            "line 2, column created_at",
+        ],
+    );
+    let f = env.write(
+        "a.csv",
+        "ref,kind,parties,signed_on,expires_on,notice_days,sdgs\n\
+         H-1,treaty,unicef,2026-02-30,2031-13-01,many,18\n",
+    );
+    env.fails_unchanged(
+        &["import", "agreements", p(&f)],
+        2,
+        &[
+            "1 bad row(s)",
+            "line 2, column kind",
+            "line 2, column signed_on",
+            "line 2, column expires_on",
+            "line 2, column notice_days",
+            "line 2, column sdgs",
+        ],
+    );
+}
+
+#[test]
+fn exists_with_other_values_names_each_field_and_both_values() {
+    let env = Env::new();
+    let long = "x".repeat(300);
+    let f = env.write(
+        "p.csv",
+        "key,name,category,country,notes\nsindiyan,Oak Valley University,academic,LB,short\n",
+    );
+    env.run(&["import", "partners", p(&f)]).ok();
+    let f = env.write(
+        "p2.csv",
+        &format!(
+            "key,name,category,country,notes\nsindiyan,Oak Valley University,academic,SY,\"{long}\u{7}\"\n"
+        ),
+    );
+    let r = env.fails_unchanged(
+        &["import", "partners", p(&f)],
+        2,
+        &[
+            "partner sindiyan exists with other values",
+            "country: 'LB' in the registry, 'SY' in the file",
+            "notes: 'short' in the registry, 'xxxx",
+            "…",
+            "--update",
+        ],
+    );
+    assert!(
+        !r.stderr.contains(&long),
+        "a long value is cut:\n{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains('\u{7}'),
+        "control characters are escaped"
+    );
+
+    partners_only(&env);
+    let f = env.write("a.csv", "ref,parties,title\nE-1,unicef,Old title\n");
+    env.run(&["import", "agreements", p(&f)]).ok();
+    let f = env.write("a2.csv", "ref,parties,title\nE-1,unicef,New title\n");
+    env.fails_unchanged(
+        &["import", "agreements", p(&f)],
+        2,
+        &[
+            "E-1 exists with other values",
+            "title: 'Old title' in the registry, 'New title' in the file",
+        ],
+    );
+}
+
+#[test]
+fn export_to_an_xlsx_name_says_xlsx_is_not_written_yet() {
+    let env = Env::sample();
+    let out = env.path("out.xlsx");
+    for extra in [&[][..], &["--format", "csv"][..]] {
+        let mut args = vec!["export", "agreements", "-o", p(&out)];
+        args.extend(extra);
+        let r = env.run(&args);
+        r.fails(2, &["out.xlsx", "xlsx", "not", "yet", ".csv"]);
+        assert!(!r.stderr.contains("--format"), "{}", r.stderr);
+        assert!(!out.exists());
+    }
 }

@@ -1200,6 +1200,9 @@ proptest! {
             update: true,
             force: false,
             create_partners: false,
+            delimiter: None,
+            date_format: None,
+            ignore_columns: Vec::new(),
         };
         import::run(&ctx, &args(Entity::Partners, seed)).unwrap();
         for entity in [Entity::Partners, Entity::Agreements] {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::parse::{col_err, AgreementInput, Bad, PartnerInput};
+use super::parse::{col_err, shown, AgreementInput, Bad, PartnerInput};
 use super::{RowError, Tally, MAX_REPORTED};
 use crate::cli::ImportArgs;
 use crate::commands::Ctx;
@@ -51,8 +51,11 @@ pub struct Job<'a> {
     ctx: &'a Ctx,
     args: &'a ImportArgs,
     store: &'a Store,
+    /// The errors listed (at most [`MAX_REPORTED`]), and how many more there are.
     pub errors: Vec<RowError>,
     pub more_errors: usize,
+    /// The rows with an error (a row may have several).
+    pub bad_rows: u64,
     pub tally: Tally,
     /// (partner, agreement) ids before this import: larger ids are this file's rows.
     pub max_ids: (i64, i64),
@@ -83,6 +86,7 @@ impl<'a> Job<'a> {
             store,
             errors: Vec::new(),
             more_errors: 0,
+            bad_rows: 0,
             tally: Tally::default(),
             max_ids: store.max_ids()?,
             parties: Default::default(),
@@ -99,7 +103,21 @@ impl<'a> Job<'a> {
         self.writer.flush()
     }
 
+    /// A bad row, with its one error.
     pub fn fail(&mut self, e: RowError) {
+        self.bad_rows += 1;
+        self.list(e);
+    }
+
+    /// A bad row, with each of its errors.
+    pub fn fail_row(&mut self, errors: Vec<RowError>) {
+        self.bad_rows += 1;
+        for e in errors {
+            self.list(e);
+        }
+    }
+
+    fn list(&mut self, e: RowError) {
         if self.errors.len() < MAX_REPORTED {
             self.errors.push(e);
         } else {
@@ -123,25 +141,26 @@ impl<'a> Job<'a> {
         }
     }
 
-    /// A row that names an existing `record` and would change its fields `changed` (none:
+    /// A row that names an existing `record` and would change it as `diff` says (no field:
     /// it is counted unchanged). A change needs --update; with it, a record changed in the
     /// registry (at `stored_time`) after the file's `file_time` is a conflict unless --force.
     /// Returns whether to update the record.
     fn should_update(
         &mut self,
         record: &str,
-        changed: &[&str],
+        diff: &Diff,
         file_time: Option<&str>,
         stored_time: &str,
     ) -> RowResult<bool> {
-        if changed.is_empty() {
+        if diff.fields.is_empty() {
             self.tally.unchanged += 1;
             return Ok(false);
         }
-        let fields = changed.join(", ");
+        let fields = diff.fields.join(", ");
         if !self.args.update {
             return Err(bad(format!(
-                "{record} exists with other values ({fields}); give --update to change it"
+                "{record} exists with other values: {}; give --update to change it",
+                diff.both_values()
             )));
         }
         if let Some(file_time) =
@@ -206,14 +225,14 @@ impl<'a> Job<'a> {
                 updated_at: old.updated_at.clone(),
                 ..p.clone()
             } == old;
-            let changed = if same {
-                Vec::new()
+            let diff = if same {
+                Diff::none()
             } else {
-                changed_fields(PARTNER_COLUMNS, &partner_json(&old), &partner_json(p))
+                Diff::new(PARTNER_COLUMNS, partner_json(&old), partner_json(p))
             };
             let record = format!("partner {}", old.key);
             let file_time = updated_given.then_some(p.updated_at.as_str());
-            if !self.should_update(&record, &changed, file_time, &old.updated_at)? {
+            if !self.should_update(&record, &diff, file_time, &old.updated_at)? {
                 return Ok(());
             }
             p.updated_at = self.now.to_string();
@@ -231,7 +250,7 @@ impl<'a> Job<'a> {
             })
             .map_err(from_err)?;
             self.tally.updated += 1;
-            self.announce(&record, &changed);
+            self.announce(&record, &diff.fields);
             return Ok(());
         }
         p.key =
@@ -407,38 +426,92 @@ impl<'a> Job<'a> {
             updated_at: old.updated_at.clone(),
             ..g.clone()
         } == old;
-        let changed = if same {
-            Vec::new()
+        let diff = if same {
+            Diff::none()
         } else {
-            changed_fields(AGREEMENT_COLUMNS, &agreement_json(&old), &agreement_json(g))
+            Diff::new(AGREEMENT_COLUMNS, agreement_json(&old), agreement_json(g))
         };
         let file_time = updated_given.then_some(g.updated_at.as_str());
-        if !self.should_update(&old.reference, &changed, file_time, &old.updated_at)? {
+        if !self.should_update(&old.reference, &diff, file_time, &old.updated_at)? {
             return Ok(());
         }
         g.created_at = old.created_at.clone();
         g.updated_at = self.now.to_string();
         crate::commands::edit::update_agreement(s, &self.ctx.actor, "edit", &old, g, &party_ids)
             .map_err(from_err)?;
-        self.announce(&old.reference, &changed);
+        self.announce(&old.reference, &diff.fields);
         self.tally.updated += 1;
         Ok(())
     }
 }
 
-/// The columns whose values differ between two records as JSON, timestamps and the derived
-/// status aside, in column order.
-fn changed_fields(
-    columns: &'static [&'static str],
-    old: &serde_json::Value,
-    new: &serde_json::Value,
-) -> Vec<&'static str> {
-    columns
-        .iter()
-        .copied()
-        .filter(|c| !matches!(*c, "created_at" | "updated_at" | "status"))
-        .filter(|c| old.get(c) != new.get(c))
-        .collect()
+/// How a row differs from the record it names: the columns whose values differ, timestamps
+/// and the derived status aside, in column order, and both records as JSON.
+struct Diff {
+    fields: Vec<&'static str>,
+    old: serde_json::Value,
+    new: serde_json::Value,
+}
+
+impl Diff {
+    fn none() -> Diff {
+        Diff {
+            fields: Vec::new(),
+            old: serde_json::Value::Null,
+            new: serde_json::Value::Null,
+        }
+    }
+
+    fn new(
+        columns: &'static [&'static str],
+        old: serde_json::Value,
+        new: serde_json::Value,
+    ) -> Diff {
+        let fields = columns
+            .iter()
+            .copied()
+            .filter(|c| !matches!(*c, "created_at" | "updated_at" | "status"))
+            .filter(|c| old.get(c) != new.get(c))
+            .collect();
+        Diff { fields, old, new }
+    }
+
+    /// Each field that differs, with the registry's value and the file's.
+    fn both_values(&self) -> String {
+        let value = |v: &serde_json::Value, f: &str| shown_json(v.get(f));
+        self.fields
+            .iter()
+            .map(|f| {
+                format!(
+                    "{f}: {} in the registry, {} in the file",
+                    value(&self.old, f),
+                    value(&self.new, f)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// A field's value in a message: quoted, escaped and cut; a list joined by `;` as a file
+/// writes it; none as `(empty)`.
+fn shown_json(v: Option<&serde_json::Value>) -> String {
+    use serde_json::Value;
+    let text = match v {
+        None | Some(Value::Null) => return "(empty)".into(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) if items.is_empty() => return "(empty)".into(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| match i {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(";"),
+        Some(other) => other.to_string(),
+    };
+    format!("'{}'", shown(&text))
 }
 
 /// Whether the registry's `stored` time is later than the file's `file` time. A stored time

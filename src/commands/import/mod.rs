@@ -16,7 +16,9 @@ use crate::cli::{Entity, ImportArgs};
 use crate::db::{Access, Change, Store};
 use crate::error::{Error, Result};
 use apply::{Job, RowResult};
+pub use parse::{date_format, DateFormat};
 use parse::{AgreementColumns, ParseResult, PartnerColumns, Row};
+pub use read::delimiter;
 use read::{Item, Source};
 
 /// Files of agreements from this size on are written on the bulk path.
@@ -44,6 +46,12 @@ pub struct RowError {
 }
 
 pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
+    if a.entity == Entity::Partners && a.date_format.is_some() {
+        return Err(Error::input(
+            "--date-format reads the date columns of agreements; a partners file has none",
+        )
+        .with_hint("leave out --date-format"));
+    }
     let mut source = Source::open(a)?;
     let bar = source.bar.clone();
     let mut store = ctx.open(Access::Write)?;
@@ -76,7 +84,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                 )?;
             }
             Entity::Agreements => {
-                let cols = AgreementColumns::new(&source.index);
+                let cols = AgreementColumns::new(&source.index, a.date_format.clone());
                 pipeline(
                     source,
                     |row| parse::agreement(&cols, row, &now),
@@ -122,11 +130,12 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         let Job {
             errors,
             more_errors,
+            bad_rows,
             tally,
             ..
         } = job;
-        if !errors.is_empty() {
-            return Ok((Err((errors, more_errors)), false));
+        if bad_rows > 0 {
+            return Ok((Err((errors, more_errors, bad_rows)), false));
         }
         if !a.dry_run && tally.added > 0 {
             s.record(Change {
@@ -177,11 +186,8 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             }
             super::after_commit(&format!("the import of {file_name}"), summary)
         }
-        Err((errors, more)) => {
-            let mut msg = format!(
-                "{file_name}: {} bad row(s); nothing was imported",
-                errors.len() + more
-            );
+        Err((errors, more, bad_rows)) => {
+            let mut msg = format!("{file_name}: {bad_rows} bad row(s); nothing was imported");
             for e in &errors {
                 let place = if e.line > 0 {
                     format!("line {}", e.line)
@@ -222,7 +228,7 @@ fn pipeline<'j, T: Send>(
                         let r = apply(job, row);
                         job.settle(*line, r)?;
                     }
-                    Item::Bad(e) => job.fail(std::mem::take(e)),
+                    Item::Bad(e) => job.fail_row(std::mem::take(e)),
                 }
             }
             // Never waits: when the reader has enough batches, this one is freed here.
@@ -247,6 +253,9 @@ pub fn import_dir(ctx: &Ctx, dir: &Path) -> Result<()> {
                 update: false,
                 force: false,
                 create_partners: false,
+                delimiter: None,
+                date_format: None,
+                ignore_columns: Vec::new(),
             },
         )?;
     }

@@ -16,7 +16,113 @@ pub struct Bad {
     pub reason: String,
 }
 
-pub type ParseResult<T> = std::result::Result<T, Bad>;
+/// One column's value read, or why it is bad.
+type FieldResult<T> = std::result::Result<T, Bad>;
+
+/// A row read, or every error found in it.
+pub type ParseResult<T> = std::result::Result<T, Vec<Bad>>;
+
+/// The errors of one row, gathered column by column so that each is reported. Empty, it
+/// holds no allocation: a good row costs nothing more.
+#[derive(Default)]
+struct Bads(Vec<Bad>);
+
+impl Bads {
+    /// The value of `r`, or None with its error kept.
+    fn check<T>(&mut self, r: FieldResult<T>) -> Option<T> {
+        r.map_err(|b| self.0.push(b)).ok()
+    }
+
+    /// `v` when no column was bad.
+    fn done<T>(self, v: T) -> ParseResult<T> {
+        if self.0.is_empty() {
+            Ok(v)
+        } else {
+            Err(self.0)
+        }
+    }
+}
+
+/// The longest a value from a file is shown in a message, in characters.
+const SHOWN_CHARS: usize = 60;
+
+/// A value from a file as a message shows it: control and invisible characters escaped,
+/// cut to [`SHOWN_CHARS`] with `…`.
+pub fn shown(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == SHOWN_CHARS {
+            out.push('…');
+            break;
+        }
+        let invisible = matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
+        if c.is_control() || invisible {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `--date-format`: how a file writes its dates, in chrono's strftime codes.
+#[derive(Debug, Clone)]
+pub struct DateFormat {
+    text: String,
+    items: Vec<chrono::format::Item<'static>>,
+    /// A date written in the format, for messages.
+    example: String,
+}
+
+/// The date a format is tried on: its day cannot be taken for a month.
+const EXAMPLE_DATE: (i32, u32, u32) = (2026, 11, 29);
+
+/// Checks a `--date-format`: one chrono reads, and that reads back a whole date.
+pub fn date_format(fmt: &str) -> std::result::Result<DateFormat, String> {
+    let items = chrono::format::StrftimeItems::new(fmt)
+        .parse_to_owned()
+        .map_err(|_| {
+            format!(
+                "'{}' is not a date format: write it in strftime codes, e.g. %d/%m/%Y",
+                fmt.escape_debug()
+            )
+        })?;
+    let (y, m, d) = EXAMPLE_DATE;
+    let sample = Date::from_ymd_opt(y, m, d).unwrap_or_default();
+    let mut example = String::new();
+    let written = {
+        use std::fmt::Write;
+        write!(example, "{}", sample.format_with_items(items.iter())).is_ok()
+    };
+    let f = DateFormat {
+        text: fmt.to_string(),
+        items,
+        example,
+    };
+    if !written || f.read(&f.example) != Some(sample) {
+        return Err(format!(
+            "'{}' does not read a whole date: give the day, the month and the year, e.g. %d/%m/%Y",
+            fmt.escape_debug()
+        ));
+    }
+    Ok(f)
+}
+
+impl DateFormat {
+    /// `v` read in this format (digits of other scripts read as ASCII ones).
+    fn read(&self, v: &str) -> Option<Date> {
+        let owned;
+        let v = if v.is_ascii() {
+            v
+        } else {
+            owned = crate::text::ascii_digits(v);
+            &owned
+        };
+        let mut parsed = chrono::format::Parsed::new();
+        chrono::format::parse(&mut parsed, v, self.items.iter()).ok()?;
+        parsed.to_naive_date().ok()
+    }
+}
 
 /// An error that names the column.
 pub fn col_err(column: &str, e: impl std::fmt::Display) -> Bad {
@@ -49,19 +155,40 @@ impl Row<'_> {
     }
 }
 
-fn date(row: &Row, s: Slot, col: &str) -> ParseResult<Option<Date>> {
-    row.opt(s)
-        .map(|v| parse_stored(v).map_err(|e| col_err(col, format!("'{v}': {e}"))))
-        .transpose()
+/// A date column: YYYY-MM-DD, or with `--date-format` that format first.
+fn date(row: &Row, s: Slot, col: &str, format: Option<&DateFormat>) -> FieldResult<Option<Date>> {
+    let Some(v) = row.opt(s) else {
+        return Ok(None);
+    };
+    match format {
+        None => parse_stored(v)
+            .map(Some)
+            .map_err(|e| col_err(col, format!("'{}': {e}", shown(v)))),
+        Some(f) => f
+            .read(v)
+            .or_else(|| parse_stored(v).ok())
+            .map(Some)
+            .ok_or_else(|| {
+                col_err(
+                    col,
+                    format!(
+                        "'{}' is not a date in the format {} (like {}), nor YYYY-MM-DD",
+                        shown(v),
+                        f.text,
+                        f.example
+                    ),
+                )
+            }),
+    }
 }
 
-fn text(row: &Row, s: Slot, col: &str) -> ParseResult<Option<String>> {
+fn text(row: &Row, s: Slot, col: &str) -> FieldResult<Option<String>> {
     validate::free_text(col, row.get(s)).map_err(|e| col_err(col, e.message))
 }
 
 /// A timestamp column, or `now` when the row leaves it empty; and whether the row gave it.
 /// A given time must be RFC 3339; it is kept as written.
-fn stamp(row: &Row, s: Slot, col: &str, now: &str) -> ParseResult<(String, bool)> {
+fn stamp(row: &Row, s: Slot, col: &str, now: &str) -> FieldResult<(String, bool)> {
     match row.opt(s) {
         Some(v) => match chrono::DateTime::parse_from_rfc3339(v) {
             Ok(_) => Ok((v.to_string(), true)),
@@ -114,32 +241,54 @@ pub struct PartnerInput {
 }
 
 pub fn partner(c: &PartnerColumns, row: &Row, now: &str) -> ParseResult<PartnerInput> {
-    let name = validate::name("name", row.get(c.name)).map_err(|e| col_err("name", e.message))?;
-    let aliases = split_list(row.get(c.aliases))
-        .iter()
-        .map(|x| validate::name("alias", x))
-        .collect::<crate::error::Result<Vec<_>>>()
-        .map_err(|e| col_err("aliases", e.message))?;
+    let mut bads = Bads::default();
+    let name = bads
+        .check(validate::name("name", row.get(c.name)).map_err(|e| col_err("name", e.message)))
+        .unwrap_or_default();
+    let aliases = bads
+        .check(
+            split_list(row.get(c.aliases))
+                .iter()
+                .map(|x| validate::name("alias", x))
+                .collect::<crate::error::Result<Vec<_>>>()
+                .map_err(|e| col_err("aliases", e.message)),
+        )
+        .unwrap_or_default();
     let aliases = validate::dedupe_aliases(&name, aliases);
-    let category: Category = row
-        .get(c.category)
-        .parse()
-        .map_err(|e| col_err("category", e))?;
-    let country = row
-        .opt(c.country)
-        .map(crate::query::parse_country)
-        .transpose()
-        .map_err(|e| col_err("country", e))?;
+    let category: Option<Category> = bads.check(
+        row.get(c.category)
+            .parse()
+            .map_err(|e| col_err("category", e)),
+    );
+    let country = bads
+        .check(
+            row.opt(c.country)
+                .map(crate::query::parse_country)
+                .transpose()
+                .map_err(|e| col_err("country", e)),
+        )
+        .flatten();
     let key = row.opt(c.key).unwrap_or("").to_string();
     if !key.is_empty() && !crate::text::is_valid_key(&key) {
-        return Err(col_err(
+        bads.0.push(col_err(
             "key",
-            format!("'{key}' is not a valid key: {}", crate::text::KEY_RULE),
+            format!(
+                "'{}' is not a valid key: {}",
+                shown(&key),
+                crate::text::KEY_RULE
+            ),
         ));
     }
-    let (created_at, _) = stamp(row, c.created_at, "created_at", now)?;
-    let (updated_at, updated_given) = stamp(row, c.updated_at, "updated_at", now)?;
-    Ok(PartnerInput {
+    let created_at = bads.check(stamp(row, c.created_at, "created_at", now));
+    let updated = bads.check(stamp(row, c.updated_at, "updated_at", now));
+    let website = bads.check(text(row, c.website, "website")).flatten();
+    let notes = bads.check(text(row, c.notes, "notes")).flatten();
+    let (Some(category), Some((created_at, _)), Some((updated_at, updated_given))) =
+        (category, created_at, updated)
+    else {
+        return Err(bads.0);
+    };
+    bads.done(PartnerInput {
         partner: Partner {
             id: 0,
             key,
@@ -147,8 +296,8 @@ pub fn partner(c: &PartnerColumns, row: &Row, now: &str) -> ParseResult<PartnerI
             aliases,
             category,
             country,
-            website: text(row, c.website, "website")?,
-            notes: text(row, c.notes, "notes")?,
+            website,
+            notes,
             created_at,
             updated_at,
         },
@@ -177,10 +326,12 @@ pub struct AgreementColumns {
     updated_at: Slot,
     partner_category: Slot,
     partner_country: Slot,
+    /// `--date-format`, when given.
+    date_format: Option<DateFormat>,
 }
 
 impl AgreementColumns {
-    pub fn new(index: &HashMap<String, usize>) -> Self {
+    pub fn new(index: &HashMap<String, usize>, date_format: Option<DateFormat>) -> Self {
         let s = |n| slot(index, n);
         AgreementColumns {
             reference: s("ref"),
@@ -202,6 +353,7 @@ impl AgreementColumns {
             updated_at: s("updated_at"),
             partner_category: s("partner_category"),
             partner_country: s("partner_country"),
+            date_format,
         }
     }
 }
@@ -217,68 +369,130 @@ pub struct AgreementInput {
 }
 
 pub fn agreement(c: &AgreementColumns, row: &Row, now: &str) -> ParseResult<AgreementInput> {
+    let mut bads = Bads::default();
     let kind: Kind = match row.opt(c.kind) {
-        Some(k) => k.parse().map_err(|e| col_err("kind", e))?,
-        None => Kind::Agreement,
-    };
+        Some(k) => bads.check(k.parse().map_err(|e| col_err("kind", e))),
+        None => None,
+    }
+    .unwrap_or(Kind::Agreement);
     let parties = split_list(row.get(c.parties));
     if parties.is_empty() {
-        return Err(col_err(
+        bads.0.push(col_err(
             "parties",
             "no parties: name at least one partner by key, name or alias",
         ));
     }
     let reference = match row.opt(c.reference) {
-        Some(r) => validate::reference(r).map_err(|e| col_err("ref", e.message))?,
-        None => String::new(),
-    };
-    let signed_on = date(row, c.signed_on, "signed_on")?;
-    let notice_days = row
-        .opt(c.notice_days)
-        .map(|n| {
-            crate::text::ascii_digits(n)
-                .parse::<u32>()
-                .ok()
-                .filter(|n| *n <= 36_500)
-                .ok_or_else(|| {
-                    col_err(
-                        "notice_days",
-                        format!("'{n}' is not a number of days 0..36500"),
-                    )
+        Some(r) => bads.check(validate::reference(r).map_err(|e| col_err("ref", e.message))),
+        None => None,
+    }
+    .unwrap_or_default();
+    let fmt = c.date_format.as_ref();
+    let mut date_col = |s, col| bads.check(date(row, s, col, fmt)).flatten();
+    let signed_on = date_col(c.signed_on, "signed_on");
+    let effective_on = date_col(c.effective_on, "effective_on").or(signed_on);
+    let expires_on = date_col(c.expires_on, "expires_on");
+    let terminated_on = date_col(c.terminated_on, "terminated_on");
+    let notice_days = bads
+        .check(
+            row.opt(c.notice_days)
+                .map(|n| {
+                    crate::text::ascii_digits(n)
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|n| *n <= 36_500)
+                        .ok_or_else(|| {
+                            col_err(
+                                "notice_days",
+                                format!("'{}' is not a number of days 0..36500", shown(n)),
+                            )
+                        })
                 })
-        })
-        .transpose()?;
-    let tags = split_list(row.get(c.tags))
-        .iter()
-        .map(|t| parse_tag(t))
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| col_err("tags", e))?;
-    let (created_at, _) = stamp(row, c.created_at, "created_at", now)?;
-    let (updated_at, updated_given) = stamp(row, c.updated_at, "updated_at", now)?;
+                .transpose(),
+        )
+        .flatten();
+    let tags = bads
+        .check(
+            split_list(row.get(c.tags))
+                .iter()
+                .map(|t| parse_tag(t))
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|e| col_err("tags", e)),
+        )
+        .unwrap_or_default();
+    let sdgs = bads
+        .check(parse_sdgs(row.get(c.sdgs)).map_err(|e| col_err("sdgs", e)))
+        .unwrap_or_default();
+    let title = bads.check(text(row, c.title, "title")).flatten();
+    let termination_reason = bads
+        .check(text(row, c.termination_reason, "termination_reason"))
+        .flatten();
+    let notes = bads.check(text(row, c.notes, "notes")).flatten();
+    let document = bads.check(text(row, c.document, "document")).flatten();
+    let created_at = bads.check(stamp(row, c.created_at, "created_at", now));
+    let updated = bads.check(stamp(row, c.updated_at, "updated_at", now));
+    let (Some((created_at, _)), Some((updated_at, updated_given))) = (created_at, updated) else {
+        return Err(bads.0);
+    };
     let agreement = Agreement {
         id: 0,
         reference,
         kind,
-        title: text(row, c.title, "title")?.unwrap_or_default(),
+        title: title.unwrap_or_default(),
         parties,
         signed_on,
-        effective_on: date(row, c.effective_on, "effective_on")?.or(signed_on),
-        expires_on: date(row, c.expires_on, "expires_on")?,
-        terminated_on: date(row, c.terminated_on, "terminated_on")?,
-        termination_reason: text(row, c.termination_reason, "termination_reason")?,
+        effective_on,
+        expires_on,
+        terminated_on,
+        termination_reason,
         notice_days,
         renews: row.opt(c.renews).map(str::to_string),
-        sdgs: parse_sdgs(row.get(c.sdgs)).map_err(|e| col_err("sdgs", e))?,
+        sdgs,
         tags: dedupe(tags),
-        notes: text(row, c.notes, "notes")?,
-        document: text(row, c.document, "document")?,
+        notes,
+        document,
         created_at,
         updated_at,
     };
-    Ok(AgreementInput {
+    bads.done(AgreementInput {
         agreement,
         updated_given,
         partner_category: row.get(c.partner_category).to_string(),
         partner_country: row.get(c.partner_country).to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        parse_stored(s).unwrap()
+    }
+
+    #[test]
+    fn a_date_format_reads_its_dates_and_refuses_what_is_not_one() {
+        let f = date_format("%d/%m/%Y").unwrap();
+        assert_eq!(f.read("15/03/2026"), Some(d("2026-03-15")));
+        assert_eq!(f.read("١٥/٠٣/٢٠٢٦"), Some(d("2026-03-15")));
+        assert_eq!(f.read("03/15/2026"), None);
+        assert_eq!(f.example, "29/11/2026");
+        // The format is tried before YYYY-MM-DD, so a format close to it is not misread.
+        let f = date_format("%Y-%d-%m").unwrap();
+        assert_eq!(f.read("2026-05-03"), Some(d("2026-03-05")));
+        for bad in ["%Q", "%H:%M", "%m/%Y", "", "%d %B"] {
+            assert!(date_format(bad).is_err(), "{bad}");
+        }
+        assert!(date_format("%d %B %Y").is_ok());
+    }
+
+    #[test]
+    fn a_value_is_shown_escaped_and_cut() {
+        assert_eq!(shown("a\u{7}b\nc\u{202e}"), "a\\u{7}b\\nc\\u{202e}");
+        let long = "é".repeat(100);
+        let s = shown(&long);
+        assert_eq!(s.chars().count(), SHOWN_CHARS + 1);
+        assert!(s.ends_with('…'));
+        assert_eq!(shown("جامعة"), "جامعة");
+    }
 }

@@ -7,8 +7,8 @@ use std::io::{IsTerminal, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender};
 
-use super::parse::{Bad, ParseResult, Row};
-use super::stream::{Rows, Stream, MAX_ROW_TEXT};
+use super::parse::{shown, Bad, ParseResult, Row};
+use super::stream::{detect_delimiter, Rows, Stream, MAX_ROW_TEXT};
 use super::RowError;
 use crate::cli::{Entity, ImportArgs};
 use crate::error::{Error, Result};
@@ -20,10 +20,24 @@ const BATCH: usize = 256;
 /// Files from this size on show a progress bar (on a terminal).
 const PROGRESS_BYTES: u64 = 8 << 20;
 
-/// What the reading thread hands on: a parsed row with the line it starts on, or a bad row.
+/// What the reading thread hands on: a parsed row with the line it starts on, or a bad row
+/// with each of its errors.
 pub enum Item<T> {
     Row(u64, T),
-    Bad(RowError),
+    Bad(Vec<RowError>),
+}
+
+/// `--delimiter`: `,`, `;` or `tab`.
+pub fn delimiter(s: &str) -> std::result::Result<u8, String> {
+    match s {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "tab" | "\t" => Ok(b'\t'),
+        _ => Err(format!(
+            "'{}' is not a separator mou reads: use ',', ';' or tab",
+            s.escape_debug()
+        )),
+    }
 }
 
 /// How an import file is named in messages and history: `-` is stdin.
@@ -49,6 +63,8 @@ fn open_input(path: &Path) -> std::io::Result<File> {
 pub struct Origin {
     file: File,
     offset: u64,
+    /// The separator the file was read with, to read it again alike.
+    delimiter: u8,
 }
 
 /// An open import file whose header has been read and checked.
@@ -75,6 +91,7 @@ impl Source {
                 Some(Origin {
                     file: file.try_clone().map_err(cannot)?,
                     offset,
+                    delimiter: b',',
                 })
                 .filter(|o| o.offset <= m.len())
             }
@@ -85,7 +102,16 @@ impl Source {
             _ => None,
         };
         let bar = progress_bar(size.unwrap_or(0));
-        let mut rows = Rows::new(Stream::new(file, bar.clone()).map_err(cannot)?);
+        let mut stream = Stream::new(file, bar.clone()).map_err(cannot)?;
+        let delimiter = match a.delimiter {
+            Some(d) => d,
+            None => detect_delimiter(stream.first_line().map_err(cannot)?),
+        };
+        let mut origin = origin;
+        if let Some(o) = &mut origin {
+            o.delimiter = delimiter;
+        }
+        let mut rows = Rows::new(stream, delimiter);
         let headers: Vec<String> = rows
             .headers()
             .map_err(|e| {
@@ -155,11 +181,11 @@ impl Source {
         let mut batch = Vec::with_capacity(BATCH);
         let mut record = csv::StringRecord::new();
         let bad = |line, column, reason| {
-            Item::Bad(RowError {
+            Item::Bad(vec![RowError {
                 line,
                 column,
                 reason,
-            })
+            }])
         };
         loop {
             // A StringRecord checks a whole row's UTF-8 at once.
@@ -222,7 +248,7 @@ impl Source {
             return None; // a blank line
         }
         if record.len() != self.width {
-            return Some(Item::Bad(RowError {
+            return Some(Item::Bad(vec![RowError {
                 line,
                 column: None,
                 reason: format!(
@@ -230,7 +256,7 @@ impl Source {
                     record.len(),
                     self.width
                 ),
-            }));
+            }]));
         }
         let restored: Vec<std::borrow::Cow<str>>;
         let fields: Vec<&str> = if self.excel {
@@ -241,11 +267,15 @@ impl Source {
         };
         Some(match parse(&Row { fields: &fields }) {
             Ok(v) => Item::Row(line, v),
-            Err(Bad { column, reason }) => Item::Bad(RowError {
-                line,
-                column,
-                reason,
-            }),
+            Err(bads) => Item::Bad(
+                bads.into_iter()
+                    .map(|Bad { column, reason }| RowError {
+                        line,
+                        column,
+                        reason,
+                    })
+                    .collect(),
+            ),
         })
     }
 }
@@ -259,10 +289,25 @@ fn column_index(a: &ImportArgs, name: &str, headers: &[String]) -> Result<HashMa
             (k, &["parties"])
         }
     };
+    let ignored: Vec<String> = a
+        .ignore_columns
+        .iter()
+        .map(|c| c.trim().to_ascii_lowercase())
+        .collect();
+    if let Some(missing) = ignored.iter().find(|c| !headers.contains(c)) {
+        let columns: Vec<String> = headers.iter().take(20).map(|h| shown(h)).collect();
+        return Err(Error::input(format!(
+            "--ignore-column '{}': {name} has no such column",
+            shown(missing)
+        ))
+        .with_hint(format!("its columns: {}", columns.join(", "))));
+    }
     let mut index = HashMap::new();
     let mut unknown = Vec::new();
     for (i, h) in headers.iter().enumerate() {
-        if !known.contains(&h.as_str()) {
+        if ignored.contains(h) {
+            continue;
+        } else if !known.contains(&h.as_str()) {
             unknown.push(h.clone());
         } else if index.insert(h.clone(), i).is_some() {
             return Err(Error::input(format!(
@@ -286,7 +331,10 @@ fn column_index(a: &ImportArgs, name: &str, headers: &[String]) -> Result<HashMa
                 String::new()
             }
         ))
-        .with_hint(format!("valid columns: {}", known.join(", "))));
+        .with_hint(format!(
+            "valid columns: {}; give --ignore-column NAME to skip a column of the file",
+            known.join(", ")
+        )));
     }
     for r in required {
         if !index.contains_key(*r) {
@@ -327,7 +375,7 @@ pub fn repeated_refs(
     // Compared as the ref index compares them (normalized).
     let wanted: HashSet<String> = refs.iter().map(|r| crate::model::ref_key(r)).collect();
     origin.file.seek(SeekFrom::Start(origin.offset))?;
-    let mut rows = Rows::new(Stream::new(origin.file, None)?);
+    let mut rows = Rows::new(Stream::new(origin.file, None)?, origin.delimiter);
     let mut seen: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
     let mut record = csv::ByteRecord::new();

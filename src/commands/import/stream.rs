@@ -17,8 +17,11 @@ const CHUNK: usize = 1 << 16;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// The field delimiter of [`crate::output::csv_reader`], which the quote scan must agree with.
-const DELIMITER: u8 = b',';
+/// How far the header line is looked for, to detect the separator.
+const HEADER_PEEK: usize = 1 << 20;
+
+/// The separators a file may use, in the order a tie is settled.
+const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
 
 pub struct Stream {
     file: File,
@@ -63,6 +66,15 @@ impl Stream {
         }
         s.bom = s.buf[..s.filled].starts_with(BOM);
         Ok(s)
+    }
+
+    /// The first line of the file as read so far (at most [`HEADER_PEEK`] bytes of it),
+    /// read ahead without handing anything on.
+    pub fn first_line(&mut self) -> io::Result<&[u8]> {
+        while !self.eof && self.filled < HEADER_PEEK && !self.buf[..self.filled].contains(&b'\n') {
+            self.refill()?;
+        }
+        Ok(&self.buf[..self.filled])
     }
 
     /// Reads more of the file, first dropping the bytes before the row being read.
@@ -183,13 +195,16 @@ struct Span {
 /// CSV records read from a [`Stream`], each with the line it starts on.
 pub struct Rows {
     csv: csv::Reader<Stream>,
+    /// The field separator, which the quote scan must agree on with the reader.
+    delimiter: u8,
     last: Span,
 }
 
 impl Rows {
-    pub fn new(stream: Stream) -> Rows {
+    pub fn new(stream: Stream, delimiter: u8) -> Rows {
         Rows {
-            csv: crate::output::csv_reader(stream),
+            csv: crate::output::csv_reader(stream, delimiter),
+            delimiter,
             last: Span::default(),
         }
     }
@@ -243,14 +258,40 @@ impl Rows {
         if !s.at_end() {
             return None;
         }
-        unclosed_quote(s.kept(self.last.content, self.last.end), self.last.line)
+        unclosed_quote(
+            s.kept(self.last.content, self.last.end),
+            self.last.line,
+            self.delimiter,
+        )
     }
 }
 
-/// Reads `raw`, one row as it stands in the file from its first line `line`, as the CSV
-/// reader does; if it ends inside a quoted field: the line where the quote opened and the
+/// The separator of a file whose first line is `head`: the one of [`DELIMITERS`] it holds
+/// most outside quotes; on a tie (none at all included) the first of them, `,`.
+pub fn detect_delimiter(head: &[u8]) -> u8 {
+    let mut counts = [0usize; DELIMITERS.len()];
+    let mut quoted = false;
+    for &b in head {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\r' | b'\n' if !quoted => break,
+            _ if !quoted => {
+                if let Some(i) = DELIMITERS.iter().position(|d| *d == b) {
+                    counts[i] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let most = counts.iter().max().copied().unwrap_or(0);
+    let at = counts.iter().position(|c| *c == most).unwrap_or(0);
+    DELIMITERS[at]
+}
+
+/// Reads `raw`, one row as it stands in the file from its first line `line`, fields
+/// separated by `delimiter`, as the CSV reader does; if it ends inside a quoted field: the line where the quote opened and the
 /// index of the field.
-fn unclosed_quote(raw: &[u8], mut line: u64) -> Option<(u64, usize)> {
+fn unclosed_quote(raw: &[u8], mut line: u64, delimiter: u8) -> Option<(u64, usize)> {
     #[derive(PartialEq)]
     enum S {
         FieldStart,
@@ -270,7 +311,7 @@ fn unclosed_quote(raw: &[u8], mut line: u64) -> Option<(u64, usize)> {
                 opened = line;
                 S::Quoted
             }
-            (_, DELIMITER) => {
+            (_, d) if d == delimiter => {
                 field += 1;
                 S::FieldStart
             }
@@ -301,12 +342,30 @@ mod tests {
 
     #[test]
     fn an_unclosed_quote_is_found_where_it_opened() {
-        assert_eq!(unclosed_quote(b"a,\"b\nc", 7), Some((7, 1)));
-        assert_eq!(unclosed_quote(b"a,\"b\nc\",\"d\r\ne", 2), Some((3, 2)));
-        assert_eq!(unclosed_quote(b"a,\"b\"\"", 1), Some((1, 1)));
-        assert_eq!(unclosed_quote(b"a,\"b\"\"\"", 1), None);
-        assert_eq!(unclosed_quote(b"a,b\"c", 1), None);
-        assert_eq!(unclosed_quote(b"a,\"b\"c\"d", 1), None);
-        assert_eq!(unclosed_quote(b"a,b\n", 1), None);
+        assert_eq!(unclosed_quote(b"a,\"b\nc", 7, b','), Some((7, 1)));
+        assert_eq!(
+            unclosed_quote(b"a,\"b\nc\",\"d\r\ne", 2, b','),
+            Some((3, 2))
+        );
+        assert_eq!(unclosed_quote(b"a,\"b\"\"", 1, b','), Some((1, 1)));
+        assert_eq!(unclosed_quote(b"a,\"b\"\"\"", 1, b','), None);
+        assert_eq!(unclosed_quote(b"a,b\"c", 1, b','), None);
+        assert_eq!(unclosed_quote(b"a,\"b\"c\"d", 1, b','), None);
+        assert_eq!(unclosed_quote(b"a,b\n", 1, b','), None);
+        assert_eq!(unclosed_quote(b"a;b;\"c,d", 4, b';'), Some((4, 2)));
+        assert_eq!(unclosed_quote(b"a;b,\"c", 4, b';'), None);
+    }
+
+    #[test]
+    fn the_separator_is_the_one_the_header_holds_most() {
+        assert_eq!(detect_delimiter(b"name,category\n"), b',');
+        assert_eq!(
+            detect_delimiter(b"\xEF\xBB\xBFname;category;country\r\na,b,c,d"),
+            b';'
+        );
+        assert_eq!(detect_delimiter(b"name\tcategory"), b'\t');
+        assert_eq!(detect_delimiter(b"\"a;b;c\",name,x\n"), b',');
+        assert_eq!(detect_delimiter(b"name\n"), b',');
+        assert_eq!(detect_delimiter(b"a;b,c\n"), b',');
     }
 }
