@@ -1673,7 +1673,7 @@ fn a_date_format_reads_the_date_columns_and_iso_stays_accepted() {
     // A value in neither: the row error names line, column, value and the format.
     let f = env.write(
         "b.csv",
-        "ref,parties,signed_on,effective_on\nG-1,unicef,03/15/2026,\nG-2,unicef,,2026/03/01\n",
+        "ref,parties,signed_on,effective_on\nG-1,unicef,03/15/2026,\nG-2,unicef,,2026/03/01\nG-3,unicef,15/03/26,\n",
     );
     env.fails_unchanged(
         &["import", "agreements", p(&f), "--date-format", "%d/%m/%Y"],
@@ -1682,6 +1682,8 @@ fn a_date_format_reads_the_date_columns_and_iso_stays_accepted() {
             "line 2, column signed_on: '03/15/2026'",
             "%d/%m/%Y",
             "line 3, column effective_on: '2026/03/01'",
+            // %Y is four digits: a two-digit year is not the year 26.
+            "line 4, column signed_on: '15/03/26'",
         ],
     );
     // A format that is not one, or reads no whole date, is refused before anything is read.

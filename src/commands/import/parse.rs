@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use crate::dates::{parse_stored, Date};
 use crate::model::{parse_sdgs, parse_tag, split_list, Agreement, Category, Kind, Partner};
 use crate::validate;
+use chrono::Datelike;
 
 use super::super::add::dedupe;
 
@@ -109,7 +110,8 @@ pub fn date_format(fmt: &str) -> std::result::Result<DateFormat, String> {
 }
 
 impl DateFormat {
-    /// `v` read in this format (digits of other scripts read as ASCII ones).
+    /// `v` read in this format (digits of other scripts read as ASCII ones), with a year of
+    /// four digits.
     fn read(&self, v: &str) -> Option<Date> {
         let owned;
         let v = if v.is_ascii() {
@@ -120,7 +122,8 @@ impl DateFormat {
         };
         let mut parsed = chrono::format::Parsed::new();
         chrono::format::parse(&mut parsed, v, self.items.iter()).ok()?;
-        parsed.to_naive_date().ok()
+        // chrono's %Y takes any number of digits: `15/03/26` would be the year 26.
+        parsed.to_naive_date().ok().filter(|d| d.year() >= 1000)
     }
 }
 
@@ -476,6 +479,11 @@ mod tests {
         assert_eq!(f.read("15/03/2026"), Some(d("2026-03-15")));
         assert_eq!(f.read("١٥/٠٣/٢٠٢٦"), Some(d("2026-03-15")));
         assert_eq!(f.read("03/15/2026"), None);
+        assert_eq!(f.read("15/03/26"), None);
+        assert_eq!(
+            date_format("%d/%m/%y").unwrap().read("15/03/26"),
+            Some(d("2026-03-15"))
+        );
         assert_eq!(f.example, "29/11/2026");
         // The format is tried before YYYY-MM-DD, so a format close to it is not misread.
         let f = date_format("%Y-%d-%m").unwrap();
