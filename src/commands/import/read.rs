@@ -85,13 +85,13 @@ impl Source {
         let name = input_name(&a.file);
         let cannot = |e: std::io::Error| Error::input(format!("cannot read {name}: {e}"));
         let mut file = open_input(&a.file).map_err(cannot)?;
-        let origin = match file.metadata() {
+        let mut origin = match file.metadata() {
             Ok(m) if m.is_file() => {
                 let offset = file.stream_position().map_err(cannot)?;
                 Some(Origin {
                     file: file.try_clone().map_err(cannot)?,
                     offset,
-                    delimiter: b',',
+                    delimiter: b',', // set below, once the header line is read
                 })
                 .filter(|o| o.offset <= m.len())
             }
@@ -107,7 +107,6 @@ impl Source {
             Some(d) => d,
             None => detect_delimiter(stream.first_line().map_err(cannot)?),
         };
-        let mut origin = origin;
         if let Some(o) = &mut origin {
             o.delimiter = delimiter;
         }
