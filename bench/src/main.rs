@@ -1,0 +1,123 @@
+//! `mou-bench`: measures `mou` against the `sqlite3` shell on a synthetic registry.
+//!
+//! ```text
+//! cargo build --release
+//! cargo run --release -p mou-bench -- [--rows N] [--dir DIR] [--runs K] [--only import,export,report,eight]
+//! ```
+//!
+//! It generates a deterministic partners/agreements data set into DIR (once per row count), then
+//! times, as medians of K paired runs with a warm page cache:
+//!
+//! * figure A: `mou import agreements` against the sqlite3 shell's `.import` into a typed table,
+//!   with mou's peak RSS at N and at N/10 rows (memory should stay flat);
+//! * figure B: `mou export agreements` against `sqlite3 -csv 'SELECT * FROM agreement'`;
+//! * figure C: `mou report` and `mou report quarterly 2026Q3` against one naive GROUP BY in the
+//!   sqlite3 shell on the same registry file;
+//! * figure D: on a file of the eight columns a user's spreadsheet has (ref, kind, title,
+//!   parties, signed_on, expires_on, sdgs, notes), `mou import` against sqlite3 importing it
+//!   into an untyped table, `mou export` against `sqlite3 -csv` of that table, and
+//!   `mou report quarterly` against a bare GROUP BY of the quarter of signing on it.
+//!
+//! It prints figures and ratios (mou / sqlite3, lower is better) and asserts nothing. The mou
+//! binary is `$MOU_BIN`, else `target/release/mou`; without it only the sqlite3 side runs.
+//!
+//! Modules: `args` the options, `data` the generated files (with `rng`), `tools` the commands
+//! of both sides, `measure` time and memory of a child process, `figures` one file per figure,
+//! `table` the final table.
+
+mod args;
+mod data;
+mod error;
+mod figures;
+mod measure;
+mod rng;
+mod table;
+mod tools;
+
+use std::fs;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Figure, Opts};
+use error::{Context, Res};
+use figures::Bench;
+use table::{print_table, Row};
+use tools::Tools;
+
+fn main() -> ExitCode {
+    let opts = Opts::parse();
+    match run(&opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mou-bench: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(opts: &Opts) -> Res<()> {
+    println!(
+        "mou-bench: {} agreements, {} partners, {} runs, data in {}",
+        opts.rows,
+        data::PARTNERS,
+        opts.runs,
+        opts.dir.display()
+    );
+    let files = data::generate(&opts.dir, opts.rows)?;
+    let tools = Tools::find();
+    let run_dir = opts.dir.join("run");
+    fs::create_dir_all(&run_dir).ctx(|| format!("cannot create {}", run_dir.display()))?;
+    let bench = Bench {
+        opts,
+        tools: &tools,
+        files: &files,
+        run_dir: &run_dir,
+    };
+    let rows = measure_figures(&bench)?;
+    print_table(&rows);
+    print_footer(&tools);
+    Ok(())
+}
+
+/// The figures asked for, in order A, B, C, D.
+fn measure_figures(bench: &Bench) -> Res<Vec<Row>> {
+    let opts = bench.opts;
+    let mut rows = Vec::new();
+    let import = opts.wants(Figure::Import);
+    if import {
+        rows.extend(figures::import(bench)?);
+    }
+    let (export, report) = (opts.wants(Figure::Export), opts.wants(Figure::Report));
+    if export || report {
+        match figures::prepare_registry(bench, import)? {
+            Some(db) => {
+                if export {
+                    rows.push(figures::export(bench, &db)?);
+                }
+                if report {
+                    rows.extend(figures::report(bench, &db)?);
+                }
+            }
+            None => println!("\nneither mou nor sqlite3 available: export and reports skipped"),
+        }
+    }
+    if opts.wants(Figure::Eight) {
+        rows.extend(figures::eight(bench)?);
+    }
+    Ok(rows)
+}
+
+fn print_footer(tools: &Tools) {
+    if let Some(mou) = &tools.mou {
+        println!("mou binary: {}", mou.display());
+    } else {
+        println!(
+            "mou binary not found: build it with `cargo build --release` (or set MOU_BIN) \
+             for the mou side and the ratios."
+        );
+    }
+    if !tools.sqlite {
+        println!("sqlite3 not found: install it with `apt-get install sqlite3` for the ratios.");
+    }
+}
