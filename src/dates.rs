@@ -271,7 +271,7 @@ fn absolute(s: &str) -> Result<Period, String> {
         let end = NaiveDate::from_ymd_opt(y, 12, 31).ok_or(PERIOD_FORMS)?;
         return Ok(Period { start, end });
     }
-    if s.len() >= 6 {
+    if s.len() >= 6 && s.is_char_boundary(4) {
         let (y, rest) = s.split_at(4);
         if let Some(y) = year(y) {
             let q = rest.strip_prefix("-Q").or_else(|| rest.strip_prefix('Q'));
@@ -447,6 +447,14 @@ mod tests {
         }
         assert_eq!(p("2026Q1").shifted_quarters(-1).unwrap(), p("2025Q4"));
         assert_eq!(p("2026Q4").shifted_quarters(1).unwrap(), p("2027Q1"));
+    }
+
+    /// Found by the `query_expr` fuzz target: a multi-byte character across the fourth byte.
+    #[test]
+    fn a_period_with_a_wide_character_at_the_fourth_byte_is_an_error_not_a_panic() {
+        for s in ["z\u{5ba}\u{5ba}", "abc\u{5ba}xyz"] {
+            assert!(parse_period(s).is_err(), "{s}");
+        }
     }
 
     #[test]
