@@ -35,6 +35,9 @@ fuzz_target!(|data: &[u8]| {
         update: true,
         force: false,
         create_partners: false,
+        delimiter: None,
+        date_format: None,
+        ignore_columns: Vec::new(),
     };
     import::run(&ctx, &args(Entity::Partners, dir.path().join("seed.csv"))).unwrap();
     for entity in [Entity::Partners, Entity::Agreements] {
