@@ -5,19 +5,8 @@ use crate::cli::DueArgs;
 use crate::dates::{iso, Date};
 use crate::db::Access;
 use crate::error::{Error, Result};
-use crate::output::{Cell, RowWriter};
-
-const COLUMNS: &[&str] = &[
-    "ref",
-    "kind",
-    "title",
-    "parties",
-    "expires_on",
-    "notice_on",
-    "days_left",
-    "due",
-    "due_on",
-];
+use crate::model::Agreement;
+use crate::report::values::{DueReport, DueRow};
 
 /// Why an agreement is due at `today`, and the date that is due: the notice date while it is
 /// still ahead, else (no notice, or its notice date passed) the expiry.
@@ -34,33 +23,38 @@ fn due_reason(
     }
 }
 
+/// The row `due` lists for `g` at `today`, looking as far as `until`.
+fn due_row(g: Agreement, today: Date, until: Date) -> DueRow {
+    let notice = g.notice_on();
+    let (why, due_on) = due_reason(notice, g.expires_on, today, until);
+    DueRow {
+        reference: g.reference,
+        kind: g.kind.as_str(),
+        title: g.title,
+        parties: g.parties,
+        expires_on: g.expires_on.map(iso),
+        notice_on: notice.map(iso),
+        days_left: due_on.map(|d| (d - today).num_days()),
+        due: why,
+        due_on: due_on.map(iso),
+    }
+}
+
 pub fn run(ctx: &Ctx, a: &DueArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
     let filter = ctx.filter(&store, &a.filters)?;
     let until = a.within.after(ctx.as_of).ok_or_else(|| {
         Error::input("the window runs past the calendar's end; give a shorter --within")
     })?;
-    let mut out = Sink::open(None)?;
-    let mut w = RowWriter::new(&mut out, ctx.format(), false, COLUMNS, None)?;
-    let mut n = 0;
+    let mut report = DueReport::default();
     store.for_each_due(&filter, until, |g, _| {
-        n += 1;
-        let notice = g.notice_on();
-        let (why, due_on) = due_reason(notice, g.expires_on, ctx.as_of, until);
-        w.row(vec![
-            Cell::text(&g.reference),
-            Cell::text(g.kind.as_str()),
-            Cell::text(&g.title),
-            Cell::List(g.parties.clone()),
-            Cell::opt(g.expires_on.map(iso)),
-            Cell::opt(notice.map(iso)),
-            due_on.map_or(Cell::Null, |d| Cell::Int((d - ctx.as_of).num_days())),
-            Cell::text(why),
-            Cell::opt(due_on.map(iso)),
-        ])
+        report.0.push(due_row(g, ctx.as_of, until));
+        Ok(())
     })?;
-    w.finish()?;
+    let mut out = Sink::open(None)?;
+    crate::report::render(&mut out, ctx.format(), &report)?;
     out.commit()?;
+    let n = report.0.len();
     if n == 0 {
         crate::note!("nothing due by {}", iso(until));
     }

@@ -1,9 +1,7 @@
 //! `mou report [summary|quarterly|by|count]`. Figures come from the data layer; this module
-//! only shapes them for people (table, markdown) and scripts (csv, json).
+//! builds each report's one value (`crate::report::values`), which renders every format.
 
 use chrono::{Datelike, Months, NaiveDate};
-use serde_json::{json, Map, Value as Json};
-use std::io::Write;
 
 use super::{Ctx, Sink};
 use crate::cli::{FilterArgs, LangArg, ReportArgs, ReportCommand};
@@ -11,8 +9,8 @@ use crate::dates::{iso, period_holding, quarter_shift, Date, Period};
 use crate::db::{Access, CountBy};
 use crate::error::{Error, Result};
 use crate::milestone::{sentence, Lang};
-use crate::output::{write_markdown, write_table, Cell, Format, RowWriter};
-use crate::report::QuarterFigures;
+use crate::report::values::{ByReport, Count, QuarterHead, QuarterlyReport, SummaryReport};
+use crate::report::{render, Render};
 
 fn cat<T: Clone>(x: &[T], y: &[T]) -> Vec<T> {
     x.iter().chain(y).cloned().collect()
@@ -50,87 +48,6 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<()> {
     }
 }
 
-/// A titled list of (name, figures) rows: how every report is shaped before rendering.
-struct Section {
-    key: &'static str,
-    title: String,
-    columns: Vec<&'static str>,
-    rows: Vec<(String, Vec<i64>)>,
-}
-
-fn render_sections(
-    out: &mut impl Write,
-    format: Format,
-    title: &str,
-    sections: &[Section],
-    lines: &[String],
-) -> Result<()> {
-    match format {
-        Format::Markdown => {
-            writeln!(out, "## {title}")?;
-            for s in sections {
-                writeln!(out, "\n### {}\n", s.title)?;
-                let mut header = vec![s.columns[0]];
-                header.extend(&s.columns[1..]);
-                let rows: Vec<Vec<String>> = s
-                    .rows
-                    .iter()
-                    .map(|(k, v)| {
-                        std::iter::once(k.clone())
-                            .chain(v.iter().map(|n| n.to_string()))
-                            .collect()
-                    })
-                    .collect();
-                write_markdown(out, &header, &rows)?;
-            }
-            if !lines.is_empty() {
-                writeln!(out)?;
-                for l in lines {
-                    writeln!(out, "{l}\n")?;
-                }
-            }
-        }
-        _ => {
-            writeln!(out, "{title}")?;
-            for s in sections {
-                writeln!(out, "\n{}", s.title)?;
-                let rows: Vec<Vec<String>> = s
-                    .rows
-                    .iter()
-                    .map(|(k, v)| {
-                        std::iter::once(k.clone())
-                            .chain(v.iter().map(|n| n.to_string()))
-                            .collect()
-                    })
-                    .collect();
-                write_table(out, &s.columns, &rows)?;
-            }
-            if !lines.is_empty() {
-                writeln!(out)?;
-                for l in lines {
-                    writeln!(out, "{l}")?;
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// CSV of sections: `section,name,<figure columns>`.
-fn csv_sections(out: &mut impl Write, sections: &[Section], figure_columns: &[&str]) -> Result<()> {
-    let mut cols = vec!["section", "name"];
-    cols.extend(figure_columns);
-    let mut w = RowWriter::new(out, Format::Csv, false, &cols, None)?;
-    for s in sections {
-        for (k, v) in &s.rows {
-            let mut cells = vec![Cell::text(s.key), Cell::text(k)];
-            cells.extend(v.iter().map(|n| Cell::Int(*n)));
-            w.row(cells)?;
-        }
-    }
-    w.finish()
-}
-
 fn summary(ctx: &Ctx, f: &FilterArgs, langs: &[Lang]) -> Result<()> {
     let store = ctx.open(Access::Read)?;
     let filter = ctx.filter(&store, f)?;
@@ -139,102 +56,23 @@ fn summary(ctx: &Ctx, f: &FilterArgs, langs: &[Lang]) -> Result<()> {
         acc.add(r);
         Ok(())
     })?;
-    let s = acc.finish(store.partners_by_category(&filter)?);
-    let n = s.partners_with_active_mou.max(0) as u64;
-    let sentences: Vec<(Lang, String)> = langs.iter().map(|l| (*l, sentence(n, *l))).collect();
-    let sec = |key, title: &str, col, rows: Vec<(String, i64)>| Section {
-        key,
-        title: title.to_string(),
-        columns: vec![col, "count"],
-        rows: rows.into_iter().map(|(k, v)| (k, vec![v])).collect(),
+    let summary = acc.finish(store.partners_by_category(&filter)?);
+    let n = summary.partners_with_active_mou.max(0) as u64;
+    let report = SummaryReport {
+        as_of: iso(ctx.as_of),
+        summary,
+        milestone: langs
+            .iter()
+            .map(|l| (lang_key(*l), sentence(n, *l)))
+            .collect(),
     };
-    let sections = vec![
-        sec(
-            "partners_by_category",
-            "Partners by category",
-            "category",
-            s.partners_by_category
-                .iter()
-                .map(|(c, n)| (c.to_string(), *n))
-                .collect(),
-        ),
-        sec(
-            "agreements_by_kind",
-            "Agreements by kind",
-            "kind",
-            s.agreements_by_kind
-                .iter()
-                .map(|(c, n)| (c.to_string(), *n))
-                .collect(),
-        ),
-        sec(
-            "agreements_by_status",
-            "Agreements by status",
-            "status",
-            s.agreements_by_status
-                .iter()
-                .map(|(c, n)| (c.to_string(), *n))
-                .collect(),
-        ),
-        sec(
-            "totals",
-            "Totals",
-            "figure",
-            vec![
-                ("partners".into(), s.partners),
-                ("agreements".into(), s.agreements),
-                (
-                    "partners_with_active_mou".into(),
-                    s.partners_with_active_mou,
-                ),
-            ],
-        ),
-    ];
+    emit(ctx, &report)
+}
+
+/// Writes `report` to standard output in the format asked for.
+fn emit(ctx: &Ctx, report: &impl Render) -> Result<()> {
     let mut out = Sink::open(None)?;
-    match ctx.format() {
-        Format::Json | Format::Jsonl => {
-            let obj = |v: &[(String, i64)]| -> Json {
-                Json::Object(v.iter().map(|(k, n)| (k.clone(), json!(n))).collect())
-            };
-            let rows = |i: usize| -> Vec<(String, i64)> {
-                sections[i]
-                    .rows
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v[0]))
-                    .collect()
-            };
-            let mut milestone = Map::new();
-            for (l, t) in &sentences {
-                milestone.insert(lang_key(*l).into(), json!(t));
-            }
-            let v = json!({
-                "as_of": iso(ctx.as_of),
-                "partners": s.partners,
-                "partners_by_category": obj(&rows(0)),
-                "agreements": s.agreements,
-                "agreements_by_kind": obj(&rows(1)),
-                "agreements_by_status": obj(&rows(2)),
-                "partners_with_active_mou": s.partners_with_active_mou,
-                "milestone": milestone,
-            });
-            write_json(&mut out, ctx.format(), &v)?;
-        }
-        Format::Csv => csv_sections(&mut out, &sections, &["count"])?,
-        format => {
-            let mut lines = vec![format!(
-                "Partners with an active MoU: {}",
-                s.partners_with_active_mou
-            )];
-            lines.extend(sentences.into_iter().map(|(_, t)| t));
-            render_sections(
-                &mut out,
-                format,
-                &format!("Registry summary at {}", iso(ctx.as_of)),
-                &sections,
-                &lines,
-            )?;
-        }
-    }
+    render(&mut out, ctx.format(), report)?;
     out.commit()
 }
 
@@ -243,16 +81,6 @@ fn lang_key(l: Lang) -> &'static str {
         Lang::En => "en",
         Lang::Ar => "ar",
     }
-}
-
-fn write_json(out: &mut impl Write, format: Format, v: &Json) -> Result<()> {
-    if format == Format::Jsonl {
-        serde_json::to_writer(&mut *out, v)?;
-    } else {
-        serde_json::to_writer_pretty(&mut *out, v)?;
-    }
-    writeln!(out)?;
-    Ok(())
 }
 
 /// The quarter `period` names: `2026Q3` (quarter 3 of the year 2026), or `this-quarter`,
@@ -339,197 +167,32 @@ fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result
     let (Some(cur), Some(old)) = (both.next(), both.next()) else {
         return Err(Error::registry("quarterly figures missing"));
     };
-    let figures = |x: &QuarterFigures| -> Vec<(&'static str, i64)> {
-        vec![
-            ("signed", x.signed),
-            ("effective", x.effective),
-            ("expired", x.expired),
-            ("terminated", x.terminated),
-            ("renewed", x.renewed),
-            ("active_at_end", x.active_at_end),
-            ("expiring_next_quarter", x.expiring_next_quarter),
-            ("new_partners", x.new_partners),
-        ]
+    let head = QuarterHead {
+        period: label,
+        start: iso(q.start),
+        end: iso(q.end),
+        previous_period: prev_label,
+        fiscal_start: a.fiscal_start,
+        label: people_label(q, a.fiscal_start, true),
+        complete,
+        previous_label: people_label(prev, a.fiscal_start, false),
+        today: iso(ctx.today),
     };
-    let pair_rows = |a: Vec<(String, i64)>, b: Vec<(String, i64)>| -> Vec<(String, Vec<i64>)> {
-        a.into_iter()
-            .zip(b)
-            .map(|((k, x), (_, y))| (k, vec![x, y]))
-            .collect()
-    };
-    let cols = vec!["figure", "current", "previous"];
-    let sections = vec![
-        Section {
-            key: "figures",
-            title: "Agreements".into(),
-            columns: cols.clone(),
-            rows: pair_rows(
-                figures(&cur)
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v))
-                    .collect(),
-                figures(&old)
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v))
-                    .collect(),
-            ),
-        },
-        Section {
-            key: "active_partners_by_category",
-            title: "Partners with an active agreement, by category".into(),
-            columns: vec!["category", "current", "previous"],
-            rows: pair_rows(
-                cur.active_partners_by_category
-                    .iter()
-                    .map(|(c, n)| (c.to_string(), *n))
-                    .collect(),
-                old.active_partners_by_category
-                    .iter()
-                    .map(|(c, n)| (c.to_string(), *n))
-                    .collect(),
-            ),
-        },
-        Section {
-            key: "active_by_sdg",
-            title: "Active agreements per SDG".into(),
-            columns: vec!["sdg", "current", "previous"],
-            rows: (0..17)
-                .map(|i| {
-                    let (en, ar) = crate::sdg::name(i + 1).unwrap_or_default();
-                    (
-                        format!("{} {en} · {ar}", i + 1),
-                        vec![cur.active_by_sdg[i], old.active_by_sdg[i]],
-                    )
-                })
-                .collect(),
-        },
-    ];
-    let mut out = Sink::open(None)?;
-    match ctx.format() {
-        Format::Json | Format::Jsonl => {
-            let cp = |a: i64, b: i64| json!({"current": a, "previous": b});
-            let mut figs = Map::new();
-            for ((k, a), (_, b)) in figures(&cur).into_iter().zip(figures(&old)) {
-                figs.insert(k.into(), cp(a, b));
-            }
-            let mut cats = Map::new();
-            for ((c, a), (_, b)) in cur
-                .active_partners_by_category
-                .iter()
-                .zip(&old.active_partners_by_category)
-            {
-                cats.insert(c.to_string(), cp(*a, *b));
-            }
-            let sdgs: Vec<Json> = (0..17)
-                .map(|i| {
-                    let (en, ar) = crate::sdg::name(i + 1).unwrap_or_default();
-                    json!({"sdg": i + 1, "name_en": en, "name_ar": ar, "current": cur.active_by_sdg[i], "previous": old.active_by_sdg[i]})
-                })
-                .collect();
-            let v = json!({
-                "period": label,
-                "start": iso(q.start),
-                "end": iso(q.end),
-                "previous_period": prev_label,
-                "fiscal_start": a.fiscal_start,
-                "label": people_label(q, a.fiscal_start, true),
-                "complete": complete,
-                "figures": figs,
-                "active_partners_by_category": cats,
-                "active_by_sdg": sdgs,
-            });
-            write_json(&mut out, ctx.format(), &v)?;
-        }
-        Format::Csv => {
-            let sections: Vec<Section> = sections
-                .into_iter()
-                .map(|mut s| {
-                    if s.key == "active_by_sdg" {
-                        for (i, r) in s.rows.iter_mut().enumerate() {
-                            r.0 = (i + 1).to_string();
-                        }
-                    }
-                    s
-                })
-                .collect();
-            csv_sections(&mut out, &sections, &["current", "previous"])?
-        }
-        format => {
-            let title = format!(
-                "Quarterly report {} ({} to {}{}), beside {}",
-                people_label(q, a.fiscal_start, true),
-                iso(q.start),
-                iso(q.end),
-                if complete { "" } else { ", not final" },
-                people_label(prev, a.fiscal_start, false),
-            );
-            let notes = if complete {
-                vec![]
-            } else {
-                vec![format!(
-                    "Figures not final: the quarter ends on {}, after today ({}).",
-                    iso(q.end),
-                    iso(ctx.today)
-                )]
-            };
-            render_sections(&mut out, format, &title, &sections, &notes)?;
-        }
-    }
-    out.commit()
-}
-
-/// What people's formats show for an empty value (a partner without a country); CSV and JSON
-/// keep it empty (null) for scripts.
-const NONE_SHOWN: &str = "(none)";
-
-/// A `report by` column heading in words, for markdown documents.
-fn heading(field: CountBy) -> &'static str {
-    match field {
-        CountBy::Category => "Category",
-        CountBy::Country => "Country",
-        CountBy::Kind => "Kind",
-        CountBy::Status => "Status",
-        CountBy::Sdg => "SDG",
-        CountBy::Year => "Year",
-        CountBy::Quarter => "Quarter",
-    }
+    emit(ctx, &QuarterlyReport::new(head, &cur, &old))
 }
 
 fn by(ctx: &Ctx, field: CountBy, f: &FilterArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
     let filter = ctx.filter(&store, f)?;
     let rows = crate::report::arrange_by(field, store.count_by(field, &filter)?);
-    let format = ctx.format();
-    let for_people = matches!(format, Format::Table | Format::Markdown);
-    let cols = if format == Format::Markdown {
-        [heading(field), "Count"]
-    } else {
-        [field.name(), "count"]
-    };
-    let mut out = Sink::open(None)?;
-    let mut w = RowWriter::new(&mut out, format, false, &cols, None)?;
-    for (k, n) in rows {
-        let key = match field {
-            CountBy::Sdg | CountBy::Year => {
-                k.parse::<i64>().map(Cell::Int).unwrap_or(Cell::Text(k))
-            }
-            _ if k.is_empty() && for_people => Cell::text(NONE_SHOWN),
-            _ if k.is_empty() => Cell::Null,
-            _ => Cell::Text(k),
-        };
-        w.row(vec![key, Cell::Int(n)])?;
-    }
-    w.finish()?;
-    out.commit()
+    emit(ctx, &ByReport { field, rows })
 }
 
 fn count(ctx: &Ctx, more_than: Option<u64>, f: &FilterArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
     let filter = ctx.filter(&store, f)?;
     let n = store.count_agreements(&filter)?;
-    let mut out = Sink::open(None)?;
-    writeln!(out, "{n}")?;
-    out.commit()?;
+    emit(ctx, &Count(n))?;
     match more_than {
         Some(m) if n.max(0) as u64 <= m => Err(Error::no("")),
         _ => Ok(()),

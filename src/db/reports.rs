@@ -12,64 +12,7 @@ use crate::error::Result;
 use crate::model::{Category, Kind, Status};
 use crate::query::Filter;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CountBy {
-    Category,
-    Country,
-    Kind,
-    Status,
-    Sdg,
-    Year,
-    Quarter,
-}
-
-impl CountBy {
-    pub const NAMES: &'static str = "category, country, kind, status, sdg, year, quarter";
-
-    pub fn parse(s: &str) -> std::result::Result<CountBy, String> {
-        Ok(match s.trim().to_ascii_lowercase().as_str() {
-            "category" => CountBy::Category,
-            "country" => CountBy::Country,
-            "kind" => CountBy::Kind,
-            "status" => CountBy::Status,
-            "sdg" => CountBy::Sdg,
-            "year" => CountBy::Year,
-            "quarter" => CountBy::Quarter,
-            _ => {
-                return Err(format!(
-                    "invalid field '{s}': expected one of {}",
-                    Self::NAMES
-                ))
-            }
-        })
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            CountBy::Category => "category",
-            CountBy::Country => "country",
-            CountBy::Kind => "kind",
-            CountBy::Status => "status",
-            CountBy::Sdg => "sdg",
-            CountBy::Year => "year",
-            CountBy::Quarter => "quarter",
-        }
-    }
-}
-
-/// An agreement as the reports read it: dates, kind, SDGs and party ids, nothing else.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReportRow {
-    pub kind: Kind,
-    pub signed_on: Option<Date>,
-    pub effective_on: Option<Date>,
-    pub expires_on: Option<Date>,
-    pub terminated_on: Option<Date>,
-    pub renews: bool,
-    /// Bit n-1 set for SDG n.
-    pub sdgs: u32,
-    pub parties: Vec<i64>,
-}
+pub use crate::report::{CountBy, ReportRow};
 
 impl Store {
     fn counts_by<T>(
