@@ -3,13 +3,13 @@
 //! Names are stored as typed (NFC only) so that nothing the user wrote is lost;
 //! every comparison goes through [`normalize`] so that spelling variants that
 //! a reader would call "the same name" (case, Arabic diacritics, alef forms,
-//! digit scripts, spacing) compare equal.
+//! digit scripts, spacing, Persian yeh and kaf) compare equal.
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 /// Version of the normalization rules; bump when the rules change (stored keys get rebuilt).
-pub const NORM_VERSION: i64 = 1;
+pub const NORM_VERSION: i64 = 2;
 
 /// Longest slug [`slug`] produces: keys stay short enough to type in commands.
 const SLUG_MAX: usize = 40;
@@ -38,7 +38,8 @@ pub fn nfc(s: &str) -> String {
 
 /// Normalized form for lookup/search/duplicates: NFKC, full case folding,
 /// Arabic tashkeel and tatweel removed, zero-width joiners and direction marks removed, alef forms → ا, ى → ي, ة → ه,
-/// Arabic-Indic digits → ASCII, whitespace runs collapsed to one space, trimmed.
+/// Persian ی → ي and ک → ك, Arabic-Indic digits → ASCII, whitespace runs collapsed to one
+/// space, trimmed.
 ///
 /// Idempotent: the result is a fixed point of one normalization round, and a
 /// fixed point is returned unchanged by the first round of the next call.
@@ -375,7 +376,18 @@ fn arabic_fold(c: char) -> Option<char> {
         '\u{0623}' | '\u{0625}' | '\u{0622}' | '\u{0671}' => Some('\u{0627}'),
         '\u{0649}' => Some('\u{064A}'),
         '\u{0629}' => Some('\u{0647}'),
+        '\u{06CC}' | '\u{06A9}' => Some(persian_fold(c)),
         _ => Some(ascii_digit(c).unwrap_or(c)),
+    }
+}
+
+/// The Persian yeh and kaf (ی U+06CC, ک U+06A9) as the Arabic letters they stand for
+/// (ي U+064A, ك U+0643): one name typed on a Persian or an Arabic keyboard.
+fn persian_fold(c: char) -> char {
+    match c {
+        '\u{06CC}' => '\u{064A}',
+        '\u{06A9}' => '\u{0643}',
+        _ => c,
     }
 }
 

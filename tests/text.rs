@@ -959,3 +959,95 @@ fn excel_export_is_safe_whichever_separator_and_imports_back_exactly() {
         assert_eq!(other.run(&["export", entity]).ok(), plain, "{entity}");
     }
 }
+
+/// A Persian name (کتابخانه ملی: Persian kaf U+06A9 and yeh U+06CC) and the same name in
+/// Arabic letters (ك U+0643, ي U+064A).
+const PERSIAN_NAME: &str = "\u{6A9}تابخانه مل\u{6CC}";
+const ARABIC_NAME: &str = "\u{643}تابخانه مل\u{64A}";
+
+#[test]
+fn persian_yeh_and_kaf_are_the_arabic_letters() {
+    let env = Env::sample();
+    // UNICEF's alias يونيسف typed on a Persian keyboard.
+    assert_eq!(key_of(&env, "\u{6CC}ون\u{6CC}سف"), "unicef");
+    add_partner(&env, PERSIAN_NAME, "national-library", &[]);
+    assert_eq!(key_of(&env, ARABIC_NAME), "national-library");
+    assert_eq!(
+        field(&env, &["list", "partners", "--search", "\u{643}تاب"], "key"),
+        s(&["national-library"])
+    );
+    // The Arabic spelling is the same name, so it is refused as a duplicate.
+    env.fails_unchanged(
+        &["add", "partner", ARABIC_NAME, "--category", "academic"],
+        2,
+        &["national-library"],
+    );
+}
+
+/// Makes the registry look written by a mou of the first normalization rules (version 1),
+/// whose stored forms kept the Persian letters.
+fn as_if_written_by_norm_version_1(env: &Env, sql: &str) {
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.execute_batch(sql).unwrap();
+    conn.execute_batch("UPDATE meta SET value = '1' WHERE key = 'norm_version'")
+        .unwrap();
+}
+
+#[test]
+fn stored_forms_are_rebuilt_when_the_rules_change() {
+    let env = Env::new();
+    add_partner(
+        &env,
+        PERSIAN_NAME,
+        "national-library",
+        &["--alias", "\u{6A9}ت\u{6CC}"],
+    );
+    as_if_written_by_norm_version_1(
+        &env,
+        "UPDATE partner SET name_norm = name, name_loose = replace(name, ' ', '');
+         UPDATE partner_alias SET alias_norm = alias, alias_loose = alias;",
+    );
+    // Opening rebuilds the stored forms under the new rules: the Arabic spelling finds it.
+    assert_eq!(key_of(&env, ARABIC_NAME), "national-library");
+    assert_eq!(key_of(&env, "\u{643}ت\u{64A}"), "national-library");
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let version: String = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'norm_version'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_ne!(version, "1");
+    assert_eq!(env.run(&["check"]).code, 0);
+}
+
+#[test]
+fn a_rebuild_that_makes_two_names_one_still_opens() {
+    let env = Env::new();
+    add_partner(&env, "Kitab One", "kitab-persian", &[]);
+    add_partner(&env, "Kitab Two", "kitab-arabic", &[]);
+    // Two names under the first rules, one name under the new ones.
+    as_if_written_by_norm_version_1(
+        &env,
+        &format!(
+            "UPDATE partner SET name = '{PERSIAN_NAME}', name_norm = '{PERSIAN_NAME}' WHERE key = 'kitab-persian';
+             UPDATE partner SET name = '{ARABIC_NAME}', name_norm = '{ARABIC_NAME}' WHERE key = 'kitab-arabic';"
+        ),
+    );
+    assert_eq!(key_of(&env, "kitab-persian"), "kitab-persian");
+    assert_eq!(key_of(&env, "kitab-arabic"), "kitab-arabic");
+    assert_eq!(key_of(&env, ARABIC_NAME), "kitab-persian");
+    // `mou check` names the pair.
+    let c = env.run(&["check"]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    let line = c
+        .stdout
+        .lines()
+        .find(|l| l.contains("near-duplicate"))
+        .unwrap_or_else(|| panic!("no near-duplicate line:\n{}", c.stdout));
+    assert!(
+        line.contains("kitab-persian") && line.contains("kitab-arabic"),
+        "{line}"
+    );
+}

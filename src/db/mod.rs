@@ -299,8 +299,17 @@ impl Store {
             return Ok(());
         }
         self.write(|s| {
+            // Names distinct under the old rules may be one under the new (ی and ي): the
+            // first keeps the name, the others get `norm NUL id`, which keeps name_norm
+            // unique and the registry open; `mou check` names them as near duplicates.
+            // Every row first takes a placeholder so that no row meets a stale value.
             s.conn.execute_batch(
-                "UPDATE partner SET name_norm = mou_norm(name), name_loose = mou_loose(name);
+                "UPDATE partner SET name_norm = char(0) || id, name_loose = mou_loose(name);
+                 UPDATE partner SET name_norm = r.norm FROM (
+                     SELECT id, norm || CASE WHEN row_number() OVER (PARTITION BY norm ORDER BY id) = 1
+                                        THEN '' ELSE char(0) || id END AS norm
+                       FROM (SELECT id, mou_norm(name) AS norm FROM partner)) AS r
+                  WHERE r.id = partner.id;
                  UPDATE partner_alias SET alias_norm = mou_norm(alias), alias_loose = mou_loose(alias);",
             )?;
             s.conn.execute(
