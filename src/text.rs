@@ -48,16 +48,31 @@ pub fn normalize(s: &str) -> String {
 }
 
 /// "Loose" form for near-duplicate detection: [`normalize`], then only
-/// alphanumeric characters are kept.
+/// alphanumeric characters are kept, and the German umlauts spelled out (ä → ae, ö → oe,
+/// ü → ue; ß is already ss), so that Universitaet Wien meets Universität Wien.
 pub fn loose(s: &str) -> String {
     // Dropping separators can put two characters side by side that compose
     // (Hangul jamo, for one), so the result has to be re-normalized until
     // stable; otherwise loose(loose(x)) could differ from loose(x).
     fixed_point(s.to_owned(), |t| {
-        normalize(t)
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect()
+        let mut out = String::with_capacity(t.len());
+        for c in normalize(t).chars().filter(|c| c.is_alphanumeric()) {
+            match umlaut_spelled_out(c) {
+                Some(rep) => out.push_str(rep),
+                None => out.push(c),
+            }
+        }
+        out
+    })
+}
+
+/// The German spelling of an umlaut without it (after case folding, so lower case only).
+fn umlaut_spelled_out(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ä' => "ae",
+        'ö' => "oe",
+        'ü' => "ue",
+        _ => return None,
     })
 }
 
@@ -558,6 +573,27 @@ mod tests {
         assert!(s.len() <= 40);
         assert!(is_valid_key(&s));
         assert_eq!(s, "international-centre-for-interreligious");
+    }
+
+    #[test]
+    fn persian_yeh_and_kaf_fold_to_arabic() {
+        assert_eq!(normalize("\u{6A9}\u{6CC}"), "\u{643}\u{64A}");
+        assert_eq!(normalize("یونیسف"), normalize("يونيسف"));
+        // Their presentation forms too (NFKC brings them to the letters first).
+        assert_eq!(normalize("\u{FB8E}\u{FBFC}"), "\u{643}\u{64A}");
+        assert_eq!(loose("کتاب ملی"), loose("كتاب-ملي"));
+    }
+
+    #[test]
+    fn loose_spells_umlauts_out() {
+        assert_eq!(loose("Universität Wien"), loose("Universitaet Wien"));
+        assert_eq!(loose("ÖSTERREICH Über"), "oesterreichueber");
+        assert_eq!(loose("Straße"), loose("Strasse"));
+        // The lookup form keeps them: Müller and Mueller are two names.
+        assert_ne!(normalize("Müller"), normalize("Mueller"));
+        assert_eq!(normalize("MÜLLER"), "müller");
+        // Only the German umlauts: a French diaeresis is not spelled out.
+        assert_eq!(loose("Noël"), "noël");
     }
 
     #[test]

@@ -1051,3 +1051,42 @@ fn a_rebuild_that_makes_two_names_one_still_opens() {
         "{line}"
     );
 }
+
+#[test]
+fn umlauts_spelled_out_are_near_duplicates() {
+    let env = Env::new();
+    add_partner(&env, "Universität Wien", "univie", &[]);
+    let r = env.run(&[
+        "add",
+        "partner",
+        "Universitaet Wien",
+        "--category",
+        "academic",
+    ]);
+    assert_eq!(r.ok().trim(), "universitaet-wien");
+    assert!(r.stderr.contains("warning"), "{}", r.stderr);
+    assert!(r.stderr.contains("univie"), "{}", r.stderr);
+    // Lookups keep the umlaut: each name finds itself.
+    assert_eq!(key_of(&env, "Universität Wien"), "univie");
+    assert_eq!(key_of(&env, "UNIVERSITÄT WIEN"), "univie");
+    assert_eq!(key_of(&env, "universitaet wien"), "universitaet-wien");
+    let c = env.run(&["check"]);
+    assert_eq!(c.code, 1, "{}", c.stderr);
+    assert!(
+        c.stdout.lines().any(|l| l.contains("near-duplicate")
+            && l.contains("univie")
+            && l.contains("universitaet-wien")),
+        "{}",
+        c.stdout
+    );
+    // ß is ss already in the lookup form: Strasse is the same name as Straße.
+    add_partner(&env, "Straße der Partner", "strasse", &[]);
+    assert_eq!(key_of(&env, "Strasse der Partner"), "strasse");
+    add_partner(
+        &env,
+        "Mueller Stiftung",
+        "mueller",
+        &["--alias", "Müller-Stiftung"],
+    );
+    assert_eq!(key_of(&env, "Müller-Stiftung"), "mueller");
+}
