@@ -1090,3 +1090,35 @@ fn umlauts_spelled_out_are_near_duplicates() {
     );
     assert_eq!(key_of(&env, "Müller-Stiftung"), "mueller");
 }
+
+#[test]
+fn a_search_finds_a_word_inside_an_alias() {
+    let env = Env::sample();
+    // "children" is the third word of UNICEF's alias United Nations Children's Fund.
+    for args in [
+        &["list", "partners", "--search", "children"][..],
+        &["query", "--partners", "children"][..],
+    ] {
+        let keys = field(&env, args, "key");
+        assert!(keys.contains(&"unicef".to_string()), "{args:?}: {keys:?}");
+    }
+    assert_eq!(
+        field(&env, &["list", "agreements", "--search", "fund"], "ref"),
+        s(UNICEF)
+    );
+    assert_eq!(field(&env, &["query", "fund"], "ref"), s(UNICEF));
+    // A word in the middle of an Arabic alias (مجلس الدانوب للأديان), and one typed with
+    // Persian letters (یونیسف for the alias يونيسف).
+    assert_eq!(
+        field(&env, &["list", "partners", "--search", "الدانوب"], "key"),
+        s(&["danube-interfaith"])
+    );
+    assert_eq!(
+        field(
+            &env,
+            &["list", "partners", "--search", "\u{6CC}ون\u{6CC}س"],
+            "key"
+        ),
+        s(&["unicef"])
+    );
+}
