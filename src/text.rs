@@ -83,7 +83,7 @@ pub fn ascii_digits(s: &str) -> String {
 }
 
 /// ASCII slug usable as a partner key: `[a-z0-9][a-z0-9-]*`, at most 40
-/// chars, no trailing or doubled `-`. Latin letters lose their diacritics;
+/// chars, cut at the end of a word, no trailing or doubled `-`. Latin letters lose their diacritics;
 /// every run of other characters becomes one `-`. `None` when nothing Latin
 /// or numeric is left (a purely Arabic name, for instance).
 pub fn slug(s: &str) -> Option<String> {
@@ -115,9 +115,8 @@ pub fn slug(s: &str) -> Option<String> {
             None => out.push(lower),
         }
     }
-    // All of `out` is ASCII, so byte truncation cannot split a character.
-    out.truncate(SLUG_MAX);
-    let trimmed = out.trim_end_matches('-');
+    let cut = cut_at_word(out, SLUG_MAX);
+    let trimmed = cut.trim_end_matches('-');
     if trimmed.is_empty() {
         None
     } else if all_digits(trimmed) {
@@ -128,6 +127,17 @@ pub fn slug(s: &str) -> Option<String> {
     } else {
         Some(trimmed.to_owned())
     }
+}
+
+/// `slug` cut to at most `max` bytes at the last `-` (the end of a word) within them, or
+/// at `max` when its first word alone is longer. The slug is ASCII, so any byte index is a
+/// character boundary; it has no trailing `-`, and so neither has the cut.
+fn cut_at_word(mut slug: String, max: usize) -> String {
+    if slug.len() > max {
+        let end = slug[..=max].rfind('-').unwrap_or(max);
+        slug.truncate(end);
+    }
+    slug
 }
 
 fn all_digits(s: &str) -> bool {
@@ -594,6 +604,21 @@ mod tests {
         assert_eq!(normalize("MÜLLER"), "müller");
         // Only the German umlauts: a French diaeresis is not spelled out.
         assert_eq!(loose("Noël"), "noël");
+    }
+
+    #[test]
+    fn slugs_are_cut_at_a_word_boundary() {
+        assert_eq!(
+            slug("Lakeshore County Directorate for Community Cohesion").as_deref(),
+            Some("lakeshore-county-directorate-for")
+        );
+        // A word ending exactly at the limit is kept whole.
+        let name = format!("{} {}", "a".repeat(35), "bcde fgh");
+        assert_eq!(slug(&name), Some(format!("{}-bcde", "a".repeat(35))));
+        // A first word longer than the limit is cut inside it.
+        assert_eq!(slug(&"x".repeat(50)), Some("x".repeat(40)));
+        assert_eq!(cut_at_word("ab-cd".into(), 3), "ab");
+        assert_eq!(cut_at_word("ab-cd".into(), 5), "ab-cd");
     }
 
     #[test]

@@ -1122,3 +1122,16 @@ fn a_search_finds_a_word_inside_an_alias() {
         s(&["unicef"])
     );
 }
+
+#[test]
+fn derived_keys_are_cut_at_a_word_boundary() {
+    let env = Env::new();
+    let r = env.run(&[
+        "add",
+        "partner",
+        "Lakeshore County Directorate for Community Cohesion",
+        "--category",
+        "government",
+    ]);
+    assert_eq!(r.ok().trim(), "lakeshore-county-directorate-for");
+}
