@@ -83,14 +83,22 @@ pub fn ascii_digits(s: &str) -> String {
 }
 
 /// ASCII slug usable as a partner key: `[a-z0-9][a-z0-9-]*`, at most 40
-/// chars, cut at the end of a word, no trailing or doubled `-`. Latin letters lose their diacritics;
-/// every run of other characters becomes one `-`. `None` when nothing Latin
+/// chars, cut at the end of a word, no trailing or doubled `-`. Latin letters lose their
+/// diacritics; every run of other characters becomes one `-`. `None` when nothing Latin
 /// or numeric is left (a purely Arabic name, for instance).
 pub fn slug(s: &str) -> Option<String> {
-    let mut out = String::new();
-    // Start as if a separator was just written so that leading separators
-    // are dropped rather than producing a leading '-'.
-    let mut pending_dash = false;
+    slug_with(s, false)
+}
+
+/// As [`slug`], but letters and digits of other scripts are transliterated to Latin
+/// (with the `deunicode` tables, Persian letters as their Arabic twins) rather than
+/// dropped: `جامعة وادي السنديان` → `jm-wdy-lsndyn`. `None` when nothing is left.
+pub fn transliterated_slug(s: &str) -> Option<String> {
+    slug_with(s, true)
+}
+
+fn slug_with(s: &str, transliterate: bool) -> Option<String> {
+    let mut out = SlugWriter::default();
     for c in s.nfkd() {
         if is_combining_mark(c) {
             // Marks belong to the preceding letter: "e\u{301}" must stay "e",
@@ -98,34 +106,61 @@ pub fn slug(s: &str) -> Option<String> {
             continue;
         }
         let lower = c.to_ascii_lowercase();
-        let piece: Option<&str> = match latin_special(c) {
-            Some(rep) => Some(rep),
-            None if lower.is_ascii_lowercase() || lower.is_ascii_digit() => None,
-            None => {
-                pending_dash = true;
-                continue;
-            }
-        };
-        if pending_dash && !out.is_empty() {
-            out.push('-');
-        }
-        pending_dash = false;
-        match piece {
-            Some(rep) => out.push_str(rep),
-            None => out.push(lower),
+        if let Some(rep) = latin_special(c) {
+            out.letters(rep);
+        } else if lower.is_ascii_lowercase() || lower.is_ascii_digit() {
+            out.letter(lower);
+        } else if transliterate && c.is_alphanumeric() {
+            out.letters(deunicode::deunicode_char(persian_fold(c)).unwrap_or(""));
+        } else {
+            out.separator();
         }
     }
-    let cut = cut_at_word(out, SLUG_MAX);
-    let trimmed = cut.trim_end_matches('-');
-    if trimmed.is_empty() {
+    let cut = cut_at_word(out.out, SLUG_MAX);
+    if cut.is_empty() {
         None
-    } else if all_digits(trimmed) {
+    } else if all_digits(&cut) {
         // Digits alone would name a partner by id ("2030" is partner 2030).
-        let mut k = format!("p-{trimmed}");
+        let mut k = format!("p-{cut}");
         k.truncate(SLUG_MAX);
         Some(k)
     } else {
-        Some(trimmed.to_owned())
+        Some(cut)
+    }
+}
+
+/// Builds a slug: letters and digits as given, one `-` for every run of separators
+/// between two of them (none leading or trailing).
+#[derive(Default)]
+struct SlugWriter {
+    out: String,
+    pending_dash: bool,
+}
+
+impl SlugWriter {
+    fn letter(&mut self, c: char) {
+        if self.pending_dash && !self.out.is_empty() {
+            self.out.push('-');
+        }
+        self.pending_dash = false;
+        self.out.push(c);
+    }
+
+    /// A transliteration: its ASCII letters and digits, lower-cased; a space separates
+    /// (deunicode spells a CJK syllable as a word and a space), other signs it uses for
+    /// a letter (` for ayn, ' for hamza, @ for ta marbuta) are dropped.
+    fn letters(&mut self, rep: &str) {
+        for c in rep.chars() {
+            if c.is_ascii_alphanumeric() {
+                self.letter(c.to_ascii_lowercase());
+            } else if c == ' ' {
+                self.separator();
+            }
+        }
+    }
+
+    fn separator(&mut self) {
+        self.pending_dash = true;
     }
 }
 
@@ -607,6 +642,32 @@ mod tests {
     }
 
     #[test]
+    fn transliterated_slugs() {
+        assert_eq!(
+            transliterated_slug("جامعة وادي السنديان").as_deref(),
+            Some("jm-wdy-lsndyn")
+        );
+        assert_eq!(
+            transliterated_slug("کتابخانه ملی").as_deref(),
+            transliterated_slug("كتابخانه ملي").as_deref()
+        );
+        assert_eq!(transliterated_slug("Москва").as_deref(), Some("moskva"));
+        assert_eq!(
+            transliterated_slug("東京大学").as_deref(),
+            Some("dong-jing-da-xue")
+        );
+        // Latin parts are kept as slug keeps them; tashkeel is dropped, not spelled.
+        assert_eq!(
+            transliterated_slug("UNICEF (اليونيسيف)").as_deref(),
+            Some("unicef-lywnysyf")
+        );
+        assert_eq!(transliterated_slug("مؤسَّسة"), transliterated_slug("مؤسسة"));
+        assert_eq!(transliterated_slug("٢٠٣٠").as_deref(), Some("p-2030"));
+        assert_eq!(transliterated_slug("☃ ★"), None);
+        assert_eq!(transliterated_slug(""), None);
+    }
+
+    #[test]
     fn slugs_are_cut_at_a_word_boundary() {
         assert_eq!(
             slug("Lakeshore County Directorate for Community Cohesion").as_deref(),
@@ -664,7 +725,8 @@ mod tests {
         let pieces = prop_oneof![
             any::<char>().prop_map(String::from),
             "[a-zA-Z0-9 \t\n-]{1,3}",
-            "[\u{0621}-\u{065F}\u{0660}-\u{0671}\u{06F0}-\u{06F9}]{1,3}",
+            "[\u{0621}-\u{065F}\u{0660}-\u{0671}\u{06A9}\u{06CC}\u{06F0}-\u{06F9}]{1,3}",
+            "[äöüÄÖÜßa-e]{1,3}",
             "[\u{0300}-\u{036F}\u{0345}\u{0391}-\u{03C9}\u{1F00}-\u{1FFF}]{1,3}",
             "[\u{1100}-\u{11FF}\u{AC00}-\u{AC10}]{1,3}",
             "[ßẞſﬀ-ﬆİıK Å\u{FB50}-\u{FDFF}\u{FE70}-\u{FEFF}]{1,3}",
@@ -832,6 +894,26 @@ mod tests {
         #[test]
         fn slug_is_valid_when_some_any(s in any::<String>()) {
             if let Some(k) = slug(&s) {
+                prop_assert!(is_valid_key(&k));
+                prop_assert!(k.len() <= 40);
+                prop_assert!(!k.ends_with('-'));
+                prop_assert!(!k.contains("--"));
+            }
+        }
+
+        #[test]
+        fn transliterated_slug_is_valid_when_some(s in interesting()) {
+            if let Some(k) = transliterated_slug(&s) {
+                prop_assert!(is_valid_key(&k));
+                prop_assert!(k.len() <= 40);
+                prop_assert!(!k.ends_with('-'));
+                prop_assert!(!k.contains("--"));
+            }
+        }
+
+        #[test]
+        fn transliterated_slug_is_valid_when_some_any(s in any::<String>()) {
+            if let Some(k) = transliterated_slug(&s) {
                 prop_assert!(is_valid_key(&k));
                 prop_assert!(k.len() <= 40);
                 prop_assert!(!k.ends_with('-'));

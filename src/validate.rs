@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::model::{Agreement, Partner};
 use crate::text::{
     escaped, has_visible_alphanumeric, is_direction_control, is_direction_mark, nfc, normalize,
-    reads_as_id, refused_in_name, slug,
+    reads_as_id, refused_in_name, slug, transliterated_slug,
 };
 
 const MAX_NAME: usize = 500;
@@ -90,7 +90,8 @@ pub fn free_text(field: &str, s: &str) -> Result<Option<String>> {
 }
 
 /// A key for a new partner: the given one, else a slug of the name or the first Latin alias,
-/// else `p-<id>` (the id it is about to get); made unique with a numeric suffix when derived.
+/// else the name (or the first alias) transliterated to Latin, else `p-<id>` (the id it is
+/// about to get); made unique with a numeric suffix when derived.
 pub fn derive_key(
     store: &Store,
     given: Option<&str>,
@@ -107,9 +108,10 @@ pub fn derive_key(
         }
         return Ok(k.to_string());
     }
-    let base = std::iter::once(name)
-        .chain(aliases.iter().map(String::as_str))
+    let names = || std::iter::once(name).chain(aliases.iter().map(String::as_str));
+    let base = names()
         .find_map(slug)
+        .or_else(|| names().find_map(transliterated_slug))
         .map(Ok)
         .unwrap_or_else(|| store.max_ids().map(|(p, _)| format!("p-{}", p + 1)))?;
     let mut key = base.clone();

@@ -1124,6 +1124,38 @@ fn a_search_finds_a_word_inside_an_alias() {
 }
 
 #[test]
+fn an_arabic_only_name_gets_a_transliterated_key() {
+    let env = Env::new();
+    let add = |name: &str| {
+        env.run(&["add", "partner", name, "--category", "academic"])
+            .ok()
+            .trim()
+            .to_string()
+    };
+    let key = add("جامعة وادي السنديان");
+    assert_eq!(key, "jm-wdy-lsndyn");
+    // Persian letters transliterate as their Arabic twins.
+    assert_eq!(add(PERSIAN_NAME), "ktbkhnh-mly");
+    // A name that transliterates alike gets the usual suffix.
+    assert_eq!(add("جمعة وادي السنديان"), "jm-wdy-lsndyn-2");
+    // A Latin alias still wins over a transliteration.
+    let r = env.run(&[
+        "add",
+        "partner",
+        "مجلس حكماء السلام",
+        "--category",
+        "religious",
+        "--alias",
+        "Council of Sages",
+    ]);
+    assert_eq!(r.ok().trim(), "council-of-sages");
+    // Import derives keys the same way.
+    let f = env.write("p.csv", "name,category\nمعهد فيينا,academic\n");
+    env.run(&["import", "partners", f.to_str().unwrap()]).ok();
+    assert_eq!(key_of(&env, "معهد فيينا"), "mhd-fyyn");
+}
+
+#[test]
 fn derived_keys_are_cut_at_a_word_boundary() {
     let env = Env::new();
     let r = env.run(&[
