@@ -163,6 +163,9 @@ pub struct Global {
     /// Who makes the change, for history [default: $USER]
     #[arg(long, value_name = "NAME")]
     pub actor: Option<String>,
+    /// Colour in tables: auto (when stdout is a terminal and NO_COLOR is not set), always, never
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<crate::output::ColorChoice>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -760,6 +763,12 @@ const TAKEN_BY: &[(&str, &[&str])] = &[
         "actor",
         &["add*", "edit*", "renew", "terminate", "remove*", "import"],
     ),
+    (
+        "color",
+        &[
+            "demo", "list", "show", "query", "report*", "due", "history", "check",
+        ],
+    ),
     ("lang", &["report", "report summary"]),
 ];
 
@@ -829,6 +838,7 @@ where
     cli.global.format = innermost(&levels, "format");
     cli.global.as_of = innermost(&levels, "as_of");
     cli.global.actor = innermost(&levels, "actor");
+    cli.global.color = innermost(&levels, "color");
     if let Command::Report(r) = &mut cli.command {
         r.lang = innermost(&levels, "lang");
     }

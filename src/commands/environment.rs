@@ -32,6 +32,11 @@ pub struct Environment {
     pub home: Option<PathBuf>,
     /// `USER`: who makes a change, unless `--actor`.
     pub user: Option<String>,
+    /// `COLUMNS`, when a whole number above 0: the width tables fit, terminal or not.
+    /// Any other value is ignored (as the shell's own variable, it is not mou's to refuse).
+    pub columns: Option<usize>,
+    /// `NO_COLOR` set to anything but the empty string: no colour under `--color auto`.
+    pub no_color: bool,
 }
 
 impl Environment {
@@ -65,6 +70,10 @@ impl Environment {
                 .filter(|p| p.is_absolute()),
             home: var("HOME").map(PathBuf::from),
             user: text("USER")?,
+            columns: var("COLUMNS")
+                .and_then(|v| v.to_str()?.trim().parse::<usize>().ok())
+                .filter(|n| *n > 0),
+            no_color: get("NO_COLOR").is_some_and(|v| !v.is_empty()),
         })
     }
 }
@@ -184,6 +193,18 @@ mod tests {
         assert_eq!(e.data_home, None);
         let e = env(&[("XDG_DATA_HOME", "/data")]).unwrap();
         assert_eq!(e.data_home, Some(PathBuf::from("/data")));
+    }
+
+    #[test]
+    fn columns_is_a_width_or_ignored_and_any_no_color_counts() {
+        assert_eq!(env(&[("COLUMNS", "60")]).unwrap().columns, Some(60));
+        for ignored in ["0", "wide", "-5", ""] {
+            assert_eq!(env(&[("COLUMNS", ignored)]).unwrap().columns, None);
+        }
+        assert!(env(&[("NO_COLOR", "1")]).unwrap().no_color);
+        assert!(env(&[("NO_COLOR", " ")]).unwrap().no_color);
+        assert!(!env(&[("NO_COLOR", "")]).unwrap().no_color);
+        assert!(!env(&[]).unwrap().no_color);
     }
 
     #[test]

@@ -54,6 +54,11 @@ pub struct Ctx {
 impl Ctx {
     pub fn from_cli(cli: &Cli) -> Result<Ctx> {
         let env = Environment::read()?;
+        crate::output::set_look(crate::output::Look::for_stdout(
+            env.columns,
+            cli.global.color.unwrap_or_default(),
+            env.no_color,
+        ));
         let today = env
             .today
             .unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -250,10 +255,14 @@ impl Sink {
     pub fn open(file: Option<OutputFile>) -> Result<Sink> {
         Ok(match file {
             None => Sink::Stdout(stdout()),
-            Some(f) => Sink::File(BufWriter::with_capacity(
-                1 << 16,
-                output_file::Partial::create(f)?,
-            )),
+            Some(f) => {
+                // A file is not the terminal: plain columns, no colour, nothing wrapped.
+                crate::output::set_look(crate::output::Look::PLAIN);
+                Sink::File(BufWriter::with_capacity(
+                    1 << 16,
+                    output_file::Partial::create(f)?,
+                ))
+            }
         })
     }
 
