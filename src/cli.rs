@@ -163,7 +163,7 @@ pub struct Global {
     /// Who makes the change, for history [default: $USER]
     #[arg(long, value_name = "NAME")]
     pub actor: Option<String>,
-    /// Colour in tables: auto (when stdout is a terminal and NO_COLOR is not set), always, never
+    /// Colour in tables [default: auto: when stdout is a terminal and NO_COLOR is unset]
     #[arg(long, value_enum, value_name = "WHEN")]
     pub color: Option<crate::output::ColorChoice>,
 }

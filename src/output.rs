@@ -413,7 +413,7 @@ impl Look {
 /// `--color`: when tables are coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ColorChoice {
-    /// When stdout is a terminal and `NO_COLOR` is not set.
+    // When stdout is a terminal and `NO_COLOR` is not set.
     #[default]
     Auto,
     Always,
