@@ -466,9 +466,12 @@ fn cells(s: &str) -> usize {
 /// The space between two columns.
 const BETWEEN: &str = "  ";
 
-/// The narrowest a prose column gets while there is room for it; with less, prose columns
-/// share what there is, down to one cell.
+/// The narrowest a prose column gets while there is room for it ...
 const PROSE_FLOOR: usize = 6;
+
+/// ... and when there is not: a table that cannot give its prose columns this much is wider
+/// than asked rather than show nothing but `…`.
+const PROSE_MIN: usize = 4;
 
 /// A column of a table: its header, its cells' lines, and how it may be laid out.
 struct Column {
@@ -509,11 +512,11 @@ impl Column {
 
     /// The narrowest a column may get: a prose column [`PROSE_FLOOR`] cells (its header cut
     /// to that too), a single-word column its full width.
-    fn floor(&self) -> usize {
-        if self.prose {
-            self.natural.min(PROSE_FLOOR)
-        } else {
-            self.natural
+    fn floor(&self, roomy: bool) -> usize {
+        match (self.prose, roomy) {
+            (true, true) => self.natural.min(PROSE_FLOOR),
+            (true, false) => self.natural.min(PROSE_MIN),
+            (false, _) => self.natural,
         }
     }
 }
@@ -539,19 +542,12 @@ fn fit(columns: &[Column], room: Option<usize>) -> Vec<usize> {
     let mut left = room.saturating_sub(fixed);
     let mut prose: Vec<usize> = (0..columns.len()).filter(|i| columns[*i].prose).collect();
     prose.sort_by_key(|i| columns[*i].natural);
-    let floors: usize = prose.iter().map(|i| columns[*i].floor()).sum();
+    let floors: usize = prose.iter().map(|i| columns[*i].floor(true)).sum();
     let roomy = floors <= left;
-    let floor = |i: usize| {
-        if roomy {
-            columns[i].floor()
-        } else {
-            1
-        }
-    };
     let mut n = prose.len();
     for i in prose {
         let share = left / n;
-        let w = columns[i].natural.min(share).max(floor(i));
+        let w = columns[i].natural.min(share).max(columns[i].floor(roomy));
         widths[i] = w;
         left = left.saturating_sub(w);
         n -= 1;

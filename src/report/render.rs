@@ -25,10 +25,12 @@ pub enum Shape<'a> {
         notes: Vec<String>,
         figure_columns: &'a [&'a str],
     },
-    /// One table of rows, as every listing is written.
+    /// One table of rows, as every listing is written; `shown` is the subset of columns a
+    /// table or markdown shows people (all of them when `None`).
     Rows {
         columns: Vec<&'a str>,
         rows: Vec<Vec<Cell>>,
+        shown: Option<&'a [&'a str]>,
     },
     /// A single line (a count).
     Line(String),
@@ -59,8 +61,12 @@ pub fn render(out: &mut impl Write, format: Format, report: &impl Render) -> Res
                 Format::Markdown => markdown_sections(out, &title, &sections, &notes),
                 _ => table_sections(out, &title, &sections, &notes),
             },
-            Shape::Rows { columns, rows } => {
-                let mut w = RowWriter::new(&mut *out, format, false, &columns, None)?;
+            Shape::Rows {
+                columns,
+                rows,
+                shown,
+            } => {
+                let mut w = RowWriter::new(&mut *out, format, false, &columns, shown)?;
                 for r in rows {
                     w.row(r)?;
                 }

@@ -301,6 +301,7 @@ impl Render for ByReport {
                 .iter()
                 .map(|(k, n)| vec![self.key(k, for_people), Cell::Int(*n)])
                 .collect(),
+            shown: None,
         }
     }
 }
@@ -349,6 +350,10 @@ const DUE_COLUMNS: [&str; 9] = [
     "due_on",
 ];
 
+/// The columns a table shows people: `due` and `due_on` say what `expires_on` and `notice_on`
+/// would, and fewer columns leave the title room in a narrow terminal.
+const DUE_TABLE: &[&str] = &["ref", "title", "parties", "days_left", "due", "due_on"];
+
 impl Render for DueReport {
     fn shape(&self, _: Format) -> Shape<'_> {
         let rows = self
@@ -371,6 +376,7 @@ impl Render for DueReport {
         Shape::Rows {
             columns: DUE_COLUMNS.to_vec(),
             rows,
+            shown: Some(DUE_TABLE),
         }
     }
 }
