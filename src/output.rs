@@ -466,12 +466,9 @@ fn cells(s: &str) -> usize {
 /// The space between two columns.
 const BETWEEN: &str = "  ";
 
-/// The narrowest a prose column gets while there is room for it ...
+/// The narrowest a prose column gets: a table whose single-word columns leave less is wider
+/// than asked rather than show little more than `…`.
 const PROSE_FLOOR: usize = 6;
-
-/// ... and when there is not: a table that cannot give its prose columns this much is wider
-/// than asked rather than show nothing but `…`.
-const PROSE_MIN: usize = 4;
 
 /// A column of a table: its header, its cells' lines, and how it may be laid out.
 struct Column {
@@ -512,11 +509,11 @@ impl Column {
 
     /// The narrowest a column may get: a prose column [`PROSE_FLOOR`] cells (its header cut
     /// to that too), a single-word column its full width.
-    fn floor(&self, roomy: bool) -> usize {
-        match (self.prose, roomy) {
-            (true, true) => self.natural.min(PROSE_FLOOR),
-            (true, false) => self.natural.min(PROSE_MIN),
-            (false, _) => self.natural,
+    fn floor(&self) -> usize {
+        if self.prose {
+            self.natural.min(PROSE_FLOOR)
+        } else {
+            self.natural
         }
     }
 }
@@ -528,8 +525,8 @@ fn is_whole(v: &str) -> bool {
 
 /// The widths of the columns within `room` cells: single-word columns (refs, keys, dates,
 /// numbers) keep their full width; the prose columns share what is left, the narrower ones
-/// first getting all they need. A table whose single-word columns alone are wider than
-/// `room` is wider than `room`: a ref is never broken.
+/// first getting all they need, each at least [`PROSE_FLOOR`]. A table whose single-word
+/// columns leave less than that is wider than `room`: a ref is never broken.
 fn fit(columns: &[Column], room: Option<usize>) -> Vec<usize> {
     let mut widths: Vec<usize> = columns.iter().map(|c| c.natural).collect();
     let Some(room) = room else {
@@ -542,12 +539,10 @@ fn fit(columns: &[Column], room: Option<usize>) -> Vec<usize> {
     let mut left = room.saturating_sub(fixed);
     let mut prose: Vec<usize> = (0..columns.len()).filter(|i| columns[*i].prose).collect();
     prose.sort_by_key(|i| columns[*i].natural);
-    let floors: usize = prose.iter().map(|i| columns[*i].floor(true)).sum();
-    let roomy = floors <= left;
     let mut n = prose.len();
     for i in prose {
         let share = left / n;
-        let w = columns[i].natural.min(share).max(columns[i].floor(roomy));
+        let w = columns[i].natural.min(share).max(columns[i].floor());
         widths[i] = w;
         left = left.saturating_sub(w);
         n -= 1;
@@ -595,7 +590,7 @@ fn cut(word: &str, width: usize) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Colour {
     Red,
     Yellow,
@@ -696,6 +691,11 @@ impl Layout {
             })
             .collect();
         let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+        let colours: Vec<Option<Colour>> = if header {
+            vec![None; cells_of_row.len()]
+        } else {
+            self.colours(&cells_of_row)
+        };
         (0..height)
             .map(|k| {
                 let parts: Vec<String> = wrapped
@@ -703,14 +703,27 @@ impl Layout {
                     .enumerate()
                     .map(|(i, lines)| {
                         let text = lines.get(k).map_or("", |s| s);
-                        let whole = cells_of_row[i].join("\n");
-                        let colour = (!header)
-                            .then(|| colour_of(&self.columns[i].header, &whole))
-                            .flatten();
-                        self.pad(i, text, colour)
+                        self.pad(i, text, colours[i])
                     })
                     .collect();
                 self.frame(&parts.join(BETWEEN))
+            })
+            .collect()
+    }
+
+    /// The colour of each cell of a row, by what the cell holds: its column's header, or in a
+    /// `field`/`value` table (show) the row's field.
+    fn colours(&self, row: &[Vec<String>]) -> Vec<Option<Colour>> {
+        let record = self.columns.first().is_some_and(|c| c.header == "field");
+        row.iter()
+            .enumerate()
+            .map(|(i, lines)| {
+                let header = &self.columns[i].header;
+                let field = match (record, header.as_str()) {
+                    (true, "value") => row[0].join("\n"),
+                    _ => header.clone(),
+                };
+                colour_of(&field, &lines.join("\n"))
             })
             .collect()
     }
@@ -913,6 +926,12 @@ mod tests {
              MOU-1  \u{1b}[31mexpired\u{1b}[0m          \u{1b}[33m3\u{1b}[0m\n\
              MOU-2  \u{1b}[32mactive\u{1b}[0m          45"
         );
+        let show = render_table(
+            &["field", "value"],
+            &[vec!["status".into(), "active".into()]],
+            look,
+        );
+        assert!(show.contains("\u{1b}[32mactive\u{1b}[0m"), "{show}");
         let plain = render_table(&["ref", "status", "days_left"], &rows, Look::PLAIN);
         assert!(!plain.contains('\u{1b}'), "{plain}");
     }
