@@ -170,3 +170,22 @@ fn color_is_refused_where_nothing_is_coloured_and_checked() {
     env.run(&["list", "partners", "--color", "sometimes"])
         .fails(2, &["sometimes", "auto", "always", "never"]);
 }
+
+#[test]
+fn a_table_written_to_a_file_is_plain_and_unwrapped() {
+    let env = Env::sample();
+    let file = env.path("agreements.txt");
+    let o = env
+        .command()
+        .env("COLUMNS", "40")
+        .args(["export", "agreements", "-o", file.to_str().unwrap()])
+        .output()
+        .expect("run mou");
+    Run::from_output(o).ok();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.contains(['│', '┌', '\u{1b}']), "{text}");
+    assert!(
+        text.contains("Cooperation on interreligious dialogue for child protection"),
+        "{text}"
+    );
+}
