@@ -421,24 +421,31 @@ pub enum ColorChoice {
 }
 
 impl Look {
-    /// The look of tables on stdout: boxed on a terminal; as wide as `columns` (`COLUMNS`),
-    /// else the terminal; coloured as `color` says (`auto`: on a terminal, unless `no_color`).
+    /// The look of tables on stdout: see [`Look::decide`].
     pub fn for_stdout(columns: Option<usize>, color: ColorChoice, no_color: bool) -> Look {
         use std::io::IsTerminal;
-        let terminal = std::io::stdout().is_terminal();
-        let width = columns.or_else(|| {
-            terminal
-                .then(terminal_size::terminal_size)
-                .flatten()
-                .map(|(terminal_size::Width(w), _)| usize::from(w))
+        let terminal = std::io::stdout().is_terminal().then(|| {
+            terminal_size::terminal_size().map(|(terminal_size::Width(w), _)| usize::from(w))
         });
+        Look::decide(terminal, columns, color, no_color)
+    }
+
+    /// The look for an output that is a terminal (`Some`, with its width if known) or not:
+    /// boxed on a terminal; as wide as `columns` (`COLUMNS`), else the terminal, else no
+    /// limit; coloured as `color` says (`auto`: on a terminal, unless `no_color`).
+    fn decide(
+        terminal: Option<Option<usize>>,
+        columns: Option<usize>,
+        color: ColorChoice,
+        no_color: bool,
+    ) -> Look {
         Look {
-            width,
-            boxed: terminal,
+            width: columns.or(terminal.flatten()),
+            boxed: terminal.is_some(),
             color: match color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
-                ColorChoice::Auto => terminal && !no_color,
+                ColorChoice::Auto => terminal.is_some() && !no_color,
             },
         }
     }
@@ -667,7 +674,7 @@ impl Layout {
     /// One cell padded to its column's width, coloured when it means something.
     fn pad(&self, col: usize, text: &str, colour: Option<Colour>) -> String {
         let fill = " ".repeat(self.widths[col].saturating_sub(cells(text)));
-        let text = match colour.filter(|_| self.look.color) {
+        let text = match colour.filter(|_| self.look.color && !text.is_empty()) {
             Some(c) => format!("{}{text}\u{1b}[0m", c.code()),
             None => text.to_string(),
         };
@@ -886,6 +893,34 @@ mod tests {
     }
 
     #[test]
+    fn colour_and_width_follow_the_terminal_the_flag_and_no_color() {
+        use ColorChoice::*;
+        let tty = Some(Some(100));
+        assert_eq!(
+            Look::decide(tty, None, Auto, false),
+            Look {
+                width: Some(100),
+                boxed: true,
+                color: true
+            }
+        );
+        assert!(!Look::decide(tty, None, Auto, true).color, "NO_COLOR");
+        assert!(
+            Look::decide(tty, None, Always, true).color,
+            "--color always wins"
+        );
+        assert!(!Look::decide(tty, None, Never, false).color);
+        assert_eq!(Look::decide(None, None, Auto, false), Look::PLAIN, "a pipe");
+        assert!(Look::decide(None, None, Always, false).color);
+        assert_eq!(Look::decide(None, Some(60), Auto, false).width, Some(60));
+        assert_eq!(
+            Look::decide(tty, Some(60), Auto, false).width,
+            Some(60),
+            "COLUMNS wins"
+        );
+    }
+
+    #[test]
     fn a_word_longer_than_its_column_is_cut_with_an_ellipsis() {
         assert_eq!(
             wrap("Interreligiousness dialogue", 10),
@@ -932,6 +967,21 @@ mod tests {
             look,
         );
         assert!(show.contains("\u{1b}[32mactive\u{1b}[0m"), "{show}");
+        let narrow = Look {
+            width: Some(12),
+            boxed: false,
+            color: true,
+        };
+        let wrapped = render_table(
+            &["title", "days_left"],
+            &[vec!["a long title here".into(), "3".into()]],
+            narrow,
+        );
+        assert_eq!(
+            wrapped.matches('\u{1b}').count(),
+            2,
+            "only the cell's text:\n{wrapped}"
+        );
         let plain = render_table(&["ref", "status", "days_left"], &rows, Look::PLAIN);
         assert!(!plain.contains('\u{1b}'), "{plain}");
     }
