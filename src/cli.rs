@@ -648,8 +648,8 @@ pub struct QuarterlyArgs {
 pub struct ByArgs {
     /// The field to count by
     #[arg(value_parser = clap::builder::PossibleValuesParser::new(["category", "country", "kind", "status", "sdg", "year", "quarter"])
-        .try_map(|s| crate::db::CountBy::parse(&s)))]
-    pub field: crate::db::CountBy,
+        .try_map(|s| crate::store::CountBy::parse(&s)))]
+    pub field: crate::store::CountBy,
     #[command(flatten)]
     pub filters: FilterArgs,
 }

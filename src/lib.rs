@@ -15,7 +15,6 @@ pub mod cli;
 pub mod commands;
 pub mod country;
 pub mod dates;
-pub mod db;
 pub mod error;
 pub mod milestone;
 pub mod model;
@@ -24,6 +23,7 @@ pub mod query;
 pub mod records;
 pub mod report;
 pub mod sdg;
+pub mod store;
 pub mod text;
 pub mod validate;
 

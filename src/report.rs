@@ -5,8 +5,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::dates::{Date, Period};
-use crate::db::{CountBy, ReportRow};
 use crate::model::{status_of, Category, Kind, Status};
+use crate::store::{CountBy, ReportRow};
 
 fn active_on(r: &ReportRow, d: Date) -> bool {
     status_of(

@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use crate::dates::iso;
-use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::{Agreement, Partner};
+use crate::store::Store;
 use crate::text::{
     escaped, has_visible_alphanumeric, is_direction_control, is_direction_mark, nfc, normalize,
     reads_as_id, refused_in_name, slug,

@@ -5,10 +5,10 @@ use std::io::Write;
 
 use super::{after_commit, say, stdout, Ctx};
 use crate::cli::{AddCommand, AddPartnerArgs, AgreementArgs};
-use crate::db::{Access, Change, Store};
 use crate::error::{Error, Result};
 use crate::model::{Agreement, Kind, Partner};
 use crate::records::{agreement_json, partner_json};
+use crate::store::{Access, Change, Store};
 use crate::validate;
 
 pub fn run(ctx: &Ctx, cmd: AddCommand) -> Result<()> {

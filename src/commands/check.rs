@@ -10,13 +10,13 @@ use std::io::Write;
 
 use super::{stdout, Ctx};
 use crate::dates::{iso, parse_stored};
-use crate::db::{Access, Store};
 use crate::error::{Error, Result};
 use crate::model::{
     join_sdgs, parse_sdgs, parse_tag, ref_key, ref_norm, Category, Kind, Stored, StoredRow,
 };
 use crate::output::{Cell, Format, RowWriter};
 use crate::records::{agreement_json, partner_json};
+use crate::store::{Access, Store};
 use crate::text::{is_valid_key, loose, normalize};
 use crate::validate;
 

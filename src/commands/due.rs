@@ -3,9 +3,9 @@
 use super::{Ctx, Sink};
 use crate::cli::DueArgs;
 use crate::dates::{iso, Date};
-use crate::db::Access;
 use crate::error::{Error, Result};
 use crate::output::{Cell, RowWriter};
+use crate::store::Access;
 
 const COLUMNS: &[&str] = &[
     "ref",

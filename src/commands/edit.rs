@@ -3,10 +3,10 @@
 use super::add::{dedupe, resolve_parties, resolve_renews};
 use super::{after_commit, say, Ctx};
 use crate::cli::{EditAgreementArgs, EditCommand, EditPartnerArgs};
-use crate::db::{Access, Change, Store};
 use crate::error::{Error, Result};
 use crate::model::{ref_key, Agreement, RenewalProblem};
 use crate::records::{agreement_json, partner_json};
+use crate::store::{Access, Change, Store};
 use crate::text::normalize;
 use crate::validate;
 

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::dates::{parse_stored, Date};
-use crate::db::{Options, DEFAULT_BUSY_TIMEOUT_MS};
 use crate::error::{Error, Result};
+use crate::store::{Options, DEFAULT_BUSY_TIMEOUT_MS};
 
 /// The longest wait for another writer `MOU_BUSY_TIMEOUT_MS` may ask for: one hour.
 pub const MAX_BUSY_TIMEOUT_MS: u64 = 3_600_000;

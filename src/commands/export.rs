@@ -3,9 +3,9 @@
 
 use super::{Ctx, Sink};
 use crate::cli::ExportArgs;
-use crate::db::Access;
 use crate::error::{Error, Result};
 use crate::output::Format;
+use crate::store::Access;
 
 pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
     // `-o -` is stdout.

@@ -8,10 +8,10 @@ use super::edit::update_agreement;
 use super::{after_commit, say, stdout, Ctx};
 use crate::cli::{RenewArgs, TerminateArgs};
 use crate::dates::{iso, Date};
-use crate::db::{Access, Change};
 use crate::error::{Error, Result};
 use crate::model::{Agreement, Status};
 use crate::records::agreement_json;
+use crate::store::{Access, Change};
 use crate::validate;
 
 pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {

@@ -4,7 +4,6 @@ use std::io::Write;
 
 use super::{Ctx, Sink};
 use crate::cli::{Entity, ListArgs, QueryArgs};
-use crate::db::{Access, Store, TextBatch};
 use crate::error::{Error, Result};
 use crate::output::{Cell, Format, RowWriter};
 use crate::query::{parse_expression, Filter};
@@ -12,6 +11,7 @@ use crate::records::{
     agreement_cells, partner_cells, AGREEMENT_COLUMNS, AGREEMENT_TABLE, PARTNER_COLUMNS,
     PARTNER_TABLE,
 };
+use crate::store::{Access, Store, TextBatch};
 
 pub fn run(ctx: &Ctx, a: &ListArgs) -> Result<()> {
     let entity = a.entity.ok_or_else(|| {

@@ -26,10 +26,10 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, Command, FilterArgs};
 use crate::dates::Date;
-use crate::db::{Access, Options, Store};
 use crate::error::{Error, Result};
 use crate::output::Format;
 use crate::query::{check_values, Cond, Filter};
+use crate::store::{self, Access, Location, Options, Store};
 use environment::Environment;
 pub use output_file::OutputFile;
 
@@ -39,7 +39,8 @@ pub const MAX_TEXT: usize = 1 << 20;
 /// What every command needs from the global options and the environment, read once.
 #[derive(Clone)]
 pub struct Ctx {
-    pub db: PathBuf,
+    /// Where the registry is.
+    pub db: Location,
     /// Whether `--db` or `MOU_DB` named the registry: a read of a missing one is then an
     /// error rather than an empty registry.
     pub db_named: bool,
@@ -71,7 +72,7 @@ impl Ctx {
             .filter(|a| !a.trim().is_empty())
             .unwrap_or_else(|| "unknown".into());
         Ok(Ctx {
-            db,
+            db: Location::File(db),
             db_named,
             format: cli.global.format,
             as_of: cli.global.as_of.unwrap_or(today),
@@ -84,28 +85,30 @@ impl Ctx {
     /// Opens the registry. A read of a registry that does not exist reads an empty one when
     /// it is the default location, and is an error when `--db` or `MOU_DB` named it.
     pub fn open(&self, access: Access) -> Result<Store> {
-        if access == Access::Read && self.db_named && !self.db.exists() {
-            return Err(Error::registry(format!(
-                "no registry at {}; `mou init` creates one",
-                self.db.display()
-            ))
-            .with_hint("check the path given by --db or MOU_DB"));
-        }
-        let store = Store::open(&self.db, access, &self.store)?;
-        if access == Access::Read && store.path().is_none() {
+        if access == Access::Read && !self.db.exists() {
+            if self.db_named {
+                return Err(Error::registry(format!(
+                    "no registry at {}; `mou init` creates one",
+                    self.db
+                ))
+                .with_hint("check the path given by --db or MOU_DB"));
+            }
             // A note only: a stderr that cannot take it does not stop the read.
             let _ = say(format_args!(
                 "note: no registry at {} yet; it is created on first write",
-                self.db.display()
+                self.db
             ));
+            return Store::empty(&self.store);
         }
-        Ok(store)
+        store::open(&self.db, access, &self.store)
     }
 
     /// A file this command may write: never the registry or one of its companion files; the
     /// leftovers of killed runs that wrote it are removed.
     pub fn output_file(&self, path: &Path) -> Result<OutputFile> {
-        OutputFile::new(path, &self.db)
+        match &self.db {
+            Location::File(db) => OutputFile::new(path, db),
+        }
     }
 
     pub fn format(&self) -> Format {

@@ -2,9 +2,9 @@
 
 use super::{after_commit, say, Ctx};
 use crate::cli::RemoveCommand;
-use crate::db::{Access, Change, Store};
 use crate::error::{Error, Result};
 use crate::records::{agreement_json, partner_json};
+use crate::store::{Access, Change, Store};
 
 pub fn run(ctx: &Ctx, cmd: &RemoveCommand) -> Result<()> {
     let mut store = ctx.open(Access::Write)?;

@@ -8,11 +8,11 @@ use std::io::Write;
 use super::{Ctx, Sink};
 use crate::cli::{FilterArgs, LangArg, ReportArgs, ReportCommand};
 use crate::dates::{iso, period_holding, quarter_shift, Date, Period};
-use crate::db::{Access, CountBy};
 use crate::error::{Error, Result};
 use crate::milestone::{sentence, Lang};
 use crate::output::{write_markdown, write_table, Cell, Format, RowWriter};
 use crate::report::QuarterFigures;
+use crate::store::{Access, CountBy};
 
 fn cat<T: Clone>(x: &[T], y: &[T]) -> Vec<T> {
     x.iter().chain(y).cloned().collect()

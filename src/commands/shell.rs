@@ -8,9 +8,9 @@ use std::path::Path;
 
 use super::stdout;
 use crate::cli::{command, CompletionsArgs, ManArgs};
-use crate::db::{Access, Store};
 use crate::error::{Error, Result};
 use crate::query::Filter;
+use crate::store::{Access, Store};
 
 /// The environment variable through which the shell asks mou for candidates.
 pub const COMPLETE_VAR: &str = "MOU_COMPLETE";

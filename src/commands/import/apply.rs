@@ -7,10 +7,10 @@ use super::parse::{col_err, shown, AgreementInput, Bad, PartnerInput};
 use super::{RowError, Tally, MAX_REPORTED};
 use crate::cli::ImportArgs;
 use crate::commands::Ctx;
-use crate::db::{AgreementWriter, Change, Store};
 use crate::error::{Error, Kind as ErrorKind, Result};
 use crate::model::{Agreement, Category, Kind, Partner};
 use crate::records::{agreement_json, partner_json, AGREEMENT_COLUMNS, PARTNER_COLUMNS};
+use crate::store::{AgreementWriter, Change, Store};
 use crate::validate;
 
 /// Why a row was not written.

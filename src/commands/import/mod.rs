@@ -13,8 +13,8 @@ use std::sync::mpsc::sync_channel;
 
 use super::Ctx;
 use crate::cli::{Entity, ImportArgs};
-use crate::db::{Access, Change, Store};
 use crate::error::{Error, Result};
+use crate::store::{Access, Change, Store};
 use apply::{Job, RowResult};
 pub use parse::{date_format, DateFormat};
 use parse::{AgreementColumns, ParseResult, PartnerColumns, Row};

@@ -1,8 +1,9 @@
-//! The data layer: every SQL statement of mou lives below this module. Commands see typed
-//! values and [`Filter`](crate::query::Filter)s, never SQL, so a second store can be added
-//! without touching them.
+//! The SQLite store: every SQL statement of mou, its migrations, and the SQLite tactics of
+//! bulk import, checks and backup live below this module; rusqlite is named nowhere else.
+//! Callers see typed values and [`Filter`](crate::query::Filter)s, never SQL.
 
 mod agreements;
+mod error;
 mod filter;
 mod history;
 mod partners;
@@ -19,7 +20,8 @@ use rusqlite::{functions::FunctionFlags, Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::error::{Error, Result};
+use super::{now_utc, Access, Options};
+use crate::error::{Error, Result, StoreKind};
 use crate::text;
 
 /// `MOU1` in ASCII: marks the file as mou's in the SQLite header.
@@ -38,9 +40,6 @@ const PARTY_INDEX: &str =
     "CREATE INDEX IF NOT EXISTS agreement_party_partner ON agreement_party (partner_id, agreement_id)";
 const REF_INDEX: &str = agreements::REF_INDEX;
 
-/// How long a command waits for another writer unless `MOU_BUSY_TIMEOUT_MS` says otherwise.
-pub const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5_000;
-
 /// The page size of a new registry file, in bytes.
 const PAGE_SIZE: i64 = 8_192;
 
@@ -50,42 +49,12 @@ pub struct Store {
     options: Options,
 }
 
-/// What the store takes from the environment, read and checked once by the command context.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Options {
-    /// How long to wait for another writer (`MOU_BUSY_TIMEOUT_MS`).
-    pub busy_timeout: Duration,
-    /// A cap on the file's size in pages (`MOU_MAX_PAGE_COUNT`, for tests of a full disk).
-    pub max_page_count: Option<u64>,
-    /// The clock's stand-in, RFC 3339 UTC (`MOU_NOW`, for tests); `None` reads the clock.
-    pub now: Option<String>,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            busy_timeout: Duration::from_millis(DEFAULT_BUSY_TIMEOUT_MS),
-            max_page_count: None,
-            now: None,
-        }
-    }
-}
-
-/// How a command uses the registry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Reads only; a missing registry reads as an empty one and is not created.
-    Read,
-    /// Writes; the registry is created on first write.
-    Write,
-}
-
 impl Store {
     /// Opens (and for `Access::Write` creates and migrates) the registry at `path`.
     pub fn open(path: &Path, access: Access, options: &Options) -> Result<Store> {
         let exists = path.exists();
         if !exists && access == Access::Read {
-            return Store::open_memory(options);
+            return Store::empty(options);
         }
         if !exists {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -116,10 +85,13 @@ impl Store {
             let mut wal = path.as_os_str().to_owned();
             wal.push("-wal");
             if Path::new(&wal).exists() {
-                return Err(Error::registry(format!(
-                    "registry is read-only and has unfinished writes in {}",
-                    Path::new(&wal).display()
-                ))
+                return Err(Error::store(
+                    StoreKind::ReadOnly,
+                    format!(
+                        "registry is read-only and has unfinished writes in {}",
+                        Path::new(&wal).display()
+                    ),
+                )
                 .with_hint("check the permissions of the file and its directory"));
             }
             let abs = std::path::absolute(path)?;
@@ -144,12 +116,14 @@ impl Store {
         Ok(store)
     }
 
-    /// An empty registry in memory (tests, and reads of a registry not created yet).
+    /// An empty registry in memory, for tests.
     pub fn open_in_memory() -> Result<Store> {
-        Store::open_memory(&Options::default())
+        Store::empty(&Options::default())
     }
 
-    fn open_memory(options: &Options) -> Result<Store> {
+    /// An empty registry that is written nowhere: what a read of a registry not created yet
+    /// sees.
+    pub fn empty(options: &Options) -> Result<Store> {
         let conn = Connection::open_in_memory()?;
         let mut store = Store {
             conn,
@@ -195,19 +169,19 @@ impl Store {
         // seen either not at all or whole (never tables without the application id).
         let (app_id, version, tables) = self.read_header()?;
         if app_id != APPLICATION_ID && app_id != 0 {
-            return Err(Error::registry(format!(
+            return Err(Error::store(StoreKind::Foreign, format!(
                 "this file belongs to another application (SQLite application_id {app_id:#x}), not mou; it was left unchanged"
             ))
             .with_hint("point --db or MOU_DB at a mou registry, or at a new file"));
         }
         if app_id == 0 && tables > 0 {
-            return Err(Error::registry(
+            return Err(Error::store(StoreKind::Foreign,
                 "this SQLite file was not made by mou (it has tables but no mou application id); it was left unchanged",
             )
             .with_hint("point --db or MOU_DB at a mou registry, or at a new file"));
         }
         if version > SCHEMA_VERSION {
-            return Err(Error::registry(format!(
+            return Err(Error::store(StoreKind::NewerSchema, format!(
                 "this registry has schema version {version}, newer than this mou understands ({SCHEMA_VERSION}); it was left unchanged"
             ))
             .with_hint("upgrade mou to open it"));
@@ -474,7 +448,8 @@ impl Store {
                     {
                         std::thread::sleep(Duration::from_millis(10))
                     }
-                    _ => return Err(Error::registry(
+                    _ => return Err(Error::store(
+                        StoreKind::Busy,
                         "registry is locked: the backup could not read it within the busy timeout",
                     )
                     .with_hint("try again when the other process has finished")),
@@ -485,10 +460,11 @@ impl Store {
             .map_err(dest_err)?;
         let check: String = out.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if check != "ok" {
-            return Err(
-                Error::registry(format!("the copy failed its integrity check: {check}"))
-                    .with_hint("run `mou check` on the registry"),
-            );
+            return Err(Error::store(
+                StoreKind::Corrupt,
+                format!("the copy failed its integrity check: {check}"),
+            )
+            .with_hint("run `mou check` on the registry"));
         }
         Ok(())
     }
@@ -542,15 +518,6 @@ fn at(path: &Path, e: Error) -> Error {
     Error {
         message: format!("{}: {}", path.display(), e.message),
         ..e
-    }
-}
-
-/// The current time in UTC, RFC 3339, to the second; `clock` (the context's `MOU_NOW`,
-/// already checked) stands in for it.
-pub fn now_utc(clock: Option<&str>) -> String {
-    match clock {
-        Some(fixed) => fixed.to_string(),
-        None => chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     }
 }
 
