@@ -8,7 +8,7 @@ use crate::cli::{AddCommand, AddPartnerArgs, AgreementArgs};
 use crate::error::{Error, Result};
 use crate::model::{Agreement, Kind, Partner};
 use crate::records::{agreement_json, partner_json};
-use crate::store::{Access, Change, Store};
+use crate::store::{Access, Action, Change, Entity, Store};
 use crate::validate;
 
 pub fn run(ctx: &Ctx, cmd: AddCommand) -> Result<()> {
@@ -166,8 +166,8 @@ fn add_agreement(ctx: &Ctx, a: &AgreementArgs, kind: Kind) -> Result<()> {
         ag.id = s.insert_agreement(&ag, &ids)?;
         s.record(Change {
             actor: &ctx.actor,
-            action: "add",
-            entity: "agreement",
+            action: Action::Add,
+            entity: Entity::Agreement,
             entity_id: Some(ag.id),
             entity_key: &ag.reference,
             before: None,
@@ -195,8 +195,8 @@ pub fn insert_partner(s: &Store, actor: &str, p: &Partner) -> Result<Partner> {
     let p = s.insert_partner(p)?;
     s.record(Change {
         actor,
-        action: "add",
-        entity: "partner",
+        action: Action::Add,
+        entity: Entity::Partner,
         entity_id: Some(p.id),
         entity_key: &p.key,
         before: None,

@@ -16,7 +16,7 @@ use crate::model::{
 };
 use crate::output::{Cell, Format, RowWriter};
 use crate::records::{agreement_json, partner_json};
-use crate::store::{Access, Store};
+use crate::store::{Access, Entity, Store};
 use crate::text::{is_valid_key, loose, normalize};
 use crate::validate;
 
@@ -309,7 +309,7 @@ fn outside_mou(who: &str, fields: Vec<String>) -> Option<String> {
 }
 
 fn partner_problems(store: &Store) -> Result<Vec<String>> {
-    let recorded = store.last_recorded("partner")?;
+    let recorded = store.last_recorded(Entity::Partner)?;
     let mut problems = Vec::new();
     store.for_each_stored_partner(|row, p| {
         let who = format!("partner {}", who_key(&row, "key"));
@@ -351,7 +351,7 @@ fn who_key(row: &StoredRow, column: &str) -> String {
 }
 
 fn agreement_problems(store: &Store) -> Result<Vec<String>> {
-    let recorded = store.last_recorded("agreement")?;
+    let recorded = store.last_recorded(Entity::Agreement)?;
     let mut problems = Vec::new();
     let mut refs: HashMap<String, String> = HashMap::new();
     store.for_each_stored_agreement(|row, a| {

@@ -6,7 +6,7 @@ use crate::cli::{EditAgreementArgs, EditCommand, EditPartnerArgs};
 use crate::error::{Error, Result};
 use crate::model::{ref_key, Agreement, RenewalProblem};
 use crate::records::{agreement_json, partner_json};
-use crate::store::{Access, Change, Store};
+use crate::store::{Access, Action, Change, Entity, Store};
 use crate::text::normalize;
 use crate::validate;
 
@@ -78,8 +78,8 @@ fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {
         s.update_partner(&p)?;
         s.record(Change {
             actor: &ctx.actor,
-            action: "edit",
-            entity: "partner",
+            action: Action::Edit,
+            entity: Entity::Partner,
             entity_id: Some(p.id),
             entity_key: &p.key,
             before: Some(partner_json(&before)),
@@ -121,7 +121,7 @@ pub fn check_renewal(s: &Store, id: Option<i64>, reference: &str, renews: &str) 
 pub fn update_agreement(
     s: &Store,
     actor: &str,
-    action: &str,
+    action: Action,
     before: &Agreement,
     after: &Agreement,
     party_ids: &[i64],
@@ -144,7 +144,7 @@ pub fn update_agreement(
     for old in renewals {
         let new = agreements_by_ref(s, std::slice::from_ref(&old.reference))?;
         for new in new {
-            record_edit(s, actor, "edit", &old, &new)?;
+            record_edit(s, actor, Action::Edit, &old, &new)?;
         }
     }
     Ok(())
@@ -164,14 +164,14 @@ fn agreements_by_ref(s: &Store, refs: &[String]) -> Result<Vec<Agreement>> {
 fn record_edit(
     s: &Store,
     actor: &str,
-    action: &str,
+    action: Action,
     before: &Agreement,
     after: &Agreement,
 ) -> Result<()> {
     s.record(Change {
         actor,
         action,
-        entity: "agreement",
+        entity: Entity::Agreement,
         entity_id: Some(after.id),
         entity_key: &after.reference,
         before: Some(agreement_json(before)),
@@ -306,7 +306,7 @@ fn edit_agreement(ctx: &Ctx, a: &EditAgreementArgs) -> Result<()> {
         }
         validate::agreement(&g)?;
         g.updated_at = s.now();
-        update_agreement(s, &ctx.actor, "edit", &before, &g, &party_ids)?;
+        update_agreement(s, &ctx.actor, Action::Edit, &before, &g, &party_ids)?;
         Ok((g.reference, true))
     })?;
     if !changed {

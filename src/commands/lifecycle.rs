@@ -11,7 +11,7 @@ use crate::dates::{iso, Date};
 use crate::error::{Error, Result};
 use crate::model::{Agreement, Status};
 use crate::records::agreement_json;
-use crate::store::{Access, Change};
+use crate::store::{Access, Action, Change, Entity};
 use crate::validate;
 
 pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
@@ -69,15 +69,15 @@ pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
         new.id = s.insert_agreement(&new, &parties)?;
         s.record(Change {
             actor: &ctx.actor,
-            action: "renew",
-            entity: "agreement",
+            action: Action::Renew,
+            entity: Entity::Agreement,
             entity_id: Some(new.id),
             entity_key: &new.reference,
             before: Some(agreement_json(&old)),
             after: Some(agreement_json(&new)),
         })?;
         if let Some(ended) = &ended {
-            update_agreement(s, &ctx.actor, "edit", &old, ended, &parties)?;
+            update_agreement(s, &ctx.actor, Action::Edit, &old, ended, &parties)?;
         }
         Ok((new, ended))
     })?;
@@ -152,7 +152,7 @@ pub fn terminate(ctx: &Ctx, a: &TerminateArgs) -> Result<()> {
         g.updated_at = s.now();
         validate::agreement(&g)?;
         let parties = s.party_ids(g.id)?;
-        update_agreement(s, &ctx.actor, "terminate", &before, &g, &parties)?;
+        update_agreement(s, &ctx.actor, Action::Terminate, &before, &g, &parties)?;
         Ok(g)
     })?;
     after_commit(&format!("the termination of {}", done.reference), || {

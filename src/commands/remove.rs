@@ -4,7 +4,7 @@ use super::{after_commit, say, Ctx};
 use crate::cli::RemoveCommand;
 use crate::error::{Error, Result};
 use crate::records::{agreement_json, partner_json};
-use crate::store::{Access, Change, Store};
+use crate::store::{Access, Action, Change, Entity, Store};
 
 pub fn run(ctx: &Ctx, cmd: &RemoveCommand) -> Result<()> {
     let mut store = ctx.open(Access::Write)?;
@@ -49,8 +49,8 @@ pub fn run(ctx: &Ctx, cmd: &RemoveCommand) -> Result<()> {
                         let (after, _) = s.agreement_by_id(id, ctx.as_of)?.ok_or_else(|| Error::registry("agreement vanished"))?;
                         s.record(Change {
                             actor: &ctx.actor,
-                            action: "edit",
-                            entity: "agreement",
+                            action: Action::Edit,
+                            entity: Entity::Agreement,
                             entity_id: Some(id),
                             entity_key: &after.reference,
                             before: Some(agreement_json(&before)),
@@ -62,8 +62,8 @@ pub fn run(ctx: &Ctx, cmd: &RemoveCommand) -> Result<()> {
                 s.delete_partner(p.id)?;
                 s.record(Change {
                     actor: &ctx.actor,
-                    action: "remove",
-                    entity: "partner",
+                    action: Action::Remove,
+                    entity: Entity::Partner,
                     entity_id: Some(p.id),
                     entity_key: &p.key,
                     before: Some(partner_json(&p)),
@@ -85,8 +85,8 @@ fn remove_agreement(ctx: &Ctx, s: &Store, id: i64) -> Result<()> {
     s.delete_agreement(id)?;
     s.record(Change {
         actor: &ctx.actor,
-        action: "remove",
-        entity: "agreement",
+        action: Action::Remove,
+        entity: Entity::Agreement,
         entity_id: Some(id),
         entity_key: &g.reference,
         before: Some(agreement_json(&g)),

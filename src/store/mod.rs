@@ -3,10 +3,12 @@
 //! a store's own SQL, codes or tactics. SQLite is the first store ([`sqlite`]); its
 //! migrations, bulk import, integrity checks and backup live in its folder.
 
+mod change;
 pub mod sqlite;
 
+pub use change::{Action, Change, Entity};
 pub use sqlite::{
-    AgreementWriter, Change, CountBy, HistoryEntry, PartnerMatch, ReportRow, Store, TextBatch,
+    AgreementWriter, CountBy, HistoryEntry, PartnerMatch, ReportRow, Store, TextBatch,
     Verification, APPLICATION_ID, SCHEMA_VERSION,
 };
 

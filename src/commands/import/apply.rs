@@ -10,7 +10,7 @@ use crate::commands::Ctx;
 use crate::error::{Error, Kind as ErrorKind, Result};
 use crate::model::{Agreement, Category, Kind, Partner};
 use crate::records::{agreement_json, partner_json, AGREEMENT_COLUMNS, PARTNER_COLUMNS};
-use crate::store::{AgreementWriter, Change, Store};
+use crate::store::{Action, AgreementWriter, Change, Entity, Store};
 use crate::validate;
 
 /// Why a row was not written.
@@ -241,8 +241,8 @@ impl<'a> Job<'a> {
             s.update_partner(p).map_err(from_err)?;
             s.record(Change {
                 actor: &self.ctx.actor,
-                action: "edit",
-                entity: "partner",
+                action: Action::Edit,
+                entity: Entity::Partner,
                 entity_id: Some(p.id),
                 entity_key: &p.key,
                 before: Some(partner_json(&old)),
@@ -437,8 +437,15 @@ impl<'a> Job<'a> {
         }
         g.created_at = old.created_at.clone();
         g.updated_at = self.now.to_string();
-        crate::commands::edit::update_agreement(s, &self.ctx.actor, "edit", &old, g, &party_ids)
-            .map_err(from_err)?;
+        crate::commands::edit::update_agreement(
+            s,
+            &self.ctx.actor,
+            Action::Edit,
+            &old,
+            g,
+            &party_ids,
+        )
+        .map_err(from_err)?;
         self.announce(&old.reference, &diff.fields);
         self.tally.updated += 1;
         Ok(())

@@ -14,7 +14,7 @@ use std::sync::mpsc::sync_channel;
 use super::Ctx;
 use crate::cli::{Entity, ImportArgs};
 use crate::error::{Error, Result};
-use crate::store::{Access, Change, Store};
+use crate::store::{self, Access, Action, Change, Store};
 use apply::{Job, RowResult};
 pub use parse::{date_format, DateFormat};
 use parse::{AgreementColumns, ParseResult, PartnerColumns, Row};
@@ -140,10 +140,10 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         if !a.dry_run && tally.added > 0 {
             s.record(Change {
                 actor: &ctx.actor,
-                action: "import",
+                action: Action::Import,
                 entity: match a.entity {
-                    Entity::Partners => "partner",
-                    Entity::Agreements => "agreement",
+                    Entity::Partners => store::Entity::Partner,
+                    Entity::Agreements => store::Entity::Agreement,
                 },
                 entity_id: None,
                 entity_key: &file_name,

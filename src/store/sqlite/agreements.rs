@@ -1065,14 +1065,17 @@ impl Store {
 
     /// The `after` of the last history row of each `entity` (`partner`, `agreement`) that
     /// has one per record, by id: what mou last wrote (None for a removal, or unreadable).
-    pub fn last_recorded(&self, entity: &str) -> Result<HashMap<i64, Option<String>>> {
+    pub fn last_recorded(
+        &self,
+        entity: crate::store::Entity,
+    ) -> Result<HashMap<i64, Option<String>>> {
         let mut st = self.conn.prepare(
             "SELECT h.entity_id, h.after FROM history h
                JOIN (SELECT entity_id, max(id) AS last FROM history
                       WHERE entity = ?1 AND entity_id IS NOT NULL GROUP BY entity_id) l
                  ON h.id = l.last",
         )?;
-        let mut rows = st.query([entity])?;
+        let mut rows = st.query([entity.as_str()])?;
         let mut out = HashMap::new();
         while let Some(r) = rows.next()? {
             let after = r.get_ref(1)?.as_str().ok().map(str::to_owned);

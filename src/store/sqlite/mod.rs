@@ -12,7 +12,7 @@ mod reports;
 mod store_tests;
 
 pub use agreements::{AgreementWriter, TextBatch};
-pub use history::{Change, HistoryEntry, Verification};
+pub use history::{HistoryEntry, Verification};
 pub use partners::PartnerMatch;
 pub use reports::{CountBy, ReportRow};
 
