@@ -21,6 +21,7 @@ pub mod model;
 pub mod output;
 pub mod query;
 pub mod records;
+pub mod registry;
 pub mod report;
 pub mod sdg;
 pub mod store;

@@ -3,20 +3,19 @@
 use chrono::Datelike;
 use std::io::Write;
 
-use super::add::new_ref;
-use super::edit::update_agreement;
 use super::{after_commit, say, stdout, Ctx};
 use crate::cli::{RenewArgs, TerminateArgs};
 use crate::dates::{iso, Date};
 use crate::error::{Error, Result};
 use crate::model::{Agreement, Status};
-use crate::records::agreement_json;
-use crate::store::{Access, Action, Change, Entity};
+use crate::registry::Registry;
+use crate::store::{Access, Action};
 use crate::validate;
 
 pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
     let mut store = ctx.open(Access::Write)?;
     let new = store.write(|s| {
+        let reg = Registry::new(s, &ctx.actor);
         let (old, _) = s.find_agreement(&a.agreement, ctx.as_of)?;
         if old.signed_on.is_none() {
             return Err(Error::input(format!(
@@ -45,7 +44,7 @@ pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
         let now = s.now();
         let mut new = Agreement {
             id: 0,
-            reference: new_ref(s, a.reference.as_deref(), old.kind, signed.year())?,
+            reference: reg.new_ref(a.reference.as_deref(), old.kind, signed.year())?,
             signed_on: Some(signed),
             effective_on: Some(effective),
             expires_on: Some(expires),
@@ -59,25 +58,16 @@ pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
             ..old.clone()
         };
         validate::agreement(&new)?;
-        super::edit::check_renewal(s, None, &new.reference, &old.reference)?;
+        reg.check_renewal(None, &new.reference, &old.reference)?;
         // An open-ended agreement ends the day before its renewal takes effect; otherwise
         // both would be active from then on.
         let ended = match (old.expires_on, old.terminated_on) {
             (None, None) => Some(end_before_renewal(&old, effective, &now)?),
             _ => None,
         };
-        new.id = s.insert_agreement(&new, &parties)?;
-        s.record(Change {
-            actor: &ctx.actor,
-            action: Action::Renew,
-            entity: Entity::Agreement,
-            entity_id: Some(new.id),
-            entity_key: &new.reference,
-            before: Some(agreement_json(&old)),
-            after: Some(agreement_json(&new)),
-        })?;
+        new.id = reg.add_agreement(&new, &parties, Some(&old))?;
         if let Some(ended) = &ended {
-            update_agreement(s, &ctx.actor, Action::Edit, &old, ended, &parties)?;
+            reg.update_agreement(Action::Edit, &old, ended, &parties)?;
         }
         Ok((new, ended))
     })?;
@@ -152,7 +142,7 @@ pub fn terminate(ctx: &Ctx, a: &TerminateArgs) -> Result<()> {
         g.updated_at = s.now();
         validate::agreement(&g)?;
         let parties = s.party_ids(g.id)?;
-        update_agreement(s, &ctx.actor, Action::Terminate, &before, &g, &parties)?;
+        Registry::new(s, &ctx.actor).update_agreement(Action::Terminate, &before, &g, &parties)?;
         Ok(g)
     })?;
     after_commit(&format!("the termination of {}", done.reference), || {

@@ -10,7 +10,8 @@ use crate::commands::Ctx;
 use crate::error::{Error, Kind as ErrorKind, Result};
 use crate::model::{Agreement, Category, Kind, Partner};
 use crate::records::{agreement_json, partner_json, AGREEMENT_COLUMNS, PARTNER_COLUMNS};
-use crate::store::{Action, AgreementWriter, Change, Entity, Store};
+use crate::registry::Registry;
+use crate::store::{Action, AgreementWriter, Store};
 use crate::validate;
 
 /// Why a row was not written.
@@ -238,17 +239,9 @@ impl<'a> Job<'a> {
             p.updated_at = self.now.to_string();
             p.created_at = old.created_at.clone();
             validate::partner(s, p, Some(p.id)).map_err(from_err)?;
-            s.update_partner(p).map_err(from_err)?;
-            s.record(Change {
-                actor: &self.ctx.actor,
-                action: Action::Edit,
-                entity: Entity::Partner,
-                entity_id: Some(p.id),
-                entity_key: &p.key,
-                before: Some(partner_json(&old)),
-                after: Some(partner_json(p)),
-            })
-            .map_err(from_err)?;
+            Registry::new(s, &self.ctx.actor)
+                .update_partner(&old, p)
+                .map_err(from_err)?;
             self.tally.updated += 1;
             self.announce(&record, &diff.fields);
             return Ok(());
@@ -339,7 +332,9 @@ impl<'a> Job<'a> {
             created_at: self.now.to_string(),
             updated_at: self.now.to_string(),
         };
-        let p = crate::commands::add::insert_partner(s, &self.ctx.actor, &p).map_err(from_err)?;
+        let p = Registry::new(s, &self.ctx.actor)
+            .add_partner(&p)
+            .map_err(from_err)?;
         crate::note!(
             "{} partner {} ({})",
             if self.args.dry_run {
@@ -437,15 +432,9 @@ impl<'a> Job<'a> {
         }
         g.created_at = old.created_at.clone();
         g.updated_at = self.now.to_string();
-        crate::commands::edit::update_agreement(
-            s,
-            &self.ctx.actor,
-            Action::Edit,
-            &old,
-            g,
-            &party_ids,
-        )
-        .map_err(from_err)?;
+        Registry::new(s, &self.ctx.actor)
+            .update_agreement(Action::Edit, &old, g, &party_ids)
+            .map_err(from_err)?;
         self.announce(&old.reference, &diff.fields);
         self.tally.updated += 1;
         Ok(())

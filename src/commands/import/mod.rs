@@ -14,7 +14,8 @@ use std::sync::mpsc::sync_channel;
 use super::Ctx;
 use crate::cli::{Entity, ImportArgs};
 use crate::error::{Error, Result};
-use crate::store::{self, Access, Action, Change, Store};
+use crate::registry::Registry;
+use crate::store::{self, Access, Store};
 use apply::{Job, RowResult};
 pub use parse::{date_format, DateFormat};
 use parse::{AgreementColumns, ParseResult, PartnerColumns, Row};
@@ -138,23 +139,17 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             return Ok((Err((errors, more_errors, bad_rows)), false));
         }
         if !a.dry_run && tally.added > 0 {
-            s.record(Change {
-                actor: &ctx.actor,
-                action: Action::Import,
-                entity: match a.entity {
-                    Entity::Partners => store::Entity::Partner,
-                    Entity::Agreements => store::Entity::Agreement,
-                },
-                entity_id: None,
-                entity_key: &file_name,
-                before: None,
-                after: Some(serde_json::json!({
-                    "file": file_name,
-                    "added": tally.added,
-                    "updated": tally.updated,
-                    "unchanged": tally.unchanged,
-                })),
-            })?;
+            let entity = match a.entity {
+                Entity::Partners => store::Entity::Partner,
+                Entity::Agreements => store::Entity::Agreement,
+            };
+            let summary = serde_json::json!({
+                "file": file_name,
+                "added": tally.added,
+                "updated": tally.updated,
+                "unchanged": tally.unchanged,
+            });
+            Registry::new(s, &ctx.actor).record_import(entity, &file_name, summary)?;
         }
         Ok((Ok(tally), !a.dry_run))
     };

@@ -9,7 +9,7 @@ use crate::model::{parse_sdgs, parse_tag, split_list, Agreement, Category, Kind,
 use crate::validate;
 use chrono::Datelike;
 
-use super::super::add::dedupe;
+use crate::registry::dedupe;
 
 /// Why a row is bad: the column to blame (when one is) and the reason.
 pub struct Bad {
