@@ -13,9 +13,12 @@ macro_rules! note {
 
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod country;
 pub mod dates;
+pub mod environment;
 pub mod error;
+pub mod import_format;
 pub mod milestone;
 pub mod model;
 pub mod output;

@@ -12,6 +12,9 @@ use crate::text::{
     reads_as_id, refused_in_name, slug,
 };
 
+/// The longest text a field may hold (names, notes, titles): 1 MiB.
+pub const MAX_TEXT: usize = 1 << 20;
+
 const MAX_NAME: usize = 500;
 const MAX_REF: usize = 64;
 
@@ -78,11 +81,11 @@ pub fn free_text(field: &str, s: &str) -> Result<Option<String>> {
     if s.contains('\0') {
         return Err(Error::field(field, &short(s), "remove the NUL character"));
     }
-    if s.len() > crate::commands::MAX_TEXT {
+    if s.len() > MAX_TEXT {
         return Err(Error::input(format!(
             "{field} is {} bytes: at most {} bytes",
             s.len(),
-            crate::commands::MAX_TEXT
+            MAX_TEXT
         )));
     }
     let t = nfc(s);

@@ -7,7 +7,6 @@ mod check;
 mod demo;
 mod due;
 mod edit;
-pub mod environment;
 mod export;
 mod history;
 pub mod import;
@@ -22,19 +21,16 @@ mod show;
 
 use std::fmt;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::cli::{Cli, Command, FilterArgs};
 use crate::dates::Date;
+use crate::environment::{default_db_path, Environment};
 use crate::error::{Error, Result};
 use crate::output::Format;
 use crate::query::{check_values, Cond, Filter};
 use crate::store::{self, Access, Location, Options, Store};
-use environment::Environment;
 pub use output_file::OutputFile;
-
-/// The longest text a field may hold (names, notes, titles): 1 MiB.
-pub const MAX_TEXT: usize = 1 << 20;
 
 /// What every command needs from the global options and the environment, read once.
 #[derive(Clone)]
@@ -177,25 +173,6 @@ impl Ctx {
             }
         }
         Ok(filter)
-    }
-}
-
-/// The default registry: `$XDG_DATA_HOME/mou/registry.db` (an absolute one), else
-/// `~/.local/share/mou/registry.db`.
-pub fn default_db_path(env: &Environment) -> Result<PathBuf> {
-    if let Some(d) = &env.data_home {
-        return Ok(d.join("mou").join("registry.db"));
-    }
-    match &env.home {
-        Some(h) if h.is_absolute() => Ok(h.join(".local/share/mou/registry.db")),
-        Some(h) => Err(Error::field(
-            "HOME",
-            &h.display().to_string(),
-            "HOME is not an absolute path; set it to your home directory, or give --db PATH",
-        )),
-        None => Err(Error::input(
-            "no registry path: give --db PATH or set MOU_DB",
-        )),
     }
 }
 

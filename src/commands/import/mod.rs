@@ -17,9 +17,7 @@ use crate::error::{Error, Result};
 use crate::registry::Registry;
 use crate::store::{self, Access, Store};
 use apply::{Job, RowResult};
-pub use parse::{date_format, DateFormat};
 use parse::{AgreementColumns, ParseResult, PartnerColumns, Row};
-pub use read::delimiter;
 use read::{Item, Source};
 
 /// Files of agreements from this size on are written on the bulk path.
