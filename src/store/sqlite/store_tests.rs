@@ -103,9 +103,8 @@ fn agreements_round_trip_with_parties_and_refs() {
     assert!(dup.unwrap_err().to_string().contains("MOU-2016-001"));
 }
 
-/// The status filter in SQL and `Agreement::status_at` in Rust agree on every boundary.
-#[test]
-fn sql_and_rust_status_rules_agree() {
+/// Agreements on every boundary of the status rule.
+fn status_cases() -> Store {
     let mut s = Store::open_in_memory().unwrap();
     let cases = [
         ("D", None, None, None),
@@ -130,7 +129,17 @@ fn sql_and_rust_status_rules_agree() {
         Ok(())
     })
     .unwrap();
-    for as_of in ["2026-06-29", "2026-06-30", "2026-07-01"] {
+    s
+}
+
+/// The as-of dates around those boundaries.
+const STATUS_DATES: [&str; 3] = ["2026-06-29", "2026-06-30", "2026-07-01"];
+
+/// The status filter in SQL and `Agreement::status_at` in Rust agree on every boundary.
+#[test]
+fn sql_and_rust_status_rules_agree() {
+    let s = status_cases();
+    for as_of in STATUS_DATES {
         let as_of = parse_stored(as_of).unwrap();
         for status in Status::ALL {
             let filter = Filter::new(as_of).and(Cond::Status(vec![*status]));
@@ -150,6 +159,35 @@ fn sql_and_rust_status_rules_agree() {
             .unwrap();
             assert_eq!(via_sql, via_rust, "{status} at {as_of}");
         }
+    }
+}
+
+/// The status column of an export's text batch (the SQL rule) and `Agreement::status_at`
+/// (the Rust rule) agree on every boundary.
+#[test]
+fn the_text_batch_status_is_the_sql_rule_and_agrees_with_rust() {
+    let s = status_cases();
+    let status_column = crate::records::AGREEMENT_COLUMNS
+        .iter()
+        .position(|c| *c == "status")
+        .unwrap();
+    for as_of in STATUS_DATES {
+        let as_of = parse_stored(as_of).unwrap();
+        let mut via_text = Vec::new();
+        s.for_each_agreement_text(&Filter::new(as_of), 2, |batch| {
+            for r in 0..batch.rows() {
+                via_text.push(batch.row(r).nth(status_column).unwrap().to_string());
+            }
+            Ok(())
+        })
+        .unwrap();
+        let mut via_rust = Vec::new();
+        s.for_each_agreement(&Filter::new(as_of), |_, st| {
+            via_rust.push(st.as_str().to_string());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(via_text, via_rust, "at {as_of}");
     }
 }
 
