@@ -8,24 +8,20 @@ mod agreements;
 mod partners;
 
 use crate::error::Result;
-use crate::store::{Action, Change, Entity, Store};
+use crate::store::{Action, Backend, Change, Entity};
 
-/// A change being made: the store inside its transaction and who is making it.
+/// A change being made: the store (any [`Backend`]) inside its transaction and who is
+/// making it. Each operation is a few calls on the store, never one per row of a scan.
 #[derive(Clone, Copy)]
 pub struct Registry<'a> {
-    store: &'a Store,
+    store: &'a dyn Backend,
     actor: &'a str,
 }
 
 impl<'a> Registry<'a> {
     /// The registry over `store`, inside one of its transactions, changed by `actor`.
-    pub fn new(store: &'a Store, actor: &'a str) -> Registry<'a> {
+    pub fn new(store: &'a dyn Backend, actor: &'a str) -> Registry<'a> {
         Registry { store, actor }
-    }
-
-    /// The store, for reads.
-    pub fn store(&self) -> &'a Store {
-        self.store
     }
 
     /// The time of a change.
@@ -75,4 +71,40 @@ pub fn dedupe(v: Vec<String>) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+    use crate::store::conformance::partner;
+    use crate::store::Store;
+
+    #[test]
+    fn a_change_and_its_history_row_are_one_transaction() {
+        let mut store: Box<dyn Backend> = Box::new(Store::open_in_memory().unwrap());
+        let p = partner("unicef", "UNICEF", &[]);
+        let failed = store.transact(&mut |s| {
+            Registry::new(s, "tester").add_partner(&p)?;
+            Err(Error::input("stop"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(store.partner_count().unwrap(), 0);
+        assert_eq!(store.verify_history().unwrap().rows, 0);
+        store
+            .transact(&mut |s| Registry::new(s, "tester").add_partner(&p).map(|_| true))
+            .unwrap();
+        let mut rows = Vec::new();
+        store
+            .scan_history(&mut |e| {
+                rows.push((e.actor, e.action, e.entity, e.entity_key));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(rows, [want_owned(("tester", "add", "partner", "unicef"))]);
+    }
+
+    fn want_owned(t: (&str, &str, &str, &str)) -> (String, String, String, String) {
+        (t.0.into(), t.1.into(), t.2.into(), t.3.into())
+    }
 }

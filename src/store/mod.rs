@@ -3,9 +3,13 @@
 //! a store's own SQL, codes or tactics. SQLite is the first store ([`sqlite`]); its
 //! migrations, bulk import, integrity checks and backup live in its folder.
 
+mod backend;
 mod change;
+#[cfg(test)]
+pub mod conformance;
 pub mod sqlite;
 
+pub use backend::Backend;
 pub use change::{Action, Change, Entity};
 pub use sqlite::{
     AgreementWriter, CountBy, HistoryEntry, PartnerMatch, ReportRow, Store, TextBatch,

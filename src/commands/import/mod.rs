@@ -20,9 +20,6 @@ use apply::{Job, RowResult};
 use parse::{AgreementColumns, ParseResult, PartnerColumns, Row};
 use read::{Item, Source};
 
-/// Files of agreements from this size on are written on the bulk path.
-const BULK_BYTES: u64 = 4 << 20;
-
 /// How many bad rows are listed before the rest are only counted.
 const MAX_REPORTED: usize = 50;
 
@@ -55,18 +52,10 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     let bar = source.bar.clone();
     let mut store = ctx.open(Access::Write)?;
     let file_name = read::input_name(&a.file);
-    // A large file of agreements takes the bulk path; it rebuilds the party index, which
-    // costs more than it saves when the file is small beside the registry. Only a regular
-    // file can take it: the lines of refs repeated in the file are found by reading it again.
-    let agreements = store.agreement_count()?;
-    let bulk = a.entity == Entity::Agreements
-        && source
-            .size
-            .is_some_and(|size| size >= BULK_BYTES && agreements < size / 150);
+    // Only a regular file can take the bulk path: the lines of refs repeated in the file are
+    // found by reading it again.
+    let bulk = a.entity == Entity::Agreements && store.takes_bulk_path(source.size)?;
     let origin = if bulk { source.take_origin() } else { None };
-    // Only a first load (no agreements yet) trades readers' access for a rollback journal:
-    // a registry already in use keeps the WAL, and its readers.
-    let rollback_journal = bulk && agreements == 0 && !a.dry_run;
     let now = store.now();
     let body = |s: &Store| {
         let unindexed_refs = bulk && s.drop_bulk_indexes()?;
@@ -152,7 +141,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         Ok((Ok(tally), !a.dry_run))
     };
     let outcome = if bulk {
-        store.bulk_transaction(rollback_journal, body)
+        store.bulk_transaction(a.dry_run, body)
     } else {
         store.transaction(body)
     };

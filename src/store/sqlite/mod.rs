@@ -3,6 +3,7 @@
 //! Callers see typed values and [`Filter`](crate::query::Filter)s, never SQL.
 
 mod agreements;
+mod backend;
 mod error;
 mod filter;
 mod history;
@@ -39,6 +40,9 @@ pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 const PARTY_INDEX: &str =
     "CREATE INDEX IF NOT EXISTS agreement_party_partner ON agreement_party (partner_id, agreement_id)";
 const REF_INDEX: &str = agreements::REF_INDEX;
+
+/// Files of agreements from this size on are written on the bulk path.
+const BULK_BYTES: u64 = 4 << 20;
 
 /// The page size of a new registry file, in bytes.
 const PAGE_SIZE: i64 = 8_192;
@@ -334,15 +338,18 @@ impl Store {
     /// page of the import and then copy it again into the file, while a rollback journal
     /// keeps only the pages that existed before (few, for a registry smaller than the file),
     /// and new pages are written once. A rollback journal is as safe against a crash; the
-    /// cost is that readers wait while the import writes, so the caller asks for it with
-    /// `rollback_journal` only when that is acceptable (a first load; not a dry run, since
-    /// switching modes and back is itself a change to the file's header). When another
+    /// cost is that readers wait while the import writes, so it is taken only when that is
+    /// acceptable (a first load; not a `dry_run`, since switching modes and back is itself a
+    /// change to the file's header). When another
     /// connection holds the WAL open the mode cannot change, and the import stays in WAL mode.
     pub fn bulk_transaction<T>(
         &mut self,
-        rollback_journal: bool,
+        dry_run: bool,
         f: impl FnOnce(&Store) -> Result<(T, bool)>,
     ) -> Result<T> {
+        // Only a first load (no agreements yet) trades readers' access for a rollback
+        // journal: a registry already in use keeps the WAL, and its readers.
+        let rollback_journal = !dry_run && self.agreement_count()? == 0;
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
         self.conn.pragma_update(None, "cache_size", -1_024)?;
         self.conn.pragma_update(None, "threads", 2)?;
@@ -376,6 +383,17 @@ impl Store {
         let v = result?;
         restored?;
         Ok(v)
+    }
+
+    /// Whether a file of agreements of `file_bytes` (None: not a regular file) is written
+    /// on the bulk path ([`Store::bulk_transaction`], [`Store::drop_bulk_indexes`]): a large
+    /// file, not small beside the registry, since rebuilding the party index costs more than
+    /// it saves then.
+    pub fn takes_bulk_path(&self, file_bytes: Option<u64>) -> Result<bool> {
+        let Some(size) = file_bytes.filter(|size| *size >= BULK_BYTES) else {
+            return Ok(false);
+        };
+        Ok(self.agreement_count()? < size / 150)
     }
 
     /// Drops the indexes that a bulk write maintains faster by rebuilding them at the end:

@@ -199,3 +199,21 @@ fn a_missing_registry_reads_as_empty_and_is_not_created() {
     assert_eq!(s.partner_count().unwrap(), 0);
     assert!(!path.exists());
 }
+
+/// The SQLite store passes the suite every store passes.
+#[test]
+fn conformance() {
+    crate::store::conformance::run_all(&|| Box::new(Store::open_in_memory().unwrap()));
+}
+
+/// And so does a store in a file, where the bulk path changes the journal mode.
+#[test]
+fn conformance_in_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = std::cell::Cell::new(0);
+    crate::store::conformance::run_all(&|| {
+        n.set(n.get() + 1);
+        let path = dir.path().join(format!("r{}.db", n.get()));
+        Box::new(Store::open(&path, Access::Write, &Options::default()).unwrap())
+    });
+}
