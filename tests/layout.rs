@@ -56,6 +56,8 @@ fn write_commands_do_not_import_one_another() {
         "import/mod.rs",
         "import/apply.rs",
         "import/parse.rs",
+        "export.rs",
+        "list.rs",
     ] {
         let text = read(&commands.join(file));
         for other in ["add", "edit", "remove", "lifecycle", "import", "list"] {

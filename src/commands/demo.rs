@@ -41,7 +41,7 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
         let mut out = Sink::open(None)?;
         use std::io::Write;
         writeln!(out, "Agreements at {}\n", crate::dates::iso(demo.as_of))?;
-        super::list::write_rows(
+        super::rows::write_rows(
             &mut store,
             Entity::Agreements,
             &Filter::new(demo.as_of),

@@ -16,6 +16,7 @@ mod list;
 mod output_file;
 mod remove;
 mod report;
+mod rows;
 pub mod shell;
 mod show;
 
