@@ -2,7 +2,7 @@
 
 use super::{after_commit, say, Ctx};
 use crate::cli::RemoveCommand;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::registry::Registry;
 use crate::store::Access;
 
@@ -11,16 +11,7 @@ pub fn run(ctx: &Ctx, cmd: &RemoveCommand) -> Result<()> {
     match cmd {
         RemoveCommand::Agreement(a) => {
             let r = store.write(|s| {
-                let (g, _) = s.find_agreement(&a.agreement, ctx.as_of)?;
-                if let Some(by) = s.renewed_by(&g.reference)?.first() {
-                    return Err(Error::input(format!(
-                        "{} is renewed by {by}; removing it would break the renewal chain; nothing was removed",
-                        g.reference
-                    ))
-                    .with_hint(format!("first `mou edit agreement {by} --renews ''`, or remove {by}")));
-                }
-                Registry::new(s, &ctx.actor).remove_agreement(g.id, ctx.as_of)?;
-                Ok(g.reference)
+                Registry::new(s, &ctx.actor).remove_agreement_named(&a.agreement, ctx.as_of)
             })?;
             after_commit(&format!("the removal of agreement {r}"), || {
                 say(format_args!("removed agreement {r} (kept in history)"))

@@ -7,6 +7,8 @@
 mod agreements;
 mod partners;
 
+pub use agreements::Renewal;
+
 use crate::error::Result;
 use crate::store::{Action, Backend, Change, Entity};
 
