@@ -86,3 +86,17 @@ fn nothing_below_the_registry_reads_the_environment() {
         );
     }
 }
+
+#[test]
+fn the_store_takes_the_time_of_a_change_and_reads_no_clock() {
+    let mut files = Vec::new();
+    sources(&src().join("store"), &mut files);
+    for f in files {
+        let text = read(&f);
+        assert!(
+            !text.contains("Utc::now") && !text.contains("Local::now"),
+            "{} reads the clock",
+            f.display()
+        );
+    }
+}

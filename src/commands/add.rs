@@ -7,7 +7,7 @@ use super::{after_commit, say, stdout, Ctx};
 use crate::cli::{AddCommand, AddPartnerArgs, AgreementArgs};
 use crate::error::{Error, Result};
 use crate::model::{Agreement, Kind, Partner};
-use crate::registry::{dedupe, Registry};
+use crate::registry::dedupe;
 use crate::store::Access;
 use crate::validate;
 
@@ -31,7 +31,7 @@ fn add_partner(ctx: &Ctx, a: &AddPartnerArgs) -> Result<()> {
     let aliases = validate::dedupe_aliases(&name, aliases);
     let mut store = ctx.open(Access::Write)?;
     let (partner, warnings) = store.write(|s| {
-        let now = s.now();
+        let now = ctx.now();
         let p = Partner {
             id: 0,
             key: validate::derive_key(s, a.key.as_deref(), &name, &aliases)?,
@@ -46,7 +46,7 @@ fn add_partner(ctx: &Ctx, a: &AddPartnerArgs) -> Result<()> {
         };
         let mut warnings = validate::partner(s, &p, None)?;
         warnings.extend(validate::lookalikes(s, &p)?);
-        Ok((Registry::new(s, &ctx.actor).add_partner(&p)?, warnings))
+        Ok((ctx.registry(s).add_partner(&p)?, warnings))
     })?;
     after_commit(&format!("partner {}", partner.key), || {
         for w in &warnings {
@@ -82,10 +82,10 @@ fn add_agreement(ctx: &Ctx, a: &AgreementArgs, kind: Kind) -> Result<()> {
     };
     let mut store = ctx.open(Access::Write)?;
     let agreement = store.write(|s| {
-        let r = Registry::new(s, &ctx.actor);
+        let r = ctx.registry(s);
         let parties = r.resolve_parties(&a.partners)?;
         let year = a.signed.unwrap_or(ctx.today).year();
-        let now = s.now();
+        let now = ctx.now();
         let mut ag = Agreement {
             id: 0,
             reference: r.new_ref(a.reference.as_deref(), kind, year)?,

@@ -3,7 +3,7 @@
 use super::{after_commit, say, Ctx};
 use crate::cli::{EditAgreementArgs, EditCommand, EditPartnerArgs};
 use crate::error::{Error, Result};
-use crate::registry::{dedupe, Registry};
+use crate::registry::dedupe;
 use crate::store::{Access, Action};
 use crate::text::normalize;
 use crate::validate;
@@ -70,10 +70,10 @@ fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {
         if p == before && !s.partner_norms_stale(p.id)? {
             return Ok((p.key, false, Vec::new()));
         }
-        p.updated_at = s.now();
+        p.updated_at = ctx.now();
         let mut warnings = validate::partner(s, &p, Some(p.id))?;
         warnings.extend(validate::lookalikes(s, &p)?);
-        Registry::new(s, &ctx.actor).update_partner(&before, &p)?;
+        ctx.registry(s).update_partner(&before, &p)?;
         Ok((p.key, true, warnings))
     })?;
     if !changed {
@@ -102,7 +102,7 @@ fn edit_agreement(ctx: &Ctx, a: &EditAgreementArgs) -> Result<()> {
     let clears = |f: &str| a.clear.iter().any(|c| c == f);
     let mut store = ctx.open(Access::Write)?;
     let (reference, changed) = store.write(|s| {
-        let reg = Registry::new(s, &ctx.actor);
+        let reg = ctx.registry(s);
         let (before, _) = s.find_agreement(&a.agreement, ctx.as_of)?;
         let mut g = before.clone();
         let mut party_ids = s.party_ids(g.id)?;
@@ -216,7 +216,7 @@ fn edit_agreement(ctx: &Ctx, a: &EditAgreementArgs) -> Result<()> {
             return Ok((g.reference, false));
         }
         validate::agreement(&g)?;
-        g.updated_at = s.now();
+        g.updated_at = ctx.now();
         reg.update_agreement(Action::Edit, &before, &g, &party_ids)?;
         Ok((g.reference, true))
     })?;

@@ -6,7 +6,7 @@ use super::{after_commit, say, stdout, Ctx};
 use crate::cli::{RenewArgs, TerminateArgs};
 use crate::dates::iso;
 use crate::error::Result;
-use crate::registry::{Registry, Renewal};
+use crate::registry::Renewal;
 use crate::store::Access;
 use crate::validate;
 
@@ -19,7 +19,7 @@ pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
             term: a.term,
             reference: a.reference.as_deref(),
         };
-        Registry::new(s, &ctx.actor).renew(&a.agreement, &renewal, ctx.as_of)
+        ctx.registry(s).renew(&a.agreement, &renewal, ctx.as_of)
     })?;
     let (new, ended) = new;
     after_commit(&format!("renewal {}", new.reference), || {
@@ -48,7 +48,8 @@ pub fn terminate(ctx: &Ctx, a: &TerminateArgs) -> Result<()> {
     let reason = validate::free_text("reason", a.reason.as_deref().unwrap_or(""))?;
     let mut store = ctx.open(Access::Write)?;
     let done = store.write(|s| {
-        Registry::new(s, &ctx.actor).terminate(&a.agreement, a.on, reason.clone(), ctx.as_of)
+        ctx.registry(s)
+            .terminate(&a.agreement, a.on, reason.clone(), ctx.as_of)
     })?;
     after_commit(&format!("the termination of {}", done.reference), || {
         say(format_args!(

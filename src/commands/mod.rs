@@ -30,7 +30,8 @@ use crate::environment::{default_db_path, Environment};
 use crate::error::{Error, Result};
 use crate::output::Format;
 use crate::query::{check_values, Cond, Filter};
-use crate::store::{self, Access, Location, Options, Store};
+use crate::registry::Registry;
+use crate::store::{self, Access, Backend, Location, Options, Store};
 pub use output_file::OutputFile;
 
 /// What every command needs from the global options and the environment, read once.
@@ -98,6 +99,17 @@ impl Ctx {
             return Store::empty(&self.store);
         }
         store::open(&self.db, access, &self.store)
+    }
+
+    /// The registry's operations over `store` (inside one of its transactions), made by
+    /// this command's actor at the context's clock.
+    pub fn registry<'a>(&'a self, store: &'a dyn Backend) -> Registry<'a> {
+        Registry::new(store, &self.actor, self.store.now.as_deref())
+    }
+
+    /// The time of a change: the clock, or the stand-in read at start (`MOU_NOW`).
+    pub fn now(&self) -> String {
+        crate::registry::now_utc(self.store.now.as_deref())
     }
 
     /// A file this command may write: never the registry or one of its companion files; the

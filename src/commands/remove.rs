@@ -3,7 +3,6 @@
 use super::{after_commit, say, Ctx};
 use crate::cli::RemoveCommand;
 use crate::error::Result;
-use crate::registry::Registry;
 use crate::store::Access;
 
 pub fn run(ctx: &Ctx, cmd: &RemoveCommand) -> Result<()> {
@@ -11,7 +10,8 @@ pub fn run(ctx: &Ctx, cmd: &RemoveCommand) -> Result<()> {
     match cmd {
         RemoveCommand::Agreement(a) => {
             let r = store.write(|s| {
-                Registry::new(s, &ctx.actor).remove_agreement_named(&a.agreement, ctx.as_of)
+                ctx.registry(s)
+                    .remove_agreement_named(&a.agreement, ctx.as_of)
             })?;
             after_commit(&format!("the removal of agreement {r}"), || {
                 say(format_args!("removed agreement {r} (kept in history)"))
@@ -21,7 +21,7 @@ pub fn run(ctx: &Ctx, cmd: &RemoveCommand) -> Result<()> {
             let (key, removed, detached) = store.write(|s| {
                 let p = s.find_partner(&a.partner)?;
                 let (removed, detached) =
-                    Registry::new(s, &ctx.actor).remove_partner(&p, a.cascade, ctx.as_of)?;
+                    ctx.registry(s).remove_partner(&p, a.cascade, ctx.as_of)?;
                 Ok((p.key, removed, detached))
             })?;
             after_commit(&format!("the removal of partner {key}"), || {

@@ -18,17 +18,24 @@ use crate::store::{Action, Backend, Change, Entity};
 pub struct Registry<'a> {
     store: &'a dyn Backend,
     actor: &'a str,
+    /// The clock's stand-in the context read at start (`MOU_NOW`); None reads the clock.
+    clock: Option<&'a str>,
 }
 
 impl<'a> Registry<'a> {
-    /// The registry over `store`, inside one of its transactions, changed by `actor`.
-    pub fn new(store: &'a dyn Backend, actor: &'a str) -> Registry<'a> {
-        Registry { store, actor }
+    /// The registry over `store`, inside one of its transactions, changed by `actor` at
+    /// the time `clock` gives (None: the system clock).
+    pub fn new(store: &'a dyn Backend, actor: &'a str, clock: Option<&'a str>) -> Registry<'a> {
+        Registry {
+            store,
+            actor,
+            clock,
+        }
     }
 
     /// The time of a change.
     pub fn now(&self) -> String {
-        self.store.now()
+        now_utc(self.clock)
     }
 
     /// The history row of one change.
@@ -42,6 +49,7 @@ impl<'a> Registry<'a> {
         after: Option<serde_json::Value>,
     ) -> Result<()> {
         self.store.record(Change {
+            at: &self.now(),
             actor: self.actor,
             action,
             entity,
@@ -60,6 +68,15 @@ impl<'a> Registry<'a> {
         summary: serde_json::Value,
     ) -> Result<()> {
         self.record(Action::Import, entity, None, file, None, Some(summary))
+    }
+}
+
+/// The current time in UTC, RFC 3339, to the second; `clock` (the context's `MOU_NOW`,
+/// already checked) stands in for it.
+pub fn now_utc(clock: Option<&str>) -> String {
+    match clock {
+        Some(fixed) => fixed.to_string(),
+        None => chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     }
 }
 
@@ -87,14 +104,18 @@ mod tests {
         let mut store: Box<dyn Backend> = Box::new(Store::open_in_memory().unwrap());
         let p = partner("unicef", "UNICEF", &[]);
         let failed = store.transact(&mut |s| {
-            Registry::new(s, "tester").add_partner(&p)?;
+            Registry::new(s, "tester", None).add_partner(&p)?;
             Err(Error::input("stop"))
         });
         assert!(failed.is_err());
         assert_eq!(store.partner_count().unwrap(), 0);
         assert_eq!(store.verify_history().unwrap().rows, 0);
         store
-            .transact(&mut |s| Registry::new(s, "tester").add_partner(&p).map(|_| true))
+            .transact(&mut |s| {
+                Registry::new(s, "tester", None)
+                    .add_partner(&p)
+                    .map(|_| true)
+            })
             .unwrap();
         let mut rows = Vec::new();
         store

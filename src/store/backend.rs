@@ -16,9 +16,6 @@ pub trait Backend {
     /// it when it returns `Ok(false)` (a dry run) or an error.
     fn transact(&mut self, f: &mut dyn FnMut(&dyn Backend) -> Result<bool>) -> Result<()>;
 
-    /// The time of a change.
-    fn now(&self) -> String;
-
     // Partners.
     fn partner_by_id(&self, id: i64) -> Result<Option<Partner>>;
     /// The partner a name, key or alias names; an unknown one is an error with the nearest

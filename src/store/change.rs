@@ -71,6 +71,8 @@ impl fmt::Display for Entity {
 
 /// One change to record.
 pub struct Change<'a> {
+    /// When it was made (RFC 3339 UTC, to the second): the registry's clock.
+    pub at: &'a str,
     pub actor: &'a str,
     pub action: Action,
     pub entity: Entity,

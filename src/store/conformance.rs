@@ -177,6 +177,7 @@ fn refs_and_marks(store: &mut dyn Backend) {
 
 fn change(key: &str, action: Action) -> Change<'_> {
     Change {
+        at: "2026-11-29T10:00:00Z",
         actor: "tester",
         action,
         entity: Entity::Partner,

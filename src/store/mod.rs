@@ -70,6 +70,7 @@ pub struct Options {
     /// A cap on the file's size in pages (`MOU_MAX_PAGE_COUNT`, for tests of a full disk).
     pub max_page_count: Option<u64>,
     /// The clock's stand-in, RFC 3339 UTC (`MOU_NOW`, for tests); `None` reads the clock.
+    /// The registry's clock takes it ([`crate::registry::now_utc`]); the store does not.
     pub now: Option<String>,
 }
 
@@ -90,13 +91,4 @@ pub enum Access {
     Read,
     /// Writes; the registry is created on first write.
     Write,
-}
-
-/// The current time in UTC, RFC 3339, to the second; `clock` (the context's `MOU_NOW`,
-/// already checked) stands in for it.
-pub fn now_utc(clock: Option<&str>) -> String {
-    match clock {
-        Some(fixed) => fixed.to_string(),
-        None => chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-    }
 }

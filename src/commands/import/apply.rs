@@ -10,7 +10,6 @@ use crate::commands::Ctx;
 use crate::error::{Error, Kind as ErrorKind, Result};
 use crate::model::{Agreement, Category, Kind, Partner};
 use crate::records::{agreement_json, partner_json, AGREEMENT_COLUMNS, PARTNER_COLUMNS};
-use crate::registry::Registry;
 use crate::store::{Action, AgreementWriter, Store};
 use crate::validate;
 
@@ -239,7 +238,8 @@ impl<'a> Job<'a> {
             p.updated_at = self.now.to_string();
             p.created_at = old.created_at.clone();
             validate::partner(s, p, Some(p.id)).map_err(from_err)?;
-            Registry::new(s, &self.ctx.actor)
+            self.ctx
+                .registry(s)
                 .update_partner(&old, p)
                 .map_err(from_err)?;
             self.tally.updated += 1;
@@ -332,9 +332,7 @@ impl<'a> Job<'a> {
             created_at: self.now.to_string(),
             updated_at: self.now.to_string(),
         };
-        let p = Registry::new(s, &self.ctx.actor)
-            .add_partner(&p)
-            .map_err(from_err)?;
+        let p = self.ctx.registry(s).add_partner(&p).map_err(from_err)?;
         crate::note!(
             "{} partner {} ({})",
             if self.args.dry_run {
@@ -432,7 +430,8 @@ impl<'a> Job<'a> {
         }
         g.created_at = old.created_at.clone();
         g.updated_at = self.now.to_string();
-        Registry::new(s, &self.ctx.actor)
+        self.ctx
+            .registry(s)
             .update_agreement(Action::Edit, &old, g, &party_ids)
             .map_err(from_err)?;
         self.announce(&old.reference, &diff.fields);

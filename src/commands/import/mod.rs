@@ -14,7 +14,6 @@ use std::sync::mpsc::sync_channel;
 use super::Ctx;
 use crate::cli::{Entity, ImportArgs};
 use crate::error::{Error, Result};
-use crate::registry::Registry;
 use crate::store::{self, Access, Store};
 use apply::{Job, RowResult};
 use parse::{AgreementColumns, ParseResult, PartnerColumns, Row};
@@ -56,7 +55,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     // found by reading it again.
     let bulk = a.entity == Entity::Agreements && store.takes_bulk_path(source.size)?;
     let origin = if bulk { source.take_origin() } else { None };
-    let now = store.now();
+    let now = ctx.now();
     let body = |s: &Store| {
         let unindexed_refs = bulk && s.drop_bulk_indexes()?;
         let mut job = Job::new(ctx, a, s, unindexed_refs, &now)?;
@@ -136,7 +135,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                 "updated": tally.updated,
                 "unchanged": tally.unchanged,
             });
-            Registry::new(s, &ctx.actor).record_import(entity, &file_name, summary)?;
+            ctx.registry(s).record_import(entity, &file_name, summary)?;
         }
         Ok((Ok(tally), !a.dry_run))
     };

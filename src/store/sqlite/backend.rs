@@ -15,10 +15,6 @@ impl Backend for Store {
         self.transaction(|s| Ok(((), f(s)?)))
     }
 
-    fn now(&self) -> String {
-        Store::now(self)
-    }
-
     fn partner_by_id(&self, id: i64) -> Result<Option<Partner>> {
         Store::partner_by_id(self, id)
     }

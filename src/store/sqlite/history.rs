@@ -116,7 +116,7 @@ impl Store {
             .unwrap_or_default();
         let mut e = HistoryEntry {
             id: 0,
-            at: self.now(),
+            at: c.at.to_string(),
             actor: c.actor.to_string(),
             action: c.action.as_str().to_string(),
             entity: c.entity.as_str().to_string(),
@@ -249,6 +249,7 @@ mod tests {
 
     fn change(key: &str) -> Change<'_> {
         Change {
+            at: "2026-11-29T10:00:00Z",
             actor: "tester",
             action: Action::Add,
             entity: Entity::Partner,

@@ -21,7 +21,7 @@ use rusqlite::{functions::FunctionFlags, Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::{now_utc, Access, Options};
+use super::{Access, Options};
 use crate::error::{Error, Result, StoreKind};
 use crate::text;
 
@@ -136,11 +136,6 @@ impl Store {
         };
         store.configure()?;
         Ok(store)
-    }
-
-    /// The time of a change: the clock, or the stand-in the options give.
-    pub fn now(&self) -> String {
-        now_utc(self.options.now.as_deref())
     }
 
     pub fn path(&self) -> Option<&Path> {
