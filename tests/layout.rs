@@ -46,6 +46,12 @@ fn arguments_and_checks_import_no_command() {
 }
 
 #[test]
+fn value_checks_need_no_store() {
+    let text = read(&src().join("validate.rs"));
+    assert!(!text.contains("crate::store"), "validate.rs names the store");
+}
+
+#[test]
 fn write_commands_do_not_import_one_another() {
     let commands = src().join("commands");
     for file in [

@@ -7,7 +7,7 @@ use super::{after_commit, say, stdout, Ctx};
 use crate::cli::{AddCommand, AddPartnerArgs, AgreementArgs};
 use crate::error::{Error, Result};
 use crate::model::{Agreement, Kind, Partner};
-use crate::registry::dedupe;
+use crate::registry::{self, dedupe};
 use crate::store::Access;
 use crate::validate;
 
@@ -34,7 +34,7 @@ fn add_partner(ctx: &Ctx, a: &AddPartnerArgs) -> Result<()> {
         let now = ctx.now();
         let p = Partner {
             id: 0,
-            key: validate::derive_key(s, a.key.as_deref(), &name, &aliases)?,
+            key: registry::derive_key(s, a.key.as_deref(), &name, &aliases)?,
             name: name.clone(),
             aliases: aliases.clone(),
             category: a.category,
@@ -44,8 +44,8 @@ fn add_partner(ctx: &Ctx, a: &AddPartnerArgs) -> Result<()> {
             created_at: now.clone(),
             updated_at: now,
         };
-        let mut warnings = validate::partner(s, &p, None)?;
-        warnings.extend(validate::lookalikes(s, &p)?);
+        let mut warnings = registry::check_partner(s, &p, None)?;
+        warnings.extend(registry::lookalikes(s, &p)?);
         Ok((ctx.registry(s).add_partner(&p)?, warnings))
     })?;
     after_commit(&format!("partner {}", partner.key), || {

@@ -16,6 +16,7 @@ use crate::model::{
 };
 use crate::output::{Cell, Format, RowWriter};
 use crate::records::{agreement_json, partner_json};
+use crate::registry;
 use crate::store::{Access, Entity, Store};
 use crate::text::{is_valid_key, loose, normalize};
 use crate::validate;
@@ -29,7 +30,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             a.key, a.matched, b.key, b.matched
         ));
     }
-    problems.extend(crate::validate::lookalike_problems(&store)?);
+    problems.extend(registry::lookalike_problems(&store)?);
     problems.extend(partner_problems(&store)?);
     problems.extend(agreement_problems(&store)?);
     for (r, renews) in store.dangling_renewals()? {
@@ -329,7 +330,7 @@ fn partner_problems(store: &Store) -> Result<Vec<String>> {
             ));
         }
         if found.is_empty() {
-            if let Err(e) = validate::partner(store, &p, Some(p.id)) {
+            if let Err(e) = registry::check_partner(store, &p, Some(p.id)) {
                 found.push(format!("{who}: {}", e.message));
             }
         }

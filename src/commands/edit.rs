@@ -3,7 +3,7 @@
 use super::{after_commit, say, Ctx};
 use crate::cli::{EditAgreementArgs, EditCommand, EditPartnerArgs};
 use crate::error::{Error, Result};
-use crate::registry::dedupe;
+use crate::registry::{self, dedupe};
 use crate::store::{Access, Action};
 use crate::text::normalize;
 use crate::validate;
@@ -71,8 +71,8 @@ fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {
             return Ok((p.key, false, Vec::new()));
         }
         p.updated_at = ctx.now();
-        let mut warnings = validate::partner(s, &p, Some(p.id))?;
-        warnings.extend(validate::lookalikes(s, &p)?);
+        let mut warnings = registry::check_partner(s, &p, Some(p.id))?;
+        warnings.extend(registry::lookalikes(s, &p)?);
         ctx.registry(s).update_partner(&before, &p)?;
         Ok((p.key, true, warnings))
     })?;

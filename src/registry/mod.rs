@@ -5,9 +5,11 @@
 //! here. Commands turn arguments into these calls and print what comes back.
 
 mod agreements;
+mod names;
 mod partners;
 
 pub use agreements::Renewal;
+pub use names::{check_partner, derive_key, lookalike_problems, lookalikes, Lookalikes};
 
 use crate::error::Result;
 use crate::store::{Action, Backend, Change, Entity};

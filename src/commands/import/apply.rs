@@ -10,6 +10,7 @@ use crate::commands::Ctx;
 use crate::error::{Error, Kind as ErrorKind, Result};
 use crate::model::{Agreement, Category, Kind, Partner};
 use crate::records::{agreement_json, partner_json, AGREEMENT_COLUMNS, PARTNER_COLUMNS};
+use crate::registry;
 use crate::store::{Action, AgreementWriter, Store};
 use crate::validate;
 
@@ -68,7 +69,7 @@ pub struct Job<'a> {
     writer: AgreementWriter<'a>,
     now: &'a str,
     /// Every partner's names by skeleton, loaded at the first partner row.
-    lookalikes: Option<validate::Lookalikes>,
+    lookalikes: Option<registry::Lookalikes>,
 }
 
 impl<'a> Job<'a> {
@@ -237,7 +238,7 @@ impl<'a> Job<'a> {
             }
             p.updated_at = self.now.to_string();
             p.created_at = old.created_at.clone();
-            validate::partner(s, p, Some(p.id)).map_err(from_err)?;
+            registry::check_partner(s, p, Some(p.id)).map_err(from_err)?;
             self.ctx
                 .registry(s)
                 .update_partner(&old, p)
@@ -247,13 +248,13 @@ impl<'a> Job<'a> {
             return Ok(());
         }
         p.key =
-            validate::derive_key(s, given_key.as_deref(), &p.name, &p.aliases).map_err(from_err)?;
-        let mut warnings = validate::partner(s, p, None).map_err(from_err)?;
+            registry::derive_key(s, given_key.as_deref(), &p.name, &p.aliases).map_err(from_err)?;
+        let mut warnings = registry::check_partner(s, p, None).map_err(from_err)?;
         let lookalikes = match &mut self.lookalikes {
             Some(l) => l,
             None => self
                 .lookalikes
-                .insert(validate::Lookalikes::load(s).map_err(from_err)?),
+                .insert(registry::Lookalikes::load(s).map_err(from_err)?),
         };
         warnings.extend(lookalikes.warnings(p));
         for w in warnings {
@@ -319,7 +320,7 @@ impl<'a> Job<'a> {
             .transpose()
             .map_err(|e| col_err("partner_country", e))?;
         let pname = validate::name("parties", name).map_err(|e| col_err("parties", e.message))?;
-        let key = validate::derive_key(s, None, &pname, &[]).map_err(from_err)?;
+        let key = registry::derive_key(s, None, &pname, &[]).map_err(from_err)?;
         let p = Partner {
             id: 0,
             key,
