@@ -48,7 +48,10 @@ fn arguments_and_checks_import_no_command() {
 #[test]
 fn value_checks_need_no_store() {
     let text = read(&src().join("validate.rs"));
-    assert!(!text.contains("crate::store"), "validate.rs names the store");
+    assert!(
+        !text.contains("crate::store"),
+        "validate.rs names the store"
+    );
 }
 
 #[test]

@@ -115,9 +115,7 @@ impl Ctx {
     /// A file this command may write: never the registry or one of its companion files; the
     /// leftovers of killed runs that wrote it are removed.
     pub fn output_file(&self, path: &Path) -> Result<OutputFile> {
-        match &self.db {
-            Location::File(db) => OutputFile::new(path, db),
-        }
+        OutputFile::new(path, &self.db.files())
     }
 
     pub fn format(&self) -> Format {

@@ -36,6 +36,21 @@ impl Location {
         }
     }
 
+    /// The files the registry is kept in, each with what it is (the file, and the files
+    /// its store keeps beside it): files a command must never write over.
+    pub fn files(&self) -> Vec<(PathBuf, &'static str)> {
+        match self {
+            Location::File(path) => sqlite::COMPANIONS
+                .iter()
+                .map(|(suffix, what)| {
+                    let mut file = path.as_os_str().to_owned();
+                    file.push(suffix);
+                    (PathBuf::from(file), *what)
+                })
+                .collect(),
+        }
+    }
+
     /// The file the registry lives in, for a store kept in one.
     pub fn file(&self) -> Option<&Path> {
         match self {

@@ -41,6 +41,14 @@ const PARTY_INDEX: &str =
     "CREATE INDEX IF NOT EXISTS agreement_party_partner ON agreement_party (partner_id, agreement_id)";
 const REF_INDEX: &str = agreements::REF_INDEX;
 
+/// The files SQLite keeps beside a registry, by the suffix of their names.
+pub const COMPANIONS: &[(&str, &str)] = &[
+    ("", "the registry itself"),
+    ("-wal", "the registry's write-ahead log"),
+    ("-shm", "the registry's shared-memory file"),
+    ("-journal", "the registry's rollback journal"),
+];
+
 /// Files of agreements from this size on are written on the bulk path.
 const BULK_BYTES: u64 = 4 << 20;
 

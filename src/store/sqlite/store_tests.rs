@@ -217,3 +217,28 @@ fn conformance_in_a_file() {
         Box::new(Store::open(&path, Access::Write, &Options::default()).unwrap())
     });
 }
+
+/// A registry from a newer mou, and a file of another application, are refused with their
+/// kinds, whatever the words.
+#[test]
+fn refusals_carry_their_kind() {
+    use crate::error::StoreKind;
+    let dir = tempfile::tempdir().unwrap();
+    let newer = dir.path().join("newer.db");
+    drop(Store::open(&newer, Access::Write, &Options::default()).unwrap());
+    let conn = rusqlite::Connection::open(&newer).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let e = Store::open(&newer, Access::Read, &Options::default())
+        .err()
+        .unwrap();
+    assert_eq!(e.store, Some(StoreKind::NewerSchema), "{e}");
+    let foreign = dir.path().join("foreign.db");
+    let conn = rusqlite::Connection::open(&foreign).unwrap();
+    conn.pragma_update(None, "application_id", 7).unwrap();
+    drop(conn);
+    let e = Store::open(&foreign, Access::Read, &Options::default())
+        .err()
+        .unwrap();
+    assert_eq!(e.store, Some(StoreKind::Foreign), "{e}");
+}
