@@ -998,6 +998,13 @@ impl Store {
         Ok(())
     }
 
+    /// Whether any agreement is recorded: one row read, whatever the registry's size.
+    pub(super) fn has_agreements(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM agreement)", [], |r| r.get(0))?)
+    }
+
     pub fn agreement_count(&self) -> Result<u64> {
         Ok(self
             .conn

@@ -352,7 +352,7 @@ impl Store {
     ) -> Result<T> {
         // Only a first load (no agreements yet) trades readers' access for a rollback
         // journal: a registry already in use keeps the WAL, and its readers.
-        let rollback_journal = !dry_run && self.agreement_count()? == 0;
+        let rollback_journal = !dry_run && !self.has_agreements()?;
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
         self.conn.pragma_update(None, "cache_size", -1_024)?;
         self.conn.pragma_update(None, "threads", 2)?;
