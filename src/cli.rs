@@ -9,7 +9,7 @@ use std::ffi::OsStr;
 use std::marker::PhantomData;
 use std::path::PathBuf;
 
-use crate::commands::shell::{agreement_refs, partner_keys, record_names};
+use crate::complete::{agreement_refs, partner_keys, record_names};
 use crate::dates::{parse_date, parse_period, parse_term, Date, Period, Term};
 use crate::model::{parse_sdg, parse_tag, Category, Kind, Status};
 use crate::output::Format;
@@ -116,11 +116,11 @@ fn key(s: &str) -> Result<String, String> {
     }
 }
 fn text(s: &str) -> Result<String, String> {
-    if s.len() > crate::commands::MAX_TEXT {
+    if s.len() > crate::validate::MAX_TEXT {
         return Err(format!(
             "text of {} bytes is too long: at most {} bytes",
             s.len(),
-            crate::commands::MAX_TEXT
+            crate::validate::MAX_TEXT
         ));
     }
     if s.contains('\0') {
@@ -589,12 +589,12 @@ pub struct ImportArgs {
     pub create_partners: bool,
     /// The field separator: `,`, `;` or `tab` [default: the one of them the header line holds
     /// most, outside quotes; `,` when it holds none, or on a tie]
-    #[arg(long, value_name = "SEP", value_parser = crate::commands::import::delimiter)]
+    #[arg(long, value_name = "SEP", value_parser = crate::import_format::delimiter)]
     pub delimiter: Option<u8>,
     /// How the date columns (signed_on, effective_on, expires_on, terminated_on) are
     /// written, in strftime codes, e.g. `%d/%m/%Y`; YYYY-MM-DD is read too
-    #[arg(long, value_name = "FMT", value_parser = crate::commands::import::date_format)]
-    pub date_format: Option<crate::commands::import::DateFormat>,
+    #[arg(long, value_name = "FMT", value_parser = crate::import_format::date_format)]
+    pub date_format: Option<crate::import_format::DateFormat>,
     /// A column of the file to skip, e.g. one of the spreadsheet's own (repeatable)
     #[arg(long = "ignore-column", value_name = "NAME")]
     pub ignore_columns: Vec<String>,
@@ -651,8 +651,8 @@ pub struct QuarterlyArgs {
 pub struct ByArgs {
     /// The field to count by
     #[arg(value_parser = clap::builder::PossibleValuesParser::new(["category", "country", "kind", "status", "sdg", "year", "quarter"])
-        .try_map(|s| crate::db::CountBy::parse(&s)))]
-    pub field: crate::db::CountBy,
+        .try_map(|s| crate::store::CountBy::parse(&s)))]
+    pub field: crate::store::CountBy,
     #[command(flatten)]
     pub filters: FilterArgs,
 }

@@ -33,13 +33,41 @@ pub enum Kind {
     Recorded,
 }
 
-const READ_ONLY: &str = "registry is read-only";
+/// What went wrong in a store, in words every store can say: a caller acts on these, never
+/// on a store's own codes or message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    /// Another process holds the registry longer than the busy timeout.
+    Busy,
+    /// The registry (or the place it is in) cannot be written.
+    ReadOnly,
+    /// The registry is damaged, or is not a registry.
+    Corrupt,
+    /// The disk (or the store's size cap) is full.
+    Full,
+    /// The registry was written by a newer mou.
+    NewerSchema,
+    /// A change breaks a rule of the registry (a unique or foreign key).
+    Constraint,
+    /// The request is too large for the store to answer.
+    TooLarge,
+    /// The registry cannot be opened at all (missing, permissions).
+    CannotOpen,
+    /// The registry belongs to another application.
+    Foreign,
+    /// An i/o error below the store.
+    Io,
+    /// Anything else the store reports.
+    Other,
+}
 
 #[derive(Debug)]
 pub struct Error {
     pub kind: Kind,
     pub message: String,
     pub hint: Option<String>,
+    /// Set when the store raised it: what kind of store failure it is.
+    pub store: Option<StoreKind>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -50,6 +78,7 @@ impl Error {
             kind: Kind::Input,
             message: message.into(),
             hint: None,
+            store: None,
         }
     }
 
@@ -58,6 +87,7 @@ impl Error {
             kind: Kind::Registry,
             message: message.into(),
             hint: None,
+            store: None,
         }
     }
 
@@ -67,6 +97,7 @@ impl Error {
             kind: Kind::No,
             message: message.into(),
             hint: None,
+            store: None,
         }
     }
 
@@ -86,6 +117,22 @@ impl Error {
                 "the change is in the registry (`mou history` shows it); do not make it again"
                     .into(),
             ),
+            store: None,
+        }
+    }
+
+    /// A failure of the store, of kind `store`: bad input when the request was at fault
+    /// (too large, breaking a rule), else the registry cannot be used.
+    pub fn store(store: StoreKind, message: impl Into<String>) -> Self {
+        let kind = match store {
+            StoreKind::TooLarge | StoreKind::Constraint => Kind::Input,
+            _ => Kind::Registry,
+        };
+        Error {
+            kind,
+            message: message.into(),
+            hint: None,
+            store: Some(store),
         }
     }
 
@@ -102,7 +149,7 @@ impl Error {
     /// Whether the registry could not be written because the file or its directory is
     /// read-only (a read may still succeed on a read-only connection).
     pub fn is_read_only(&self) -> bool {
-        self.kind == Kind::Registry && self.message.contains(READ_ONLY)
+        self.store == Some(StoreKind::ReadOnly)
     }
 
     pub fn exit_code(&self) -> ExitCode {
@@ -135,6 +182,7 @@ impl From<io::Error> for Error {
                 kind: Kind::BrokenPipe,
                 message: String::new(),
                 hint: None,
+                store: None,
             };
         }
         Error::input(format!("i/o error: {e}"))
@@ -161,118 +209,9 @@ impl From<serde_json::Error> for Error {
     }
 }
 
-/// SQLite's words for a statement too large to run: the request was too large, which is bad
-/// input, not a broken registry.
-const TOO_LARGE: &[&str] = &[
-    "too many sql variables",
-    "parser stack overflow",
-    "recursion limit",
-    "expression tree is too large",
-    "too many terms",
-    "too many arguments",
-    "too many columns",
-    "pattern too complex",
-    "string or blob too big",
-];
-
-fn too_large(detail: &str) -> Option<Error> {
-    let lower = detail.to_lowercase();
-    let what = TOO_LARGE.iter().find(|m| lower.contains(*m))?;
-    Some(
-        Error::input(format!(
-            "the request is too large for the registry to answer ({what})"
-        ))
-        .with_hint("give fewer query terms, flag values or partners"),
-    )
-}
-
-/// SQLite's message, unless it quotes the statement (`near "...": syntax error`): then only
-/// the kind of error.
-fn detail(code: &rusqlite::ffi::Error, msg: Option<&str>) -> String {
-    match msg {
-        Some(m) if !m.contains("near \"") => m.to_string(),
-        _ => code.to_string(),
-    }
-}
-
-impl From<rusqlite::Error> for Error {
-    /// SQLite's message, never the statement: SQL text does not reach the user.
-    fn from(e: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode as C;
-        if let rusqlite::Error::SqlInputError { error, msg, .. } = &e {
-            return too_large(msg).unwrap_or_else(|| {
-                Error::registry(format!("registry error: {}", detail(error, Some(msg))))
-            });
-        }
-        if let rusqlite::Error::SqliteFailure(f, msg) = &e {
-            let detail = detail(f, msg.as_deref());
-            if let Some(e) = too_large(&detail) {
-                return e;
-            }
-            return match f.code {
-                C::DatabaseBusy | C::DatabaseLocked => Error::registry(
-                    "registry is locked: another mou process is writing and did not finish within the busy timeout",
-                )
-                .with_hint("try again when the other process has finished"),
-                C::DiskFull => Error::registry(format!(
-                    "registry could not be written: the disk is full ({detail}); nothing was changed"
-                )),
-                C::ReadOnly => Error::registry(format!(
-                    "{READ_ONLY} ({detail}); nothing was changed"
-                ))
-                .with_hint("check the permissions of the file and its directory"),
-                C::CannotOpen | C::PermissionDenied => Error::registry(format!(
-                    "registry cannot be opened ({detail})"
-                ))
-                .with_hint("check that the path exists and is readable and writable"),
-                C::DatabaseCorrupt | C::NotADatabase => Error::registry(format!(
-                    "registry is corrupt or not a database ({detail})"
-                ))
-                .with_hint("restore it from a backup made with `mou backup`"),
-                C::SystemIoFailure => {
-                    Error::registry(format!("registry i/o error ({detail}); nothing was changed"))
-                }
-                C::ConstraintViolation => {
-                    Error::input(format!("the change breaks a rule of the registry: {detail}"))
-                }
-                _ => Error::registry(format!("registry error: {detail}")),
-            };
-        }
-        Error::registry(format!("registry error: {e}"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sqlite_error(sql: &str) -> Error {
-        let conn = rusqlite::Connection::open_in_memory().unwrap();
-        conn.prepare(sql).map(|_| ()).unwrap_err().into()
-    }
-
-    #[test]
-    fn a_statement_too_large_is_bad_input_and_no_sql_is_shown() {
-        let many = vec!["?"; 40_000].join(",");
-        let e = sqlite_error(&format!("SELECT 1 WHERE 1 IN ({many})"));
-        assert_eq!(e.exit_code(), ExitCode::Usage, "{e}");
-        assert!(e.message.contains("too large"), "{e}");
-        let deep = format!("SELECT {}1{}", "(".repeat(3000), ")".repeat(3000));
-        let e = sqlite_error(&deep);
-        assert_eq!(e.exit_code(), ExitCode::Usage, "{e}");
-        for e in [
-            sqlite_error(&format!("SELECT 1 WHERE 1 IN ({many})")),
-            sqlite_error("SELECT secret_column FROM nowhere_table WHERE x = 'y'"),
-            sqlite_error("SELEKT nonsense_here FROM t"),
-        ] {
-            let shown = e.to_string();
-            assert!(
-                !shown.contains("SELECT") && !shown.contains("SELEKT"),
-                "{shown}"
-            );
-            assert!(!shown.contains("'y'"), "{shown}");
-        }
-    }
 
     #[test]
     fn a_failure_after_a_commit_is_exit_4_naming_the_change() {

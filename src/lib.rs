@@ -13,17 +13,21 @@ macro_rules! note {
 
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod country;
 pub mod dates;
-pub mod db;
+pub mod environment;
 pub mod error;
+pub mod import_format;
 pub mod milestone;
 pub mod model;
 pub mod output;
 pub mod query;
 pub mod records;
+pub mod registry;
 pub mod report;
 pub mod sdg;
+pub mod store;
 pub mod text;
 pub mod validate;
 

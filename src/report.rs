@@ -441,23 +441,3 @@ mod tests {
         assert_eq!(f.active_partners_by_category[4], (Category::Ngo, 3));
     }
 }
-
-#[cfg(test)]
-mod no_store {
-    /// The reports are pure: they name no store type, so any store can feed them.
-    #[test]
-    fn report_modules_name_no_store_type() {
-        for (file, text) in [
-            ("report.rs", include_str!("report.rs")),
-            ("report/render.rs", include_str!("report/render.rs")),
-            ("report/values.rs", include_str!("report/values.rs")),
-        ] {
-            for store in ["crate::db", "rusqlite", "crate::store"] {
-                let hits = text
-                    .lines()
-                    .filter(|l| l.contains(store) && !l.contains("for store in"));
-                assert_eq!(hits.count(), 0, "{file} names {store}");
-            }
-        }
-    }
-}

@@ -1176,7 +1176,7 @@ proptest! {
     fn import_in_process_of_arbitrary_bytes_is_bad_input_at_worst(data in csvish()) {
         use mou::cli::{Entity, ImportArgs};
         use mou::commands::{import, Ctx};
-        use mou::db::{Access, Store};
+        use mou::store::{Access, Store};
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("registry.db");
         let file = dir.path().join("input.csv");
@@ -1185,7 +1185,7 @@ proptest! {
         std::fs::write(&seed, "key,name,category\nunicef,UNICEF,intergovernmental\n").unwrap();
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         let ctx = Ctx {
-            db: db.clone(),
+            db: mou::store::Location::File(db.clone()),
             db_named: true,
             format: None,
             as_of: today,

@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use mou::cli::{Entity, ImportArgs};
 use mou::commands::{import, Ctx};
-use mou::db::{Access, Store};
+use mou::store::{Access, Store};
 
 fuzz_target!(|data: &[u8]| {
     let dir = tempfile::tempdir().unwrap();

@@ -5,10 +5,10 @@ use std::io::Write;
 
 use super::{after_commit, say, stdout, Ctx};
 use crate::cli::{AddCommand, AddPartnerArgs, AgreementArgs};
-use crate::db::{Access, Change, Store};
 use crate::error::{Error, Result};
 use crate::model::{Agreement, Kind, Partner};
-use crate::records::{agreement_json, partner_json};
+use crate::registry::{self, dedupe};
+use crate::store::Access;
 use crate::validate;
 
 pub fn run(ctx: &Ctx, cmd: AddCommand) -> Result<()> {
@@ -31,10 +31,10 @@ fn add_partner(ctx: &Ctx, a: &AddPartnerArgs) -> Result<()> {
     let aliases = validate::dedupe_aliases(&name, aliases);
     let mut store = ctx.open(Access::Write)?;
     let (partner, warnings) = store.write(|s| {
-        let now = s.now();
+        let now = ctx.now();
         let p = Partner {
             id: 0,
-            key: validate::derive_key(s, a.key.as_deref(), &name, &aliases)?,
+            key: registry::derive_key(s, a.key.as_deref(), &name, &aliases)?,
             name: name.clone(),
             aliases: aliases.clone(),
             category: a.category,
@@ -44,9 +44,9 @@ fn add_partner(ctx: &Ctx, a: &AddPartnerArgs) -> Result<()> {
             created_at: now.clone(),
             updated_at: now,
         };
-        let mut warnings = validate::partner(s, &p, None)?;
-        warnings.extend(validate::lookalikes(s, &p)?);
-        Ok((insert_partner(s, &ctx.actor, &p)?, warnings))
+        let mut warnings = registry::check_partner(s, &p, None)?;
+        warnings.extend(registry::lookalikes(s, &p)?);
+        Ok((ctx.registry(s).add_partner(&p)?, warnings))
     })?;
     after_commit(&format!("partner {}", partner.key), || {
         for w in &warnings {
@@ -61,50 +61,6 @@ fn add_partner(ctx: &Ctx, a: &AddPartnerArgs) -> Result<()> {
         out.flush()?;
         Ok(())
     })
-}
-
-/// Partners named on the command line, each once, in order.
-pub fn resolve_parties(store: &Store, names: &[String]) -> Result<Vec<Partner>> {
-    let mut parties: Vec<Partner> = Vec::new();
-    for n in names {
-        let p = store.find_partner(n)?;
-        if !parties.iter().any(|q| q.id == p.id) {
-            parties.push(p);
-        }
-    }
-    Ok(parties)
-}
-
-/// The canonical ref of an agreement named as renewed.
-pub fn resolve_renews(store: &Store, name: &str, ctx: &Ctx) -> Result<String> {
-    store
-        .try_find_agreement(name, ctx.as_of)?
-        .map(|(a, _)| a.reference)
-        .ok_or_else(|| {
-            Error::field(
-                "renews",
-                name,
-                "no agreement has this ref; give the ref of the agreement it renews",
-            )
-        })
-}
-
-/// A ref for a new agreement: the given one if free, else generated from kind and year.
-pub fn new_ref(store: &Store, given: Option<&str>, kind: Kind, year: i32) -> Result<String> {
-    match given {
-        Some(r) => {
-            let r = validate::reference(r)?;
-            if store.ref_taken(&r, None)? {
-                return Err(Error::field(
-                    "ref",
-                    &r,
-                    "another agreement has this ref; choose another or leave --ref out",
-                ));
-            }
-            Ok(r)
-        }
-        None => store.next_ref(kind, year),
-    }
 }
 
 fn add_agreement(ctx: &Ctx, a: &AgreementArgs, kind: Kind) -> Result<()> {
@@ -126,12 +82,13 @@ fn add_agreement(ctx: &Ctx, a: &AgreementArgs, kind: Kind) -> Result<()> {
     };
     let mut store = ctx.open(Access::Write)?;
     let agreement = store.write(|s| {
-        let parties = resolve_parties(s, &a.partners)?;
+        let r = ctx.registry(s);
+        let parties = r.resolve_parties(&a.partners)?;
         let year = a.signed.unwrap_or(ctx.today).year();
-        let now = s.now();
+        let now = ctx.now();
         let mut ag = Agreement {
             id: 0,
-            reference: new_ref(s, a.reference.as_deref(), kind, year)?,
+            reference: r.new_ref(a.reference.as_deref(), kind, year)?,
             kind,
             title: title.clone(),
             parties: parties.iter().map(|p| p.key.clone()).collect(),
@@ -144,7 +101,7 @@ fn add_agreement(ctx: &Ctx, a: &AgreementArgs, kind: Kind) -> Result<()> {
             renews: a
                 .renews
                 .as_deref()
-                .map(|r| resolve_renews(s, r, ctx))
+                .map(|name| r.resolve_renews(name, ctx.as_of))
                 .transpose()?,
             sdgs: {
                 let mut v = a.sdgs.clone();
@@ -159,20 +116,11 @@ fn add_agreement(ctx: &Ctx, a: &AgreementArgs, kind: Kind) -> Result<()> {
             updated_at: now,
         };
         validate::agreement(&ag)?;
-        if let Some(r) = &ag.renews {
-            super::edit::check_renewal(s, None, &ag.reference, r)?;
+        if let Some(renews) = &ag.renews {
+            r.check_renewal(None, &ag.reference, renews)?;
         }
         let ids: Vec<i64> = parties.iter().map(|p| p.id).collect();
-        ag.id = s.insert_agreement(&ag, &ids)?;
-        s.record(Change {
-            actor: &ctx.actor,
-            action: "add",
-            entity: "agreement",
-            entity_id: Some(ag.id),
-            entity_key: &ag.reference,
-            before: None,
-            after: Some(agreement_json(&ag)),
-        })?;
+        ag.id = r.add_agreement(&ag, &ids, None)?;
         Ok(ag)
     })?;
     after_commit(&format!("agreement {}", agreement.reference), || {
@@ -188,30 +136,4 @@ fn add_agreement(ctx: &Ctx, a: &AgreementArgs, kind: Kind) -> Result<()> {
         out.flush()?;
         Ok(())
     })
-}
-
-/// Inserts a new partner with its `add` history row; returns it with its id.
-pub fn insert_partner(s: &Store, actor: &str, p: &Partner) -> Result<Partner> {
-    let p = s.insert_partner(p)?;
-    s.record(Change {
-        actor,
-        action: "add",
-        entity: "partner",
-        entity_id: Some(p.id),
-        entity_key: &p.key,
-        before: None,
-        after: Some(partner_json(&p)),
-    })?;
-    Ok(p)
-}
-
-pub fn dedupe(v: Vec<String>) -> Vec<String> {
-    // Lists are short (tags, parties): a scan beats hashing every item.
-    let mut out: Vec<String> = Vec::with_capacity(v.len());
-    for x in v {
-        if !out.contains(&x) {
-            out.push(x);
-        }
-    }
-    out
 }

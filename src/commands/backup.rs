@@ -2,14 +2,14 @@
 
 use super::Ctx;
 use crate::cli::BackupArgs;
-use crate::db::Access;
 use crate::error::{Error, Kind as ErrorKind, Result};
+use crate::store::Access;
 
 pub fn run(ctx: &Ctx, a: &BackupArgs) -> Result<()> {
     if !ctx.db.exists() {
         return Err(Error::registry(format!(
             "no registry at {} to back up",
-            ctx.db.display()
+            ctx.db
         )));
     }
     let dest = ctx.output_file(&a.file)?;
@@ -52,6 +52,6 @@ pub fn run(ctx: &Ctx, a: &BackupArgs) -> Result<()> {
             let _ = d.sync_all();
         }
     }
-    crate::note!("backed up {} to {}", ctx.db.display(), a.file.display());
+    crate::note!("backed up {} to {}", ctx.db, a.file.display());
     Ok(())
 }

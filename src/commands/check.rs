@@ -10,13 +10,14 @@ use std::io::Write;
 
 use super::{stdout, Ctx};
 use crate::dates::{iso, parse_stored};
-use crate::db::{Access, Store};
 use crate::error::{Error, Result};
 use crate::model::{
     join_sdgs, parse_sdgs, parse_tag, ref_key, ref_norm, Category, Kind, Stored, StoredRow,
 };
 use crate::output::{Cell, Format, RowWriter};
 use crate::records::{agreement_json, partner_json};
+use crate::registry;
+use crate::store::{Access, Entity, Store};
 use crate::text::{is_valid_key, loose, normalize};
 use crate::validate;
 
@@ -29,7 +30,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             a.key, a.matched, b.key, b.matched
         ));
     }
-    problems.extend(crate::validate::lookalike_problems(&store)?);
+    problems.extend(registry::lookalike_problems(&store)?);
     problems.extend(partner_problems(&store)?);
     problems.extend(agreement_problems(&store)?);
     for (r, renews) in store.dangling_renewals()? {
@@ -309,7 +310,7 @@ fn outside_mou(who: &str, fields: Vec<String>) -> Option<String> {
 }
 
 fn partner_problems(store: &Store) -> Result<Vec<String>> {
-    let recorded = store.last_recorded("partner")?;
+    let recorded = store.last_recorded(Entity::Partner)?;
     let mut problems = Vec::new();
     store.for_each_stored_partner(|row, p| {
         let who = format!("partner {}", who_key(&row, "key"));
@@ -329,7 +330,7 @@ fn partner_problems(store: &Store) -> Result<Vec<String>> {
             ));
         }
         if found.is_empty() {
-            if let Err(e) = validate::partner(store, &p, Some(p.id)) {
+            if let Err(e) = registry::check_partner(store, &p, Some(p.id)) {
                 found.push(format!("{who}: {}", e.message));
             }
         }
@@ -351,7 +352,7 @@ fn who_key(row: &StoredRow, column: &str) -> String {
 }
 
 fn agreement_problems(store: &Store) -> Result<Vec<String>> {
-    let recorded = store.last_recorded("agreement")?;
+    let recorded = store.last_recorded(Entity::Agreement)?;
     let mut problems = Vec::new();
     let mut refs: HashMap<String, String> = HashMap::new();
     store.for_each_stored_agreement(|row, a| {

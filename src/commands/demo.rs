@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use super::{Ctx, Sink};
 use crate::cli::{DemoArgs, Entity, FilterArgs};
-use crate::db::Access;
 use crate::error::{Error, Result};
 use crate::query::Filter;
+use crate::store::{Access, Location};
 
 pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
     let dir = if a.data.join("partners.csv").exists() {
@@ -26,7 +26,7 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
     std::fs::create_dir_all(&tmp)
         .map_err(|e| Error::registry(format!("cannot create {}: {e}", tmp.display())))?;
     let demo = Ctx {
-        db: tmp.join("registry.db"),
+        db: Location::File(tmp.join("registry.db")),
         db_named: true,
         ..ctx.clone()
     };
@@ -34,14 +34,14 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
         crate::note!(
             "loading the sample registry from {} into {}",
             dir.display(),
-            demo.db.display()
+            demo.db
         );
         super::import::import_dir(&demo, &dir)?;
         let mut store = demo.open(Access::Read)?;
         let mut out = Sink::open(None)?;
         use std::io::Write;
         writeln!(out, "Agreements at {}\n", crate::dates::iso(demo.as_of))?;
-        super::list::write_rows(
+        super::rows::write_rows(
             &mut store,
             Entity::Agreements,
             &Filter::new(demo.as_of),

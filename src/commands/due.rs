@@ -3,10 +3,10 @@
 use super::{Ctx, Sink};
 use crate::cli::DueArgs;
 use crate::dates::{iso, Date};
-use crate::db::Access;
 use crate::error::{Error, Result};
 use crate::model::Agreement;
 use crate::report::values::{DueReport, DueRow};
+use crate::store::Access;
 
 /// Why an agreement is due at `today`, and the date that is due: the notice date while it is
 /// still ahead, else (no notice, or its notice date passed) the expiry.

@@ -1,12 +1,10 @@
 //! `mou edit partner|agreement`: change fields; one history row with before and after.
 
-use super::add::{dedupe, resolve_parties, resolve_renews};
 use super::{after_commit, say, Ctx};
 use crate::cli::{EditAgreementArgs, EditCommand, EditPartnerArgs};
-use crate::db::{Access, Change, Store};
 use crate::error::{Error, Result};
-use crate::model::{ref_key, Agreement, RenewalProblem};
-use crate::records::{agreement_json, partner_json};
+use crate::registry::{self, dedupe};
+use crate::store::{Access, Action};
 use crate::text::normalize;
 use crate::validate;
 
@@ -72,19 +70,10 @@ fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {
         if p == before && !s.partner_norms_stale(p.id)? {
             return Ok((p.key, false, Vec::new()));
         }
-        p.updated_at = s.now();
-        let mut warnings = validate::partner(s, &p, Some(p.id))?;
-        warnings.extend(validate::lookalikes(s, &p)?);
-        s.update_partner(&p)?;
-        s.record(Change {
-            actor: &ctx.actor,
-            action: "edit",
-            entity: "partner",
-            entity_id: Some(p.id),
-            entity_key: &p.key,
-            before: Some(partner_json(&before)),
-            after: Some(partner_json(&p)),
-        })?;
+        p.updated_at = ctx.now();
+        let mut warnings = registry::check_partner(s, &p, Some(p.id))?;
+        warnings.extend(registry::lookalikes(s, &p)?);
+        ctx.registry(s).update_partner(&before, &p)?;
         Ok((p.key, true, warnings))
     })?;
     if !changed {
@@ -100,85 +89,6 @@ fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {
 
 const CLEARABLE: &str = "signed, expires, notice, terminated";
 
-/// The renewal rule, for every command that links an agreement to the one it renews (add,
-/// edit, renew, import): an agreement is renewed at most once, and a chain never loops back.
-/// `id` is None for an agreement not written yet.
-pub fn check_renewal(s: &Store, id: Option<i64>, reference: &str, renews: &str) -> Result<()> {
-    match s.renewal_problem(id, reference, renews)? {
-        None => Ok(()),
-        Some(p) => {
-            let hint = match &p {
-                RenewalProblem::Twice { by, .. } => format!("renew {} instead", by[0]),
-                RenewalProblem::Loop(_) => "give --renews the agreement that came before".into(),
-            };
-            Err(Error::field("renews", renews, p).with_hint(hint))
-        }
-    }
-}
-
-/// Rewrites agreement `after` (it was `before`) with its history row, `action` naming the
-/// change (`edit`, `terminate`).
-pub fn update_agreement(
-    s: &Store,
-    actor: &str,
-    action: &str,
-    before: &Agreement,
-    after: &Agreement,
-    party_ids: &[i64],
-) -> Result<()> {
-    if let Some(r) = after.renews.as_deref() {
-        let same = before.renews.as_deref().map(ref_key) == Some(ref_key(r));
-        if !same || before.reference != after.reference {
-            check_renewal(s, Some(after.id), &after.reference, r)?;
-        }
-    }
-    // A new ref is followed by the agreements that renew this one: each such change is a
-    // history row of its own.
-    let renewals = if before.reference != after.reference {
-        agreements_by_ref(s, &s.renewed_by(&before.reference)?)?
-    } else {
-        Vec::new()
-    };
-    s.update_agreement(after, &before.reference, party_ids)?;
-    record_edit(s, actor, action, before, after)?;
-    for old in renewals {
-        let new = agreements_by_ref(s, std::slice::from_ref(&old.reference))?;
-        for new in new {
-            record_edit(s, actor, "edit", &old, &new)?;
-        }
-    }
-    Ok(())
-}
-
-/// The agreements these refs name (their status is not needed: any as-of date will do).
-fn agreements_by_ref(s: &Store, refs: &[String]) -> Result<Vec<Agreement>> {
-    let mut out = Vec::new();
-    for r in refs {
-        if let Some((a, _)) = s.agreement_by_ref(r, chrono::NaiveDate::MIN)? {
-            out.push(a);
-        }
-    }
-    Ok(out)
-}
-
-fn record_edit(
-    s: &Store,
-    actor: &str,
-    action: &str,
-    before: &Agreement,
-    after: &Agreement,
-) -> Result<()> {
-    s.record(Change {
-        actor,
-        action,
-        entity: "agreement",
-        entity_id: Some(after.id),
-        entity_key: &after.reference,
-        before: Some(agreement_json(before)),
-        after: Some(agreement_json(after)),
-    })
-}
-
 fn edit_agreement(ctx: &Ctx, a: &EditAgreementArgs) -> Result<()> {
     for f in &a.clear {
         if !CLEARABLE.split(", ").any(|c| c == f) {
@@ -192,6 +102,7 @@ fn edit_agreement(ctx: &Ctx, a: &EditAgreementArgs) -> Result<()> {
     let clears = |f: &str| a.clear.iter().any(|c| c == f);
     let mut store = ctx.open(Access::Write)?;
     let (reference, changed) = store.write(|s| {
+        let reg = ctx.registry(s);
         let (before, _) = s.find_agreement(&a.agreement, ctx.as_of)?;
         let mut g = before.clone();
         let mut party_ids = s.party_ids(g.id)?;
@@ -209,14 +120,14 @@ fn edit_agreement(ctx: &Ctx, a: &EditAgreementArgs) -> Result<()> {
             g.title = validate::free_text("title", t)?.unwrap_or_default();
         }
         if !a.partners.is_empty() {
-            party_ids = resolve_parties(s, &a.partners)?.iter().map(|p| p.id).collect();
+            party_ids = reg.resolve_parties(&a.partners)?.iter().map(|p| p.id).collect();
         }
-        for p in resolve_parties(s, &a.add_partners)? {
+        for p in reg.resolve_parties(&a.add_partners)? {
             if !party_ids.contains(&p.id) {
                 party_ids.push(p.id);
             }
         }
-        for p in resolve_parties(s, &a.remove_partners)? {
+        for p in reg.resolve_parties(&a.remove_partners)? {
             if !party_ids.contains(&p.id) {
                 return Err(Error::field("remove-partner", &p.key, format!("it is not a party to {}", g.reference)));
             }
@@ -295,7 +206,7 @@ fn edit_agreement(ctx: &Ctx, a: &EditAgreementArgs) -> Result<()> {
             g.document = validate::free_text("document", d)?;
         }
         if let Some(r) = &a.renews {
-            g.renews = if r.trim().is_empty() { None } else { Some(resolve_renews(s, r, ctx)?) };
+            g.renews = if r.trim().is_empty() { None } else { Some(reg.resolve_renews(r, ctx.as_of)?) };
         }
         g.parties = party_ids
             .iter()
@@ -305,8 +216,8 @@ fn edit_agreement(ctx: &Ctx, a: &EditAgreementArgs) -> Result<()> {
             return Ok((g.reference, false));
         }
         validate::agreement(&g)?;
-        g.updated_at = s.now();
-        update_agreement(s, &ctx.actor, "edit", &before, &g, &party_ids)?;
+        g.updated_at = ctx.now();
+        reg.update_agreement(Action::Edit, &before, &g, &party_ids)?;
         Ok((g.reference, true))
     })?;
     if !changed {

@@ -3,9 +3,9 @@
 
 use super::{Ctx, Sink};
 use crate::cli::ExportArgs;
-use crate::db::Access;
 use crate::error::{Error, Result};
 use crate::output::Format;
+use crate::store::Access;
 
 pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
     // `-o -` is stdout.
@@ -40,7 +40,7 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
     let mut store = ctx.open(Access::Read)?;
     let filter = ctx.filter(&store, &a.filters)?;
     let mut sink = Sink::open(file)?;
-    super::list::write_rows(&mut store, a.entity, &filter, &mut sink, format, a.excel)?;
+    super::rows::write_rows(&mut store, a.entity, &filter, &mut sink, format, a.excel)?;
     sink.commit()
 }
 

@@ -3,9 +3,9 @@
 use std::io::Write;
 
 use super::{Ctx, Sink};
-use crate::db::{Access, Store};
 use crate::error::{Error, Result};
 use crate::output::{Cell, RowWriter};
+use crate::store::{Access, Store};
 
 const COLUMNS: &[&str] = &[
     "id", "at", "actor", "action", "entity", "key", "before", "after", "hash",

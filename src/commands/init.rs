@@ -1,16 +1,16 @@
 //! `mou init`: create the registry; running it again changes nothing.
 
 use super::{after_commit, say, Ctx};
-use crate::db::Access;
 use crate::error::Result;
+use crate::store::Access;
 
 pub fn run(ctx: &Ctx) -> Result<()> {
     let existed = ctx.db.exists();
     ctx.open(Access::Write)?;
     if existed {
-        return say(format_args!("registry at {} is ready", ctx.db.display()));
+        return say(format_args!("registry at {} is ready", ctx.db));
     }
-    after_commit(&format!("the registry at {}", ctx.db.display()), || {
-        say(format_args!("created registry at {}", ctx.db.display()))
+    after_commit(&format!("the registry at {}", ctx.db), || {
+        say(format_args!("created registry at {}", ctx.db))
     })
 }

@@ -1,85 +1,25 @@
 //! `mou renew` and `mou terminate`: the life of an agreement after signing.
 
-use chrono::Datelike;
 use std::io::Write;
 
-use super::add::new_ref;
-use super::edit::update_agreement;
 use super::{after_commit, say, stdout, Ctx};
 use crate::cli::{RenewArgs, TerminateArgs};
-use crate::dates::{iso, Date};
-use crate::db::{Access, Change};
-use crate::error::{Error, Result};
-use crate::model::{Agreement, Status};
-use crate::records::agreement_json;
+use crate::dates::iso;
+use crate::error::Result;
+use crate::registry::Renewal;
+use crate::store::Access;
 use crate::validate;
 
 pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
     let mut store = ctx.open(Access::Write)?;
     let new = store.write(|s| {
-        let (old, _) = s.find_agreement(&a.agreement, ctx.as_of)?;
-        if old.signed_on.is_none() {
-            return Err(Error::input(format!(
-                "{} is a draft: sign it before renewing it",
-                old.reference
-            ))
-            .with_hint(format!(
-                "mou edit agreement {} --signed DATE",
-                old.reference
-            )));
-        }
-        let signed = a.signed.unwrap_or(ctx.today);
-        // The renewal continues where the old one ends, unless it is signed later.
-        let effective = match old.expires_on.and_then(|e| e.succ_opt()) {
-            Some(next) if next > signed => next,
-            _ => signed,
+        let renewal = Renewal {
+            signed: a.signed.unwrap_or(ctx.today),
+            expires: a.expires,
+            term: a.term,
+            reference: a.reference.as_deref(),
         };
-        let expires = match (a.expires, a.term) {
-            (Some(e), _) => e,
-            (None, Some(t)) => t
-                .last_day_from(effective)
-                .ok_or_else(|| Error::input("the term is too long; give a shorter --term"))?,
-            (None, None) => return Err(Error::input("give --expires DATE or --term 3y")),
-        };
-        let parties = s.party_ids(old.id)?;
-        let now = s.now();
-        let mut new = Agreement {
-            id: 0,
-            reference: new_ref(s, a.reference.as_deref(), old.kind, signed.year())?,
-            signed_on: Some(signed),
-            effective_on: Some(effective),
-            expires_on: Some(expires),
-            terminated_on: None,
-            termination_reason: None,
-            renews: Some(old.reference.clone()),
-            document: None,
-            notes: None,
-            created_at: now.clone(),
-            updated_at: now.clone(),
-            ..old.clone()
-        };
-        validate::agreement(&new)?;
-        super::edit::check_renewal(s, None, &new.reference, &old.reference)?;
-        // An open-ended agreement ends the day before its renewal takes effect; otherwise
-        // both would be active from then on.
-        let ended = match (old.expires_on, old.terminated_on) {
-            (None, None) => Some(end_before_renewal(&old, effective, &now)?),
-            _ => None,
-        };
-        new.id = s.insert_agreement(&new, &parties)?;
-        s.record(Change {
-            actor: &ctx.actor,
-            action: "renew",
-            entity: "agreement",
-            entity_id: Some(new.id),
-            entity_key: &new.reference,
-            before: Some(agreement_json(&old)),
-            after: Some(agreement_json(&new)),
-        })?;
-        if let Some(ended) = &ended {
-            update_agreement(s, &ctx.actor, "edit", &old, ended, &parties)?;
-        }
-        Ok((new, ended))
+        ctx.registry(s).renew(&a.agreement, &renewal, ctx.as_of)
     })?;
     let (new, ended) = new;
     after_commit(&format!("renewal {}", new.reference), || {
@@ -104,56 +44,12 @@ pub fn renew(ctx: &Ctx, a: &RenewArgs) -> Result<()> {
     })
 }
 
-/// `old`, open-ended, given an expiry the day before `effective` (its renewal's start).
-fn end_before_renewal(old: &Agreement, effective: Date, now: &str) -> Result<Agreement> {
-    // It can end no earlier than it was signed or took effect (a backdated agreement takes
-    // effect before it is signed).
-    let earliest = [old.signed_on, old.effective_on]
-        .into_iter()
-        .flatten()
-        .max();
-    let end = effective
-        .pred_opt()
-        .filter(|e| earliest.is_none_or(|s| *e >= s));
-    let Some(end) = end else {
-        return Err(Error::input(format!(
-            "{} is open-ended and cannot end before {}, so a renewal taking effect on {} would leave it no time",
-            old.reference,
-            earliest.map(iso).unwrap_or_default(),
-            iso(effective)
-        ))
-        .with_hint("give a later --signed"));
-    };
-    let ended = Agreement {
-        expires_on: Some(end),
-        updated_at: now.to_string(),
-        ..old.clone()
-    };
-    validate::agreement(&ended)?;
-    Ok(ended)
-}
-
 pub fn terminate(ctx: &Ctx, a: &TerminateArgs) -> Result<()> {
     let reason = validate::free_text("reason", a.reason.as_deref().unwrap_or(""))?;
     let mut store = ctx.open(Access::Write)?;
     let done = store.write(|s| {
-        let (before, _) = s.find_agreement(&a.agreement, ctx.as_of)?;
-        if let Some(t) = before.terminated_on {
-            return Err(Error::input(format!("{} was already terminated on {}", before.reference, iso(t)))
-                .with_hint(format!("to change the date: mou edit agreement {} --clear terminated, then terminate again", before.reference)));
-        }
-        if before.status_at(a.on) == Status::Draft {
-            return Err(Error::input(format!("{} is a draft: a draft cannot be terminated", before.reference))
-                .with_hint(format!("remove it with `mou remove agreement {}`", before.reference)));
-        }
-        let mut g = before.clone();
-        g.terminated_on = Some(a.on);
-        g.termination_reason = reason.clone();
-        g.updated_at = s.now();
-        validate::agreement(&g)?;
-        let parties = s.party_ids(g.id)?;
-        update_agreement(s, &ctx.actor, "terminate", &before, &g, &parties)?;
-        Ok(g)
+        ctx.registry(s)
+            .terminate(&a.agreement, a.on, reason.clone(), ctx.as_of)
     })?;
     after_commit(&format!("the termination of {}", done.reference), || {
         say(format_args!(

@@ -7,7 +7,6 @@ mod check;
 mod demo;
 mod due;
 mod edit;
-pub mod environment;
 mod export;
 mod history;
 pub mod import;
@@ -17,29 +16,29 @@ mod list;
 mod output_file;
 mod remove;
 mod report;
+mod rows;
 pub mod shell;
 mod show;
 
 use std::fmt;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::cli::{Cli, Command, FilterArgs};
 use crate::dates::Date;
-use crate::db::{Access, Options, Store};
+use crate::environment::{default_db_path, Environment};
 use crate::error::{Error, Result};
 use crate::output::Format;
 use crate::query::{check_values, Cond, Filter};
-use environment::Environment;
+use crate::registry::Registry;
+use crate::store::{self, Access, Backend, Location, Options, Store};
 pub use output_file::OutputFile;
-
-/// The longest text a field may hold (names, notes, titles): 1 MiB.
-pub const MAX_TEXT: usize = 1 << 20;
 
 /// What every command needs from the global options and the environment, read once.
 #[derive(Clone)]
 pub struct Ctx {
-    pub db: PathBuf,
+    /// Where the registry is.
+    pub db: Location,
     /// Whether `--db` or `MOU_DB` named the registry: a read of a missing one is then an
     /// error rather than an empty registry.
     pub db_named: bool,
@@ -76,7 +75,7 @@ impl Ctx {
             .filter(|a| !a.trim().is_empty())
             .unwrap_or_else(|| "unknown".into());
         Ok(Ctx {
-            db,
+            db: Location::File(db),
             db_named,
             format: cli.global.format,
             as_of: cli.global.as_of.unwrap_or(today),
@@ -89,28 +88,39 @@ impl Ctx {
     /// Opens the registry. A read of a registry that does not exist reads an empty one when
     /// it is the default location, and is an error when `--db` or `MOU_DB` named it.
     pub fn open(&self, access: Access) -> Result<Store> {
-        if access == Access::Read && self.db_named && !self.db.exists() {
-            return Err(Error::registry(format!(
-                "no registry at {}; `mou init` creates one",
-                self.db.display()
-            ))
-            .with_hint("check the path given by --db or MOU_DB"));
-        }
-        let store = Store::open(&self.db, access, &self.store)?;
-        if access == Access::Read && store.path().is_none() {
+        if access == Access::Read && !self.db.exists() {
+            if self.db_named {
+                return Err(Error::registry(format!(
+                    "no registry at {}; `mou init` creates one",
+                    self.db
+                ))
+                .with_hint("check the path given by --db or MOU_DB"));
+            }
             // A note only: a stderr that cannot take it does not stop the read.
             let _ = say(format_args!(
                 "note: no registry at {} yet; it is created on first write",
-                self.db.display()
+                self.db
             ));
+            return Store::empty(&self.store);
         }
-        Ok(store)
+        store::open(&self.db, access, &self.store)
+    }
+
+    /// The registry's operations over `store` (inside one of its transactions), made by
+    /// this command's actor at the context's clock.
+    pub fn registry<'a>(&'a self, store: &'a dyn Backend) -> Registry<'a> {
+        Registry::new(store, &self.actor, self.store.now.as_deref())
+    }
+
+    /// The time of a change: the clock, or the stand-in read at start (`MOU_NOW`).
+    pub fn now(&self) -> String {
+        crate::registry::now_utc(self.store.now.as_deref())
     }
 
     /// A file this command may write: never the registry or one of its companion files; the
     /// leftovers of killed runs that wrote it are removed.
     pub fn output_file(&self, path: &Path) -> Result<OutputFile> {
-        OutputFile::new(path, &self.db)
+        OutputFile::new(path, &self.db.files())
     }
 
     pub fn format(&self) -> Format {
@@ -179,25 +189,6 @@ impl Ctx {
             }
         }
         Ok(filter)
-    }
-}
-
-/// The default registry: `$XDG_DATA_HOME/mou/registry.db` (an absolute one), else
-/// `~/.local/share/mou/registry.db`.
-pub fn default_db_path(env: &Environment) -> Result<PathBuf> {
-    if let Some(d) = &env.data_home {
-        return Ok(d.join("mou").join("registry.db"));
-    }
-    match &env.home {
-        Some(h) if h.is_absolute() => Ok(h.join(".local/share/mou/registry.db")),
-        Some(h) => Err(Error::field(
-            "HOME",
-            &h.display().to_string(),
-            "HOME is not an absolute path; set it to your home directory, or give --db PATH",
-        )),
-        None => Err(Error::input(
-            "no registry path: give --db PATH or set MOU_DB",
-        )),
     }
 }
 

@@ -12,14 +12,6 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// The files SQLite keeps beside a registry, by the suffix of their names.
-const COMPANIONS: &[(&str, &str)] = &[
-    ("", "the registry itself"),
-    ("-wal", "the registry's write-ahead log"),
-    ("-shm", "the registry's shared-memory file"),
-    ("-journal", "the registry's rollback journal"),
-];
-
 /// What a partial file's name ends with: the file itself, and the journal SQLite may keep
 /// beside a backup's.
 const PARTIAL_ENDINGS: &[&str] = &["partial", "partial-journal", "partial-wal", "partial-shm"];
@@ -33,19 +25,18 @@ pub struct OutputFile {
 }
 
 impl OutputFile {
-    /// Checks `path` against the registry at `db` (and its companion files), also through
-    /// symlinks, `..` and hard links, then removes partial files of dead runs beside it.
-    pub fn new(path: &Path, db: &Path) -> Result<OutputFile> {
+    /// Checks `path` against the registry's files (`registry`: each with what it is), also
+    /// through symlinks, `..` and hard links, then removes partial files of dead runs
+    /// beside it.
+    pub fn new(path: &Path, registry: &[(PathBuf, &str)]) -> Result<OutputFile> {
         let name = path.file_name().ok_or_else(|| {
             Error::input(format!(
                 "invalid output '{}': not a file name",
                 path.display()
             ))
         })?;
-        for (suffix, what) in COMPANIONS {
-            let mut companion = db.as_os_str().to_owned();
-            companion.push(suffix);
-            if same_file(path, Path::new(&companion)) {
+        for (file, what) in registry {
+            if same_file(path, file) {
                 return Err(Error::input(format!(
                     "{} is {what}; nothing was written",
                     path.display()

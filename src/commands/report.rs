@@ -6,11 +6,11 @@ use chrono::{Datelike, Months, NaiveDate};
 use super::{Ctx, Sink};
 use crate::cli::{FilterArgs, LangArg, ReportArgs, ReportCommand};
 use crate::dates::{iso, period_holding, quarter_shift, Date, Period};
-use crate::db::Access;
 use crate::error::{Error, Result};
 use crate::milestone::{sentence, Lang};
 use crate::report::values::{ByReport, Count, QuarterHead, QuarterlyReport, SummaryReport};
 use crate::report::{render, CountBy, Render};
+use crate::store::Access;
 
 fn cat<T: Clone>(x: &[T], y: &[T]) -> Vec<T> {
     x.iter().chain(y).cloned().collect()

@@ -1,16 +1,11 @@
-//! `mou completions SHELL` and `mou man`, generated from the clap definitions, and the
-//! completers that offer the registry's partner keys and refs.
+//! `mou completions SHELL` and `mou man`, generated from the clap definitions.
 
-use clap_complete::CompletionCandidate;
-use std::ffi::OsStr;
 use std::io::Write;
 use std::path::Path;
 
 use super::stdout;
 use crate::cli::{command, CompletionsArgs, ManArgs};
-use crate::db::{Access, Store};
 use crate::error::{Error, Result};
-use crate::query::Filter;
 
 /// The environment variable through which the shell asks mou for candidates.
 pub const COMPLETE_VAR: &str = "MOU_COMPLETE";
@@ -51,67 +46,6 @@ pub fn completions(a: &CompletionsArgs) -> Result<()> {
     out.write_all(&script)?;
     out.flush()?;
     Ok(())
-}
-
-/// Partner keys starting with the word being completed.
-pub fn partner_keys(current: &OsStr) -> Vec<CompletionCandidate> {
-    candidates(current, |store, out| {
-        out.extend(store.partner_keys()?.into_iter().map(|(_, k)| k));
-        Ok(())
-    })
-}
-
-/// Agreement refs starting with the word being completed.
-pub fn agreement_refs(current: &OsStr) -> Vec<CompletionCandidate> {
-    candidates(current, push_refs)
-}
-
-/// Refs and partner keys, for commands that take either.
-pub fn record_names(current: &OsStr) -> Vec<CompletionCandidate> {
-    let mut v = agreement_refs(current);
-    v.extend(partner_keys(current));
-    v
-}
-
-fn push_refs(store: &Store, out: &mut Vec<String>) -> Result<()> {
-    let as_of = crate::dates::today().map_err(Error::input)?;
-    store.for_each_agreement(&Filter::new(as_of), |a, _| {
-        out.push(a.reference);
-        Ok(())
-    })
-}
-
-/// The names `list` gives whose start matches `current`, completed after the last comma of
-/// a list value (`--partner foo,un` offers `foo,unicef`). The registry is opened for reading
-/// only: a missing one offers nothing and is not created; any failure offers nothing.
-fn candidates(
-    current: &OsStr,
-    list: impl Fn(&Store, &mut Vec<String>) -> Result<()>,
-) -> Vec<CompletionCandidate> {
-    let current = current.to_string_lossy();
-    let (done, word) = match current.rfind(',') {
-        Some(i) => current.split_at(i + 1),
-        None => ("", current.as_ref()),
-    };
-    let mut names = Vec::new();
-    let listed = super::environment::Environment::read()
-        .and_then(|env| {
-            let db = match &env.db {
-                Some(db) => db.clone(),
-                None => super::default_db_path(&env)?,
-            };
-            Store::open(&db, Access::Read, &env.store)
-        })
-        .and_then(|store| list(&store, &mut names));
-    if listed.is_err() {
-        return Vec::new();
-    }
-    let word = word.to_lowercase();
-    names
-        .into_iter()
-        .filter(|n| n.to_lowercase().starts_with(&word))
-        .map(|n| CompletionCandidate::new(format!("{done}{n}")))
-        .collect()
 }
 
 /// `mou man`: the page of mou on stdout; `mou man --dir DIR`: mou.1 and one page per command.

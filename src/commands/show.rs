@@ -4,7 +4,6 @@ use serde_json::{json, Value as Json};
 use std::io::Write;
 
 use super::{Ctx, Sink};
-use crate::db::{Access, Store};
 use crate::error::{Error, Result};
 use crate::model::{Agreement, Partner, Status};
 use crate::output::{json_object, write_markdown, write_table, Cell, Format, RowWriter};
@@ -12,6 +11,7 @@ use crate::query::{Cond, Filter};
 use crate::records::{
     agreement_cells, partner_cells, AGREEMENT_COLUMNS, AGREEMENT_TABLE, PARTNER_COLUMNS,
 };
+use crate::store::{Access, Store};
 
 pub fn run(ctx: &Ctx, a: &crate::cli::ShowArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;

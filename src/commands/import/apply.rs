@@ -7,10 +7,11 @@ use super::parse::{col_err, shown, AgreementInput, Bad, PartnerInput};
 use super::{RowError, Tally, MAX_REPORTED};
 use crate::cli::ImportArgs;
 use crate::commands::Ctx;
-use crate::db::{AgreementWriter, Change, Store};
 use crate::error::{Error, Kind as ErrorKind, Result};
 use crate::model::{Agreement, Category, Kind, Partner};
 use crate::records::{agreement_json, partner_json, AGREEMENT_COLUMNS, PARTNER_COLUMNS};
+use crate::registry;
+use crate::store::{Action, AgreementWriter, Store};
 use crate::validate;
 
 /// Why a row was not written.
@@ -68,7 +69,7 @@ pub struct Job<'a> {
     writer: AgreementWriter<'a>,
     now: &'a str,
     /// Every partner's names by skeleton, loaded at the first partner row.
-    lookalikes: Option<validate::Lookalikes>,
+    lookalikes: Option<registry::Lookalikes>,
 }
 
 impl<'a> Job<'a> {
@@ -237,30 +238,23 @@ impl<'a> Job<'a> {
             }
             p.updated_at = self.now.to_string();
             p.created_at = old.created_at.clone();
-            validate::partner(s, p, Some(p.id)).map_err(from_err)?;
-            s.update_partner(p).map_err(from_err)?;
-            s.record(Change {
-                actor: &self.ctx.actor,
-                action: "edit",
-                entity: "partner",
-                entity_id: Some(p.id),
-                entity_key: &p.key,
-                before: Some(partner_json(&old)),
-                after: Some(partner_json(p)),
-            })
-            .map_err(from_err)?;
+            registry::check_partner(s, p, Some(p.id)).map_err(from_err)?;
+            self.ctx
+                .registry(s)
+                .update_partner(&old, p)
+                .map_err(from_err)?;
             self.tally.updated += 1;
             self.announce(&record, &diff.fields);
             return Ok(());
         }
         p.key =
-            validate::derive_key(s, given_key.as_deref(), &p.name, &p.aliases).map_err(from_err)?;
-        let mut warnings = validate::partner(s, p, None).map_err(from_err)?;
+            registry::derive_key(s, given_key.as_deref(), &p.name, &p.aliases).map_err(from_err)?;
+        let mut warnings = registry::check_partner(s, p, None).map_err(from_err)?;
         let lookalikes = match &mut self.lookalikes {
             Some(l) => l,
             None => self
                 .lookalikes
-                .insert(validate::Lookalikes::load(s).map_err(from_err)?),
+                .insert(registry::Lookalikes::load(s).map_err(from_err)?),
         };
         warnings.extend(lookalikes.warnings(p));
         for w in warnings {
@@ -326,7 +320,7 @@ impl<'a> Job<'a> {
             .transpose()
             .map_err(|e| col_err("partner_country", e))?;
         let pname = validate::name("parties", name).map_err(|e| col_err("parties", e.message))?;
-        let key = validate::derive_key(s, None, &pname, &[]).map_err(from_err)?;
+        let key = registry::derive_key(s, None, &pname, &[]).map_err(from_err)?;
         let p = Partner {
             id: 0,
             key,
@@ -339,7 +333,7 @@ impl<'a> Job<'a> {
             created_at: self.now.to_string(),
             updated_at: self.now.to_string(),
         };
-        let p = crate::commands::add::insert_partner(s, &self.ctx.actor, &p).map_err(from_err)?;
+        let p = self.ctx.registry(s).add_partner(&p).map_err(from_err)?;
         crate::note!(
             "{} partner {} ({})",
             if self.args.dry_run {
@@ -437,7 +431,9 @@ impl<'a> Job<'a> {
         }
         g.created_at = old.created_at.clone();
         g.updated_at = self.now.to_string();
-        crate::commands::edit::update_agreement(s, &self.ctx.actor, "edit", &old, g, &party_ids)
+        self.ctx
+            .registry(s)
+            .update_agreement(Action::Edit, &old, g, &party_ids)
             .map_err(from_err)?;
         self.announce(&old.reference, &diff.fields);
         self.tally.updated += 1;

@@ -13,16 +13,11 @@ use std::sync::mpsc::sync_channel;
 
 use super::Ctx;
 use crate::cli::{Entity, ImportArgs};
-use crate::db::{Access, Change, Store};
 use crate::error::{Error, Result};
+use crate::store::{self, Access, Store};
 use apply::{Job, RowResult};
-pub use parse::{date_format, DateFormat};
 use parse::{AgreementColumns, ParseResult, PartnerColumns, Row};
-pub use read::delimiter;
 use read::{Item, Source};
-
-/// Files of agreements from this size on are written on the bulk path.
-const BULK_BYTES: u64 = 4 << 20;
 
 /// How many bad rows are listed before the rest are only counted.
 const MAX_REPORTED: usize = 50;
@@ -56,19 +51,11 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     let bar = source.bar.clone();
     let mut store = ctx.open(Access::Write)?;
     let file_name = read::input_name(&a.file);
-    // A large file of agreements takes the bulk path; it rebuilds the party index, which
-    // costs more than it saves when the file is small beside the registry. Only a regular
-    // file can take it: the lines of refs repeated in the file are found by reading it again.
-    let agreements = store.agreement_count()?;
-    let bulk = a.entity == Entity::Agreements
-        && source
-            .size
-            .is_some_and(|size| size >= BULK_BYTES && agreements < size / 150);
+    // Only a regular file can take the bulk path: the lines of refs repeated in the file are
+    // found by reading it again.
+    let bulk = a.entity == Entity::Agreements && store.takes_bulk_path(source.size)?;
     let origin = if bulk { source.take_origin() } else { None };
-    // Only a first load (no agreements yet) trades readers' access for a rollback journal:
-    // a registry already in use keeps the WAL, and its readers.
-    let rollback_journal = bulk && agreements == 0 && !a.dry_run;
-    let now = store.now();
+    let now = ctx.now();
     let body = |s: &Store| {
         let unindexed_refs = bulk && s.drop_bulk_indexes()?;
         let mut job = Job::new(ctx, a, s, unindexed_refs, &now)?;
@@ -138,28 +125,22 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             return Ok((Err((errors, more_errors, bad_rows)), false));
         }
         if !a.dry_run && tally.added > 0 {
-            s.record(Change {
-                actor: &ctx.actor,
-                action: "import",
-                entity: match a.entity {
-                    Entity::Partners => "partner",
-                    Entity::Agreements => "agreement",
-                },
-                entity_id: None,
-                entity_key: &file_name,
-                before: None,
-                after: Some(serde_json::json!({
-                    "file": file_name,
-                    "added": tally.added,
-                    "updated": tally.updated,
-                    "unchanged": tally.unchanged,
-                })),
-            })?;
+            let entity = match a.entity {
+                Entity::Partners => store::Entity::Partner,
+                Entity::Agreements => store::Entity::Agreement,
+            };
+            let summary = serde_json::json!({
+                "file": file_name,
+                "added": tally.added,
+                "updated": tally.updated,
+                "unchanged": tally.unchanged,
+            });
+            ctx.registry(s).record_import(entity, &file_name, summary)?;
         }
         Ok((Ok(tally), !a.dry_run))
     };
     let outcome = if bulk {
-        store.bulk_transaction(rollback_journal, body)
+        store.bulk_transaction(a.dry_run, body)
     } else {
         store.transaction(body)
     };

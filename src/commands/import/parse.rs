@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use crate::dates::{parse_stored, Date};
 use crate::model::{parse_sdgs, parse_tag, split_list, Agreement, Category, Kind, Partner};
 use crate::validate;
-use chrono::Datelike;
 
-use super::super::add::dedupe;
+use crate::import_format::DateFormat;
+use crate::registry::dedupe;
 
 /// Why a row is bad: the column to blame (when one is) and the reason.
 pub struct Bad {
@@ -64,67 +64,6 @@ pub fn shown(s: &str) -> String {
         }
     }
     out
-}
-
-/// `--date-format`: how a file writes its dates, in chrono's strftime codes.
-#[derive(Debug, Clone)]
-pub struct DateFormat {
-    text: String,
-    items: Vec<chrono::format::Item<'static>>,
-    /// A date written in the format, for messages.
-    example: String,
-}
-
-/// The date a format is tried on: its day cannot be taken for a month.
-const EXAMPLE_DATE: (i32, u32, u32) = (2026, 11, 29);
-
-/// Checks a `--date-format`: one chrono reads, and that reads back a whole date.
-pub fn date_format(fmt: &str) -> std::result::Result<DateFormat, String> {
-    let items = chrono::format::StrftimeItems::new(fmt)
-        .parse_to_owned()
-        .map_err(|_| {
-            format!(
-                "'{}' is not a date format: write it in strftime codes, e.g. %d/%m/%Y",
-                fmt.escape_debug()
-            )
-        })?;
-    let (y, m, d) = EXAMPLE_DATE;
-    let sample = Date::from_ymd_opt(y, m, d).unwrap_or_default();
-    let mut example = String::new();
-    let written = {
-        use std::fmt::Write;
-        write!(example, "{}", sample.format_with_items(items.iter())).is_ok()
-    };
-    let f = DateFormat {
-        text: fmt.to_string(),
-        items,
-        example,
-    };
-    if !written || f.read(&f.example) != Some(sample) {
-        return Err(format!(
-            "'{}' does not read a whole date: give the day, the month and the year, e.g. %d/%m/%Y",
-            fmt.escape_debug()
-        ));
-    }
-    Ok(f)
-}
-
-impl DateFormat {
-    /// `v` read in this format (digits of other scripts read as ASCII ones), with a year of
-    /// four digits.
-    fn read(&self, v: &str) -> Option<Date> {
-        let owned;
-        let v = if v.is_ascii() {
-            v
-        } else {
-            owned = crate::text::ascii_digits(v);
-            &owned
-        };
-        let mut parsed = chrono::format::Parsed::new();
-        chrono::format::parse(&mut parsed, v, self.items.iter()).ok()?;
-        // chrono's %Y takes any number of digits: `15/03/26` would be the year 26.
-        parsed.to_naive_date().ok().filter(|d| d.year() >= 1000)
-    }
 }
 
 /// An error that names the column.
@@ -468,31 +407,6 @@ pub fn agreement(c: &AgreementColumns, row: &Row, now: &str) -> ParseResult<Agre
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> Date {
-        parse_stored(s).unwrap()
-    }
-
-    #[test]
-    fn a_date_format_reads_its_dates_and_refuses_what_is_not_one() {
-        let f = date_format("%d/%m/%Y").unwrap();
-        assert_eq!(f.read("15/03/2026"), Some(d("2026-03-15")));
-        assert_eq!(f.read("١٥/٠٣/٢٠٢٦"), Some(d("2026-03-15")));
-        assert_eq!(f.read("03/15/2026"), None);
-        assert_eq!(f.read("15/03/26"), None);
-        assert_eq!(
-            date_format("%d/%m/%y").unwrap().read("15/03/26"),
-            Some(d("2026-03-15"))
-        );
-        assert_eq!(f.example, "29/11/2026");
-        // The format is tried before YYYY-MM-DD, so a format close to it is not misread.
-        let f = date_format("%Y-%d-%m").unwrap();
-        assert_eq!(f.read("2026-05-03"), Some(d("2026-03-05")));
-        for bad in ["%Q", "%H:%M", "%m/%Y", "", "%d %B"] {
-            assert!(date_format(bad).is_err(), "{bad}");
-        }
-        assert!(date_format("%d %B %Y").is_ok());
-    }
 
     #[test]
     fn a_value_is_shown_escaped_and_cut() {

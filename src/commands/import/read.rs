@@ -27,19 +27,6 @@ pub enum Item<T> {
     Bad(Vec<RowError>),
 }
 
-/// `--delimiter`: `,`, `;` or `tab`.
-pub fn delimiter(s: &str) -> std::result::Result<u8, String> {
-    match s {
-        "," | "comma" => Ok(b','),
-        ";" | "semicolon" => Ok(b';'),
-        "tab" | "\t" => Ok(b'\t'),
-        _ => Err(format!(
-            "'{}' is not a separator mou reads: use ',', ';' or tab",
-            s.escape_debug()
-        )),
-    }
-}
-
 /// How an import file is named in messages and history: `-` is stdin.
 pub fn input_name(path: &Path) -> String {
     if path == Path::new("-") {

@@ -8,7 +8,7 @@ use std::io::{self, Read};
 
 /// The longest row an import reads. The CSV reader holds a whole row in memory, so without
 /// a limit one endless field would take all of it; a row of legal fields (each at most
-/// [`MAX_TEXT`](crate::commands::MAX_TEXT), 1 MiB) is far shorter.
+/// [`MAX_TEXT`](crate::validate::MAX_TEXT), 1 MiB) is far shorter.
 pub const MAX_ROW_BYTES: usize = 4 << 20;
 pub const MAX_ROW_TEXT: &str = "4 MiB";
 

@@ -1,8 +1,10 @@
-//! The data layer: every SQL statement of mou lives below this module. Commands see typed
-//! values and [`Filter`](crate::query::Filter)s, never SQL, so a second store can be added
-//! without touching them.
+//! The SQLite store: every SQL statement of mou, its migrations, and the SQLite tactics of
+//! bulk import, checks and backup live below this module; rusqlite is named nowhere else.
+//! Callers see typed values and [`Filter`](crate::query::Filter)s, never SQL.
 
 mod agreements;
+mod backend;
+mod error;
 mod filter;
 mod history;
 mod partners;
@@ -11,7 +13,7 @@ mod reports;
 mod store_tests;
 
 pub use agreements::{AgreementWriter, TextBatch};
-pub use history::{Change, HistoryEntry, Verification};
+pub use history::{HistoryEntry, Verification};
 pub use partners::PartnerMatch;
 pub use reports::{CountBy, ReportRow};
 
@@ -19,7 +21,8 @@ use rusqlite::{functions::FunctionFlags, Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::error::{Error, Result};
+use super::{Access, Options};
+use crate::error::{Error, Result, StoreKind};
 use crate::text;
 
 /// `MOU1` in ASCII: marks the file as mou's in the SQLite header.
@@ -38,8 +41,16 @@ const PARTY_INDEX: &str =
     "CREATE INDEX IF NOT EXISTS agreement_party_partner ON agreement_party (partner_id, agreement_id)";
 const REF_INDEX: &str = agreements::REF_INDEX;
 
-/// How long a command waits for another writer unless `MOU_BUSY_TIMEOUT_MS` says otherwise.
-pub const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5_000;
+/// The files SQLite keeps beside a registry, by the suffix of their names.
+pub const COMPANIONS: &[(&str, &str)] = &[
+    ("", "the registry itself"),
+    ("-wal", "the registry's write-ahead log"),
+    ("-shm", "the registry's shared-memory file"),
+    ("-journal", "the registry's rollback journal"),
+];
+
+/// Files of agreements from this size on are written on the bulk path.
+const BULK_BYTES: u64 = 4 << 20;
 
 /// The page size of a new registry file, in bytes.
 const PAGE_SIZE: i64 = 8_192;
@@ -50,42 +61,12 @@ pub struct Store {
     options: Options,
 }
 
-/// What the store takes from the environment, read and checked once by the command context.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Options {
-    /// How long to wait for another writer (`MOU_BUSY_TIMEOUT_MS`).
-    pub busy_timeout: Duration,
-    /// A cap on the file's size in pages (`MOU_MAX_PAGE_COUNT`, for tests of a full disk).
-    pub max_page_count: Option<u64>,
-    /// The clock's stand-in, RFC 3339 UTC (`MOU_NOW`, for tests); `None` reads the clock.
-    pub now: Option<String>,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            busy_timeout: Duration::from_millis(DEFAULT_BUSY_TIMEOUT_MS),
-            max_page_count: None,
-            now: None,
-        }
-    }
-}
-
-/// How a command uses the registry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Reads only; a missing registry reads as an empty one and is not created.
-    Read,
-    /// Writes; the registry is created on first write.
-    Write,
-}
-
 impl Store {
     /// Opens (and for `Access::Write` creates and migrates) the registry at `path`.
     pub fn open(path: &Path, access: Access, options: &Options) -> Result<Store> {
         let exists = path.exists();
         if !exists && access == Access::Read {
-            return Store::open_memory(options);
+            return Store::empty(options);
         }
         if !exists {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -116,10 +97,13 @@ impl Store {
             let mut wal = path.as_os_str().to_owned();
             wal.push("-wal");
             if Path::new(&wal).exists() {
-                return Err(Error::registry(format!(
-                    "registry is read-only and has unfinished writes in {}",
-                    Path::new(&wal).display()
-                ))
+                return Err(Error::store(
+                    StoreKind::ReadOnly,
+                    format!(
+                        "registry is read-only and has unfinished writes in {}",
+                        Path::new(&wal).display()
+                    ),
+                )
                 .with_hint("check the permissions of the file and its directory"));
             }
             let abs = std::path::absolute(path)?;
@@ -144,12 +128,14 @@ impl Store {
         Ok(store)
     }
 
-    /// An empty registry in memory (tests, and reads of a registry not created yet).
+    /// An empty registry in memory, for tests.
     pub fn open_in_memory() -> Result<Store> {
-        Store::open_memory(&Options::default())
+        Store::empty(&Options::default())
     }
 
-    fn open_memory(options: &Options) -> Result<Store> {
+    /// An empty registry that is written nowhere: what a read of a registry not created yet
+    /// sees.
+    pub fn empty(options: &Options) -> Result<Store> {
         let conn = Connection::open_in_memory()?;
         let mut store = Store {
             conn,
@@ -158,11 +144,6 @@ impl Store {
         };
         store.configure()?;
         Ok(store)
-    }
-
-    /// The time of a change: the clock, or the stand-in the options give.
-    pub fn now(&self) -> String {
-        now_utc(self.options.now.as_deref())
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -195,19 +176,19 @@ impl Store {
         // seen either not at all or whole (never tables without the application id).
         let (app_id, version, tables) = self.read_header()?;
         if app_id != APPLICATION_ID && app_id != 0 {
-            return Err(Error::registry(format!(
+            return Err(Error::store(StoreKind::Foreign, format!(
                 "this file belongs to another application (SQLite application_id {app_id:#x}), not mou; it was left unchanged"
             ))
             .with_hint("point --db or MOU_DB at a mou registry, or at a new file"));
         }
         if app_id == 0 && tables > 0 {
-            return Err(Error::registry(
+            return Err(Error::store(StoreKind::Foreign,
                 "this SQLite file was not made by mou (it has tables but no mou application id); it was left unchanged",
             )
             .with_hint("point --db or MOU_DB at a mou registry, or at a new file"));
         }
         if version > SCHEMA_VERSION {
-            return Err(Error::registry(format!(
+            return Err(Error::store(StoreKind::NewerSchema, format!(
                 "this registry has schema version {version}, newer than this mou understands ({SCHEMA_VERSION}); it was left unchanged"
             ))
             .with_hint("upgrade mou to open it"));
@@ -369,15 +350,18 @@ impl Store {
     /// page of the import and then copy it again into the file, while a rollback journal
     /// keeps only the pages that existed before (few, for a registry smaller than the file),
     /// and new pages are written once. A rollback journal is as safe against a crash; the
-    /// cost is that readers wait while the import writes, so the caller asks for it with
-    /// `rollback_journal` only when that is acceptable (a first load; not a dry run, since
-    /// switching modes and back is itself a change to the file's header). When another
+    /// cost is that readers wait while the import writes, so it is taken only when that is
+    /// acceptable (a first load; not a `dry_run`, since switching modes and back is itself a
+    /// change to the file's header). When another
     /// connection holds the WAL open the mode cannot change, and the import stays in WAL mode.
     pub fn bulk_transaction<T>(
         &mut self,
-        rollback_journal: bool,
+        dry_run: bool,
         f: impl FnOnce(&Store) -> Result<(T, bool)>,
     ) -> Result<T> {
+        // Only a first load (no agreements yet) trades readers' access for a rollback
+        // journal: a registry already in use keeps the WAL, and its readers.
+        let rollback_journal = !dry_run && !self.has_agreements()?;
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
         self.conn.pragma_update(None, "cache_size", -1_024)?;
         self.conn.pragma_update(None, "threads", 2)?;
@@ -411,6 +395,17 @@ impl Store {
         let v = result?;
         restored?;
         Ok(v)
+    }
+
+    /// Whether a file of agreements of `file_bytes` (None: not a regular file) is written
+    /// on the bulk path ([`Store::bulk_transaction`], [`Store::drop_bulk_indexes`]): a large
+    /// file, not small beside the registry, since rebuilding the party index costs more than
+    /// it saves then.
+    pub fn takes_bulk_path(&self, file_bytes: Option<u64>) -> Result<bool> {
+        let Some(size) = file_bytes.filter(|size| *size >= BULK_BYTES) else {
+            return Ok(false);
+        };
+        Ok(self.agreement_count()? < size / 150)
     }
 
     /// Drops the indexes that a bulk write maintains faster by rebuilding them at the end:
@@ -483,7 +478,8 @@ impl Store {
                     {
                         std::thread::sleep(Duration::from_millis(10))
                     }
-                    _ => return Err(Error::registry(
+                    _ => return Err(Error::store(
+                        StoreKind::Busy,
                         "registry is locked: the backup could not read it within the busy timeout",
                     )
                     .with_hint("try again when the other process has finished")),
@@ -494,10 +490,11 @@ impl Store {
             .map_err(dest_err)?;
         let check: String = out.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if check != "ok" {
-            return Err(
-                Error::registry(format!("the copy failed its integrity check: {check}"))
-                    .with_hint("run `mou check` on the registry"),
-            );
+            return Err(Error::store(
+                StoreKind::Corrupt,
+                format!("the copy failed its integrity check: {check}"),
+            )
+            .with_hint("run `mou check` on the registry"));
         }
         Ok(())
     }
@@ -551,15 +548,6 @@ fn at(path: &Path, e: Error) -> Error {
     Error {
         message: format!("{}: {}", path.display(), e.message),
         ..e
-    }
-}
-
-/// The current time in UTC, RFC 3339, to the second; `clock` (the context's `MOU_NOW`,
-/// already checked) stands in for it.
-pub fn now_utc(clock: Option<&str>) -> String {
-    match clock {
-        Some(fixed) => fixed.to_string(),
-        None => chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     }
 }
 

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::dates::{parse_stored, Date};
-use crate::db::{Options, DEFAULT_BUSY_TIMEOUT_MS};
 use crate::error::{Error, Result};
+use crate::store::{Options, DEFAULT_BUSY_TIMEOUT_MS};
 
 /// The longest wait for another writer `MOU_BUSY_TIMEOUT_MS` may ask for: one hour.
 pub const MAX_BUSY_TIMEOUT_MS: u64 = 3_600_000;
@@ -131,6 +131,25 @@ fn now(v: &str) -> Result<String> {
                 ),
             )
         })
+}
+
+/// The default registry: `$XDG_DATA_HOME/mou/registry.db` (an absolute one), else
+/// `~/.local/share/mou/registry.db`.
+pub fn default_db_path(env: &Environment) -> Result<PathBuf> {
+    if let Some(d) = &env.data_home {
+        return Ok(d.join("mou").join("registry.db"));
+    }
+    match &env.home {
+        Some(h) if h.is_absolute() => Ok(h.join(".local/share/mou/registry.db")),
+        Some(h) => Err(Error::field(
+            "HOME",
+            &h.display().to_string(),
+            "HOME is not an absolute path; set it to your home directory, or give --db PATH",
+        )),
+        None => Err(Error::input(
+            "no registry path: give --db PATH or set MOU_DB",
+        )),
+    }
 }
 
 #[cfg(test)]

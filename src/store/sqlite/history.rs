@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::Store;
 use crate::error::{Error, Result};
+use crate::store::Change;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEntry {
@@ -101,17 +102,6 @@ fn wrong_type(column: &str, v: ValueRef, expected: &str) -> String {
 
 const COLUMNS: &str = "id, at, actor, action, entity, entity_id, entity_key, before, after, hash";
 
-/// One change to record.
-pub struct Change<'a> {
-    pub actor: &'a str,
-    pub action: &'a str,
-    pub entity: &'a str,
-    pub entity_id: Option<i64>,
-    pub entity_key: &'a str,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
-}
-
 impl Store {
     /// Appends one history row; call inside the write's transaction.
     pub fn record(&self, c: Change) -> Result<()> {
@@ -126,10 +116,10 @@ impl Store {
             .unwrap_or_default();
         let mut e = HistoryEntry {
             id: 0,
-            at: self.now(),
+            at: c.at.to_string(),
             actor: c.actor.to_string(),
-            action: c.action.to_string(),
-            entity: c.entity.to_string(),
+            action: c.action.as_str().to_string(),
+            entity: c.entity.as_str().to_string(),
             entity_id: c.entity_id,
             entity_key: c.entity_key.to_string(),
             before: c.before.map(|v| v.to_string()),
@@ -254,13 +244,15 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{Action, Entity};
     use serde_json::json;
 
     fn change(key: &str) -> Change<'_> {
         Change {
+            at: "2026-11-29T10:00:00Z",
             actor: "tester",
-            action: "add",
-            entity: "partner",
+            action: Action::Add,
+            entity: Entity::Partner,
             entity_id: Some(1),
             entity_key: key,
             before: None,

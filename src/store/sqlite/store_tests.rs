@@ -103,9 +103,8 @@ fn agreements_round_trip_with_parties_and_refs() {
     assert!(dup.unwrap_err().to_string().contains("MOU-2016-001"));
 }
 
-/// The status filter in SQL and `Agreement::status_at` in Rust agree on every boundary.
-#[test]
-fn sql_and_rust_status_rules_agree() {
+/// Agreements on every boundary of the status rule.
+fn status_cases() -> Store {
     let mut s = Store::open_in_memory().unwrap();
     let cases = [
         ("D", None, None, None),
@@ -130,7 +129,17 @@ fn sql_and_rust_status_rules_agree() {
         Ok(())
     })
     .unwrap();
-    for as_of in ["2026-06-29", "2026-06-30", "2026-07-01"] {
+    s
+}
+
+/// The as-of dates around those boundaries.
+const STATUS_DATES: [&str; 3] = ["2026-06-29", "2026-06-30", "2026-07-01"];
+
+/// The status filter in SQL and `Agreement::status_at` in Rust agree on every boundary.
+#[test]
+fn sql_and_rust_status_rules_agree() {
+    let s = status_cases();
+    for as_of in STATUS_DATES {
         let as_of = parse_stored(as_of).unwrap();
         for status in Status::ALL {
             let filter = Filter::new(as_of).and(Cond::Status(vec![*status]));
@@ -153,6 +162,35 @@ fn sql_and_rust_status_rules_agree() {
     }
 }
 
+/// The status column of an export's text batch (the SQL rule) and `Agreement::status_at`
+/// (the Rust rule) agree on every boundary.
+#[test]
+fn the_text_batch_status_is_the_sql_rule_and_agrees_with_rust() {
+    let s = status_cases();
+    let status_column = crate::records::AGREEMENT_COLUMNS
+        .iter()
+        .position(|c| *c == "status")
+        .unwrap();
+    for as_of in STATUS_DATES {
+        let as_of = parse_stored(as_of).unwrap();
+        let mut via_text = Vec::new();
+        s.for_each_agreement_text(&Filter::new(as_of), 2, |batch| {
+            for r in 0..batch.rows() {
+                via_text.push(batch.row(r).nth(status_column).unwrap().to_string());
+            }
+            Ok(())
+        })
+        .unwrap();
+        let mut via_rust = Vec::new();
+        s.for_each_agreement(&Filter::new(as_of), |_, st| {
+            via_rust.push(st.as_str().to_string());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(via_text, via_rust, "at {as_of}");
+    }
+}
+
 #[test]
 fn a_missing_registry_reads_as_empty_and_is_not_created() {
     let dir = tempfile::tempdir().unwrap();
@@ -160,4 +198,47 @@ fn a_missing_registry_reads_as_empty_and_is_not_created() {
     let s = Store::open(&path, Access::Read, &Options::default()).unwrap();
     assert_eq!(s.partner_count().unwrap(), 0);
     assert!(!path.exists());
+}
+
+/// The SQLite store passes the suite every store passes.
+#[test]
+fn conformance() {
+    crate::store::conformance::run_all(&|| Box::new(Store::open_in_memory().unwrap()));
+}
+
+/// And so does a store in a file, where the bulk path changes the journal mode.
+#[test]
+fn conformance_in_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = std::cell::Cell::new(0);
+    crate::store::conformance::run_all(&|| {
+        n.set(n.get() + 1);
+        let path = dir.path().join(format!("r{}.db", n.get()));
+        Box::new(Store::open(&path, Access::Write, &Options::default()).unwrap())
+    });
+}
+
+/// A registry from a newer mou, and a file of another application, are refused with their
+/// kinds, whatever the words.
+#[test]
+fn refusals_carry_their_kind() {
+    use crate::error::StoreKind;
+    let dir = tempfile::tempdir().unwrap();
+    let newer = dir.path().join("newer.db");
+    drop(Store::open(&newer, Access::Write, &Options::default()).unwrap());
+    let conn = rusqlite::Connection::open(&newer).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let e = Store::open(&newer, Access::Read, &Options::default())
+        .err()
+        .unwrap();
+    assert_eq!(e.store, Some(StoreKind::NewerSchema), "{e}");
+    let foreign = dir.path().join("foreign.db");
+    let conn = rusqlite::Connection::open(&foreign).unwrap();
+    conn.pragma_update(None, "application_id", 7).unwrap();
+    drop(conn);
+    let e = Store::open(&foreign, Access::Read, &Options::default())
+        .err()
+        .unwrap();
+    assert_eq!(e.store, Some(StoreKind::Foreign), "{e}");
 }

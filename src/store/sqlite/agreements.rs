@@ -4,7 +4,7 @@ use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row};
 use std::collections::HashMap;
 
-use super::filter::agreement_where;
+use super::filter::{agreement_where, status_params, STATUS_SQL};
 use super::Store;
 use crate::dates::{iso, parse_stored, Date};
 use crate::error::{Error, Result};
@@ -884,11 +884,21 @@ impl Store {
     fn scan_agreements(
         &self,
         filter: &Filter,
+        with_status: bool,
         mut f: impl FnMut(&Row, Option<(&[i64], &HashMap<i64, String>)>) -> Result<()>,
     ) -> Result<()> {
-        let (clause, params) = agreement_where(filter);
+        let (clause, where_params) = agreement_where(filter);
         let merge = filter.terms.is_empty();
-        let sql = format!("{} WHERE {clause} ORDER BY a.id", select_sql(!merge));
+        let mut params = Vec::with_capacity(where_params.len() + 3);
+        let select = if with_status {
+            // The status at the filter's date as column 18: the same SQL the filters use.
+            status_params(filter.as_of, &mut params);
+            select_sql_with(!merge, &format!(", {STATUS_SQL}"))
+        } else {
+            select_sql(!merge)
+        };
+        params.extend(where_params);
+        let sql = format!("{select} WHERE {clause} ORDER BY a.id");
         let mut st = self.conn.prepare(&sql)?;
         let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
         let keys: HashMap<i64, String> = if merge {
@@ -917,7 +927,7 @@ impl Store {
         filter: &Filter,
         mut f: impl FnMut(Agreement, Status) -> Result<()>,
     ) -> Result<()> {
-        self.scan_agreements(filter, |r, merged| {
+        self.scan_agreements(filter, false, |r, merged| {
             let mut a = agreement_from_row(r)?;
             if let Some((ids, keys)) = merged {
                 a.parties = ids.iter().filter_map(|id| keys.get(id).cloned()).collect();
@@ -938,7 +948,6 @@ impl Store {
     ) -> Result<()> {
         use rusqlite::types::ValueRef;
         use std::fmt::Write as _;
-        let as_of = iso(filter.as_of);
         let mut out = TextBatch::with_capacity(batch);
         let push = |out: &mut TextBatch, v: ValueRef| {
             match v {
@@ -956,7 +965,7 @@ impl Store {
             }
             out.end_field();
         };
-        self.scan_agreements(filter, |r, merged| {
+        self.scan_agreements(filter, true, |r, merged| {
             for i in 1..=3 {
                 push(&mut out, r.get_ref(i)?);
             }
@@ -974,17 +983,7 @@ impl Store {
             for i in 5..=15 {
                 push(&mut out, r.get_ref(i)?);
             }
-            // DESIGN's status rules on ISO text, which orders as the dates do.
-            let text = |i: usize| r.get_ref(i).ok().and_then(|v| v.as_str().ok());
-            let status = match (text(5), text(6), text(7), text(8)) {
-                (None, ..) => Status::Draft,
-                (_, _, _, Some(t)) if t <= as_of.as_str() => Status::Terminated,
-                (_, Some(e), _, _) if e > as_of.as_str() => Status::Pending,
-                (_, _, Some(x), _) if x < as_of.as_str() => Status::Expired,
-                _ => Status::Active,
-            };
-            out.text.push_str(status.as_str());
-            out.end_field();
+            push(&mut out, r.get_ref(18)?);
             for i in 16..=17 {
                 push(&mut out, r.get_ref(i)?);
             }
@@ -997,6 +996,13 @@ impl Store {
             f(out)?;
         }
         Ok(())
+    }
+
+    /// Whether any agreement is recorded: one row read, whatever the registry's size.
+    pub(super) fn has_agreements(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM agreement)", [], |r| r.get(0))?)
     }
 
     pub fn agreement_count(&self) -> Result<u64> {
@@ -1065,14 +1071,17 @@ impl Store {
 
     /// The `after` of the last history row of each `entity` (`partner`, `agreement`) that
     /// has one per record, by id: what mou last wrote (None for a removal, or unreadable).
-    pub fn last_recorded(&self, entity: &str) -> Result<HashMap<i64, Option<String>>> {
+    pub fn last_recorded(
+        &self,
+        entity: crate::store::Entity,
+    ) -> Result<HashMap<i64, Option<String>>> {
         let mut st = self.conn.prepare(
             "SELECT h.entity_id, h.after FROM history h
                JOIN (SELECT entity_id, max(id) AS last FROM history
                       WHERE entity = ?1 AND entity_id IS NOT NULL GROUP BY entity_id) l
                  ON h.id = l.last",
         )?;
-        let mut rows = st.query([entity])?;
+        let mut rows = st.query([entity.as_str()])?;
         let mut out = HashMap::new();
         while let Some(r) = rows.next()? {
             let after = r.get_ref(1)?.as_str().ok().map(str::to_owned);

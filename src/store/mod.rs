@@ -1,0 +1,109 @@
+//! The store: where the registry's records live. Callers above it (the registry layer, the
+//! commands) see typed values, [`Filter`](crate::query::Filter)s and [`StoreKind`]s, never
+//! a store's own SQL, codes or tactics. SQLite is the first store ([`sqlite`]); its
+//! migrations, bulk import, integrity checks and backup live in its folder.
+
+mod backend;
+mod change;
+#[cfg(test)]
+pub mod conformance;
+pub mod sqlite;
+
+pub use backend::Backend;
+pub use change::{Action, Change, Entity};
+pub use sqlite::{
+    AgreementWriter, CountBy, HistoryEntry, PartnerMatch, ReportRow, Store, TextBatch,
+    Verification, APPLICATION_ID, SCHEMA_VERSION,
+};
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use crate::error::StoreKind;
+
+/// Where the registry is: a file now, a URL (a PostgreSQL server) next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    File(PathBuf),
+}
+
+impl Location {
+    /// Whether a registry is there already (a store is created on its first write).
+    pub fn exists(&self) -> bool {
+        match self {
+            Location::File(path) => path.exists(),
+        }
+    }
+
+    /// The files the registry is kept in, each with what it is (the file, and the files
+    /// its store keeps beside it): files a command must never write over.
+    pub fn files(&self) -> Vec<(PathBuf, &'static str)> {
+        match self {
+            Location::File(path) => sqlite::COMPANIONS
+                .iter()
+                .map(|(suffix, what)| {
+                    let mut file = path.as_os_str().to_owned();
+                    file.push(suffix);
+                    (PathBuf::from(file), *what)
+                })
+                .collect(),
+        }
+    }
+
+    /// The file the registry lives in, for a store kept in one.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Location::File(path) => Some(path),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// Opens (and for [`Access::Write`] creates and migrates) the registry at `location`.
+pub fn open(location: &Location, access: Access, options: &Options) -> crate::error::Result<Store> {
+    match location {
+        Location::File(path) => Store::open(path, access, options),
+    }
+}
+
+/// How long a command waits for another writer unless `MOU_BUSY_TIMEOUT_MS` says otherwise.
+pub const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5_000;
+
+/// What the store takes from the environment, read and checked once by the command context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// How long to wait for another writer (`MOU_BUSY_TIMEOUT_MS`).
+    pub busy_timeout: Duration,
+    /// A cap on the file's size in pages (`MOU_MAX_PAGE_COUNT`, for tests of a full disk).
+    pub max_page_count: Option<u64>,
+    /// The clock's stand-in, RFC 3339 UTC (`MOU_NOW`, for tests); `None` reads the clock.
+    /// The registry's clock takes it ([`crate::registry::now_utc`]); the store does not.
+    pub now: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            busy_timeout: Duration::from_millis(DEFAULT_BUSY_TIMEOUT_MS),
+            max_page_count: None,
+            now: None,
+        }
+    }
+}
+
+/// How a command uses the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reads only; nothing is created.
+    Read,
+    /// Writes; the registry is created on first write.
+    Write,
+}
