@@ -1,0 +1,84 @@
+//! Arguments of the commands that read records: list, show, query, and the filters they share.
+
+use clap::Args;
+use clap_complete::ArgValueCompleter;
+
+use super::values::*;
+use crate::complete::{partner_keys, record_names};
+use crate::dates::{Date, Period};
+use crate::model::{Category, Kind, Status};
+
+/// The filters shared by list, export, report and count.
+#[derive(Debug, Args, Default, Clone)]
+pub struct FilterArgs {
+    /// Partner category (comma-separated or repeated: any of them matches)
+    #[arg(long = "category", value_parser = vocab::<Category>(), value_delimiter = ',', help_heading = "Filters")]
+    pub categories: Vec<Category>,
+    /// Partner country, ISO alpha-2 (comma-separated or repeated: any of them matches)
+    #[arg(long = "country", value_parser = CountryParser, hide_possible_values = true, value_delimiter = ',', help_heading = "Filters")]
+    pub countries: Vec<String>,
+    /// Agreement kind (comma-separated or repeated: any of them matches)
+    #[arg(long = "kind", value_parser = vocab::<Kind>(), value_delimiter = ',', help_heading = "Filters")]
+    pub kinds: Vec<Kind>,
+    /// Status at --as-of (comma-separated or repeated: any of them matches)
+    #[arg(long = "status", value_parser = vocab::<Status>(), value_delimiter = ',', help_heading = "Filters")]
+    pub statuses: Vec<Status>,
+    /// Sustainable Development Goal 1..17 (comma-separated or repeated: any of them matches)
+    #[arg(long = "sdg", value_parser = sdg, value_delimiter = ',', help_heading = "Filters")]
+    pub sdgs: Vec<u8>,
+    /// A tag (comma-separated or repeated: any of them matches; quote a tag holding a comma,
+    /// '"a, b"', or write a\, b)
+    #[arg(long = "tag", value_parser = text, help_heading = "Filters")]
+    pub tags: Vec<String>,
+    /// A party, by key, id, name or alias (comma-separated or repeated: any of them matches;
+    /// quote a name holding a comma, '"Foo, Inc"', or write Foo\, Inc)
+    #[arg(long = "partner", value_parser = text, help_heading = "Filters", add = ArgValueCompleter::new(partner_keys))]
+    pub partners: Vec<String>,
+    /// Signed within a period: 2026, 2026Q3, 2026-09, 2026-09-15, 2026-01-01..2026-06-30,
+    /// 2026-01-01.. or ..2026-12-31, this-quarter, last-year, next-month (this, last or next
+    /// quarter, year or month), or a term from today such as 90d
+    #[arg(long, value_parser = period, value_name = "PERIOD", help_heading = "Filters")]
+    pub signed_in: Option<Period>,
+    /// Expiring within a period
+    #[arg(long, value_parser = period, value_name = "PERIOD", help_heading = "Filters")]
+    pub expires_in: Option<Period>,
+    /// Active on a date
+    #[arg(long, value_parser = date, value_name = "DATE", help_heading = "Filters")]
+    pub active_on: Option<Date>,
+    /// Text in names, aliases, titles or refs (normalized)
+    #[arg(long, value_parser = text, help_heading = "Filters")]
+    pub search: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Entity {
+    Partners,
+    Agreements,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// What to list
+    #[arg(value_enum)]
+    pub entity: Option<Entity>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// An agreement's ref or id, or a partner's key, name or alias
+    #[arg(add = ArgValueCompleter::new(record_names))]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// e.g. 'category:religious,academic status:active -country:AT expires<2027-01-01'; commas
+    /// separate values (any matches); a value holding a comma is quoted, partner:"Foo, Inc"
+    #[arg(allow_hyphen_values = true)]
+    pub expression: String,
+    /// List the partners matching instead of the agreements
+    #[arg(long)]
+    pub partners: bool,
+}

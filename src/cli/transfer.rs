@@ -1,0 +1,54 @@
+//! Arguments of export and import.
+
+use clap::Args;
+use std::path::PathBuf;
+
+use super::list::{Entity, FilterArgs};
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to export
+    #[arg(value_enum)]
+    pub entity: Entity,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Write to FILE (format from its extension unless --format)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// For spreadsheets: UTF-8 BOM, CRLF, formula-like cells prefixed with '
+    #[arg(long)]
+    pub excel: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// What the file holds
+    #[arg(value_enum)]
+    pub entity: Entity,
+    /// The CSV file, or `-` for stdin (read once, so a pipe or a FIFO will do)
+    pub file: PathBuf,
+    /// Check and report; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Let rows change existing records (each one changed is named, with its fields)
+    #[arg(long)]
+    pub update: bool,
+    /// With --update: change records even when they were changed in the registry after the
+    /// file's updated_at (which is otherwise a conflict)
+    #[arg(long, requires = "update")]
+    pub force: bool,
+    /// Create unknown parties from the partner_category (and partner_country) columns
+    #[arg(long)]
+    pub create_partners: bool,
+    /// The field separator: `,`, `;` or `tab` [default: the one of them the header line holds
+    /// most, outside quotes; `,` when it holds none, or on a tie]
+    #[arg(long, value_name = "SEP", value_parser = crate::import_format::delimiter)]
+    pub delimiter: Option<u8>,
+    /// How the date columns (signed_on, effective_on, expires_on, terminated_on) are
+    /// written, in strftime codes, e.g. `%d/%m/%Y`; YYYY-MM-DD is read too
+    #[arg(long, value_name = "FMT", value_parser = crate::import_format::date_format)]
+    pub date_format: Option<crate::import_format::DateFormat>,
+    /// A column of the file to skip, e.g. one of the spreadsheet's own (repeatable)
+    #[arg(long = "ignore-column", value_name = "NAME")]
+    pub ignore_columns: Vec<String>,
+}
