@@ -82,6 +82,17 @@ pub struct Term {
 pub struct Filter {
     pub as_of: Date,
     pub terms: Vec<Term>,
+    /// Order by these columns first (then the default order); only the listing reads honour it.
+    pub sort: Vec<SortKey>,
+    /// At most this many rows; only the listing reads honour it.
+    pub limit: Option<u64>,
+}
+
+/// One column to order by: a name of [`crate::records`]' export columns (or `party_names`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortKey {
+    pub column: &'static str,
+    pub descending: bool,
 }
 
 impl Filter {
@@ -89,6 +100,8 @@ impl Filter {
         Filter {
             as_of,
             terms: Vec::new(),
+            sort: Vec::new(),
+            limit: None,
         }
     }
 

@@ -63,6 +63,47 @@ pub struct ListArgs {
     pub entity: Option<Entity>,
     #[command(flatten)]
     pub filters: FilterArgs,
+    #[command(flatten)]
+    pub shape: ShapeArgs,
+}
+
+/// Which columns, in which order, how many rows: list, query and export.
+#[derive(Debug, Args, Default)]
+pub struct ShapeArgs {
+    /// The columns to write, in this order (comma-separated): any export column, and
+    /// party_names for agreements [default: all; a table or markdown shows fewer]
+    #[arg(
+        long,
+        value_name = "C[,C]",
+        value_delimiter = ',',
+        help_heading = "Output"
+    )]
+    pub columns: Vec<String>,
+    /// Order by these columns (comma-separated), `-` before one for descending, e.g.
+    /// -expires_on,ref; ties keep the default order (partners by key, agreements as recorded)
+    #[arg(
+        long,
+        value_name = "FIELD[,-FIELD]",
+        value_delimiter = ',',
+        allow_hyphen_values = true,
+        help_heading = "Output"
+    )]
+    pub sort: Vec<String>,
+    /// At most N rows (N ≥ 1)
+    #[arg(long, value_name = "N", value_parser = limit, help_heading = "Output")]
+    pub limit: Option<u64>,
+}
+
+fn limit(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(0) => {
+            Err("0 rows is nothing to print; give N of 1 or more, or leave out --limit".into())
+        }
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!(
+            "{s:?} is not a whole number; give N of 1 or more, e.g. --limit 20"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -81,4 +122,6 @@ pub struct QueryArgs {
     /// List the partners matching instead of the agreements
     #[arg(long)]
     pub partners: bool,
+    #[command(flatten)]
+    pub shape: ShapeArgs,
 }

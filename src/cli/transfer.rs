@@ -18,6 +18,8 @@ pub struct ExportArgs {
     /// For spreadsheets: UTF-8 BOM, CRLF, formula-like cells prefixed with '
     #[arg(long)]
     pub excel: bool,
+    #[command(flatten)]
+    pub shape: super::list::ShapeArgs,
 }
 
 #[derive(Debug, Args)]

@@ -48,6 +48,7 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
             &mut out,
             demo.format(),
             false,
+            None,
         )?;
         writeln!(out)?;
         out.commit()?;

@@ -1,10 +1,12 @@
 //! `mou export partners|agreements`: CSV by default, streamed, to stdout (or `-o -`) or
 //! `-o FILE`.
 
+use super::rows::{apply_shape, write_rows};
 use super::{Ctx, Sink};
-use crate::cli::ExportArgs;
+use crate::cli::{Entity, ExportArgs};
 use crate::error::{Error, Result};
 use crate::output::Format;
+use crate::records::{AGREEMENT_COLUMNS, AGREEMENT_TABLE, PARTNER_COLUMNS, PARTNER_TABLE};
 use crate::store::Access;
 
 pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
@@ -38,10 +40,36 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
     }
     let file = output.map(|p| ctx.output_file(p)).transpose()?;
     let mut store = ctx.open(Access::Read)?;
-    let filter = ctx.filter(&store, &a.filters)?;
+    let mut filter = ctx.filter(&store, &a.filters)?;
+    let columns = apply_shape(a.entity, &a.shape, &mut filter)?;
     let mut sink = Sink::open(file)?;
-    super::rows::write_rows(&mut store, a.entity, &filter, &mut sink, format, a.excel)?;
-    sink.commit()
+    let chosen = columns.as_deref();
+    write_rows(
+        &mut store, a.entity, &filter, &mut sink, format, a.excel, chosen,
+    )?;
+    sink.commit()?;
+    if output.is_some() && format == Format::Markdown {
+        note_columns(a.entity, chosen);
+    }
+    Ok(())
+}
+
+/// Says which columns a markdown file holds when they are fewer than the export's: a file
+/// does not show what it left out.
+fn note_columns(entity: Entity, chosen: Option<&[&str]>) {
+    let (all, table) = match entity {
+        Entity::Partners => (PARTNER_COLUMNS, PARTNER_TABLE),
+        Entity::Agreements => (AGREEMENT_COLUMNS, AGREEMENT_TABLE),
+    };
+    let written = chosen.unwrap_or(table);
+    if all.iter().all(|c| written.contains(c)) {
+        return;
+    }
+    crate::note!(
+        "wrote columns {} (of {}; give --columns to choose)",
+        written.join(", "),
+        all.len()
+    );
 }
 
 /// The names of spreadsheet files, which mou does not write yet.

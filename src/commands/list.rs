@@ -1,6 +1,6 @@
 //! `mou list partners|agreements` and `mou query 'EXPR'`: rows streamed to stdout.
 
-use super::rows::write_rows;
+use super::rows::{apply_shape, write_rows};
 use super::{Ctx, Sink};
 use crate::cli::{Entity, ListArgs, QueryArgs};
 use crate::error::{Error, Result};
@@ -13,15 +13,25 @@ pub fn run(ctx: &Ctx, a: &ListArgs) -> Result<()> {
             .with_hint("e.g. mou list agreements, or mou list partners --category ngo")
     })?;
     let mut store = ctx.open(Access::Read)?;
-    let filter = ctx.filter(&store, &a.filters)?;
+    let mut filter = ctx.filter(&store, &a.filters)?;
+    let columns = apply_shape(entity, &a.shape, &mut filter)?;
     let mut sink = Sink::open(None)?;
-    write_rows(&mut store, entity, &filter, &mut sink, ctx.format(), false)?;
+    let format = ctx.format();
+    write_rows(
+        &mut store,
+        entity,
+        &filter,
+        &mut sink,
+        format,
+        false,
+        columns.as_deref(),
+    )?;
     sink.commit()
 }
 
 pub fn query(ctx: &Ctx, a: &QueryArgs) -> Result<()> {
     let mut store = ctx.open(Access::Read)?;
-    let filter = parse_expression(&a.expression, ctx.as_of, &mut |name| {
+    let mut filter = parse_expression(&a.expression, ctx.as_of, &mut |name| {
         store.find_partner(name).map(|p| p.id)
     })?;
     let entity = if a.partners {
@@ -29,7 +39,17 @@ pub fn query(ctx: &Ctx, a: &QueryArgs) -> Result<()> {
     } else {
         Entity::Agreements
     };
+    let columns = apply_shape(entity, &a.shape, &mut filter)?;
     let mut sink = Sink::open(None)?;
-    write_rows(&mut store, entity, &filter, &mut sink, ctx.format(), false)?;
+    let format = ctx.format();
+    write_rows(
+        &mut store,
+        entity,
+        &filter,
+        &mut sink,
+        format,
+        false,
+        columns.as_deref(),
+    )?;
     sink.commit()
 }

@@ -4,7 +4,7 @@ use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row};
 use std::collections::HashMap;
 
-use super::filter::{agreement_where, status_params, STATUS_SQL};
+use super::filter::{agreement_order, agreement_where, status_params, STATUS_SQL};
 use super::Store;
 use crate::dates::{iso, parse_stored, Date};
 use crate::error::{Error, Result};
@@ -878,7 +878,7 @@ impl Store {
         self.write_parties(agreement_id, &rest)
     }
 
-    /// Runs the agreement query for `filter` in id order and calls `f` with each row. For a
+    /// Runs the agreement query for `filter` in its order (id order by default) and calls `f` with each row. For a
     /// whole-registry read, the parties come merged from one ordered scan, as ids with the map
     /// of their keys; a filtered read (None) finds them in the row's own `parties` column.
     fn scan_agreements(
@@ -888,7 +888,8 @@ impl Store {
         mut f: impl FnMut(&Row, Option<(&[i64], &HashMap<i64, String>)>) -> Result<()>,
     ) -> Result<()> {
         let (clause, where_params) = agreement_where(filter);
-        let merge = filter.terms.is_empty();
+        // The merged party scan walks agreements in id order, reading every one.
+        let merge = filter.terms.is_empty() && filter.sort.is_empty() && filter.limit.is_none();
         let mut params = Vec::with_capacity(where_params.len() + 3);
         let select = if with_status {
             // The status at the filter's date as column 18: the same SQL the filters use.
@@ -898,7 +899,8 @@ impl Store {
             select_sql(!merge)
         };
         params.extend(where_params);
-        let sql = format!("{select} WHERE {clause} ORDER BY a.id");
+        let order = agreement_order(filter, &mut params)?;
+        let sql = format!("{select} WHERE {clause}{order}");
         let mut st = self.conn.prepare(&sql)?;
         let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
         let keys: HashMap<i64, String> = if merge {

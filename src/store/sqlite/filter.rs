@@ -196,3 +196,70 @@ pub fn partner_where(filter: &Filter) -> (String, Vec<Value>) {
     }
     (parts.join(" AND "), params)
 }
+
+/// The SQL a sort column of an agreement `a` orders by; None for a name that is not a column.
+fn agreement_sort_sql(column: &str, as_of: Date, params: &mut Vec<Value>) -> Option<String> {
+    let parties = |field: &str| {
+        format!(
+            "(SELECT group_concat(p.{field}, ';' ORDER BY ap.position) FROM agreement_party ap \
+             JOIN partner p ON p.id = ap.partner_id WHERE ap.agreement_id = a.id)"
+        )
+    };
+    Some(match column {
+        "status" => {
+            status_params(as_of, params);
+            format!("({STATUS_SQL})")
+        }
+        "parties" => parties("key"),
+        "party_names" => parties("name"),
+        c if crate::records::AGREEMENT_COLUMNS.contains(&c) => format!("a.{c}"),
+        _ => return None,
+    })
+}
+
+/// The SQL a sort column of a partner `p` orders by; None for a name that is not a column.
+fn partner_sort_sql(column: &str) -> Option<String> {
+    Some(match column {
+        "aliases" => "(SELECT group_concat(alias, ';' ORDER BY position) FROM partner_alias \
+                      WHERE partner_id = p.id)"
+            .to_string(),
+        c if crate::records::PARTNER_COLUMNS.contains(&c) => format!("p.{c}"),
+        _ => return None,
+    })
+}
+
+/// `ORDER BY … LIMIT ?` for a listing: the filter's sort columns (text in any case, empty
+/// values last either way), then `tie` (the default order), then its limit.
+fn order_and_limit(
+    filter: &Filter,
+    tie: &str,
+    params: &mut Vec<Value>,
+    mut sql_of: impl FnMut(&str, &mut Vec<Value>) -> Option<String>,
+) -> crate::error::Result<String> {
+    let mut parts = Vec::new();
+    for key in &filter.sort {
+        let sql = sql_of(key.column, params)
+            .ok_or_else(|| crate::error::Error::input(format!("cannot sort by {}", key.column)))?;
+        let dir = if key.descending { "DESC" } else { "ASC" };
+        parts.push(format!("{sql} COLLATE NOCASE {dir} NULLS LAST"));
+    }
+    parts.push(tie.to_string());
+    let mut sql = format!(" ORDER BY {}", parts.join(", "));
+    if let Some(n) = filter.limit {
+        params.push(Value::Integer(i64::try_from(n).unwrap_or(i64::MAX)));
+        sql.push_str(" LIMIT ?");
+    }
+    Ok(sql)
+}
+
+/// ORDER BY and LIMIT of an agreement listing (ties in the order recorded).
+pub fn agreement_order(filter: &Filter, params: &mut Vec<Value>) -> crate::error::Result<String> {
+    order_and_limit(filter, "a.id", params, |c, p| {
+        agreement_sort_sql(c, filter.as_of, p)
+    })
+}
+
+/// ORDER BY and LIMIT of a partner listing (ties by key).
+pub fn partner_order(filter: &Filter, params: &mut Vec<Value>) -> crate::error::Result<String> {
+    order_and_limit(filter, "p.key", params, |c, _| partner_sort_sql(c))
+}

@@ -307,14 +307,16 @@ impl Store {
             .query_row("SELECT count(*) FROM partner", [], |r| r.get(0))?)
     }
 
-    /// Calls `f` with each partner matching `filter`, ordered by key, without collecting them.
+    /// Calls `f` with each partner matching `filter`, in its order (by key by default), without
+    /// collecting them.
     pub fn for_each_partner(
         &self,
         filter: &Filter,
         mut f: impl FnMut(Partner) -> Result<()>,
     ) -> Result<()> {
-        let (clause, params) = super::filter::partner_where(filter);
-        let sql = format!("SELECT {PARTNER_COLUMNS} FROM partner p WHERE {clause} ORDER BY p.key");
+        let (clause, mut params) = super::filter::partner_where(filter);
+        let order = super::filter::partner_order(filter, &mut params)?;
+        let sql = format!("SELECT {PARTNER_COLUMNS} FROM partner p WHERE {clause}{order}");
         let mut st = self.conn.prepare(&sql)?;
         let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
         while let Some(r) = rows.next()? {
