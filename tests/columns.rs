@@ -156,3 +156,94 @@ fn markdown_file_says_which_columns_it_wrote() {
         r.stderr
     );
 }
+
+#[test]
+fn a_column_given_twice_is_refused() {
+    let env = Env::sample();
+    env.run(&["export", "agreements", "--columns", "ref,title,ref"])
+        .fails(2, &["--columns", "ref", "twice"]);
+}
+
+#[test]
+fn empty_values_sort_last_both_ways_and_ties_keep_the_recorded_order() {
+    let env = Env::sample();
+    let expiries = |sort: &str| -> Vec<Value> {
+        json(
+            &env,
+            &[
+                "list",
+                "agreements",
+                "--sort",
+                sort,
+                "--columns",
+                "expires_on",
+            ],
+        )
+        .iter()
+        .map(|v| v["expires_on"].clone())
+        .collect()
+    };
+    for sort in ["expires_on", "-expires_on"] {
+        let v = expiries(sort);
+        let first_null = v
+            .iter()
+            .position(Value::is_null)
+            .expect("an open-ended agreement");
+        assert!(v[first_null..].iter().all(Value::is_null), "{sort}: {v:?}");
+    }
+    // Sorting by kind: within one kind, the default order (as recorded).
+    let by_kind = json(
+        &env,
+        &[
+            "list",
+            "agreements",
+            "--sort",
+            "kind",
+            "--columns",
+            "kind,ref",
+        ],
+    );
+    let recorded: Vec<Value> = json(&env, &["list", "agreements", "--columns", "ref"])
+        .iter()
+        .map(|v| v["ref"].clone())
+        .collect();
+    let pos = |r: &Value| recorded.iter().position(|x| x == r).unwrap();
+    for w in by_kind.windows(2) {
+        if w[0]["kind"] == w[1]["kind"] {
+            assert!(pos(&w[0]["ref"]) < pos(&w[1]["ref"]), "{w:?}");
+        }
+    }
+}
+
+#[test]
+fn sort_by_party_names_with_a_filter() {
+    let env = Env::sample();
+    let rows = json(
+        &env,
+        &[
+            "list",
+            "agreements",
+            "--status",
+            "active",
+            "--sort",
+            "party_names",
+            "--columns",
+            "party_names",
+        ],
+    );
+    let joined: Vec<String> = rows
+        .iter()
+        .map(|v| {
+            v["party_names"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_str().unwrap().to_lowercase())
+                .collect::<Vec<_>>()
+                .join(";")
+        })
+        .collect();
+    let mut sorted = joined.clone();
+    sorted.sort();
+    assert_eq!(joined, sorted);
+}

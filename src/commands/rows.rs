@@ -80,6 +80,11 @@ pub fn apply_shape(
         .iter()
         .map(|c| column(entity, "--columns", c))
         .collect::<Result<Vec<_>>>()?;
+    let twice = (1..chosen.len()).find(|i| chosen[..*i].contains(&chosen[*i]));
+    if let Some(i) = twice {
+        let fix = "a column is given twice; name it once";
+        return Err(Error::field("--columns", chosen[i], fix));
+    }
     Ok(Some(chosen))
 }
 
