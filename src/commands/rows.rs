@@ -103,19 +103,25 @@ impl Projection {
         }
     }
 
-    fn pick(&self, cells: Vec<Cell>) -> Vec<Cell> {
-        self.index.iter().map(|i| cells[*i].clone()).collect()
+    /// Moves the chosen cells out (a column is chosen once: [`apply_shape`] refuses twice).
+    fn pick(&self, mut cells: Vec<Cell>) -> Vec<Cell> {
+        self.index
+            .iter()
+            .map(|i| std::mem::replace(&mut cells[*i], Cell::Null))
+            .collect()
     }
 }
 
-/// Every partner's display name by key, for the `party_names` column.
-fn party_names(store: &mut Store) -> Result<HashMap<String, String>> {
-    let mut names = HashMap::new();
-    store.for_each_partner(&Filter::new(crate::dates::Date::default()), |p| {
-        names.insert(p.key, p.name);
-        Ok(())
-    })?;
-    Ok(names)
+/// The columns written (`chosen`, or all of `all`) and, without a choice, a table's subset.
+fn layout<'a>(
+    chosen: Option<&'a [&'static str]>,
+    all: &'a [&'static str],
+    table: &'a [&'static str],
+) -> (&'a [&'static str], Option<&'a [&'static str]>) {
+    match chosen {
+        Some(c) => (c, None),
+        None => (all, Some(table)),
+    }
 }
 
 /// Streams the partners or agreements matching `filter` in `format` (all the columns, or the
@@ -130,100 +136,152 @@ pub fn write_rows(
     excel: bool,
     chosen: Option<&[&'static str]>,
 ) -> Result<()> {
-    let mut n = 0u64;
-    match entity {
+    let n = match entity {
         Entity::Partners => {
-            let (columns, shown) = match chosen {
-                Some(c) => (c, None),
-                None => (PARTNER_COLUMNS, Some(PARTNER_TABLE)),
-            };
-            let pick = chosen.map(|c| Projection::new(PARTNER_COLUMNS, c));
-            let mut w = RowWriter::new(out, format, excel, columns, shown)?;
-            store.for_each_partner(filter, |p| {
-                n += 1;
-                let cells = partner_cells(p);
-                w.row(match &pick {
-                    Some(pick) => pick.pick(cells),
-                    None => cells,
-                })
-            })?;
-            w.finish()?;
+            let (columns, shown) = layout(chosen, PARTNER_COLUMNS, PARTNER_TABLE);
+            let w = RowWriter::new(out, format, excel, columns, shown)?;
+            write_partners(store, filter, w, chosen)?
         }
         Entity::Agreements => {
-            let (columns, shown) = match chosen {
-                Some(c) => (c, None),
-                None => (AGREEMENT_COLUMNS, Some(AGREEMENT_TABLE)),
-            };
-            let mut w = RowWriter::new(out, format, excel, columns, shown)?;
+            let (columns, shown) = layout(chosen, AGREEMENT_COLUMNS, AGREEMENT_TABLE);
+            let w = RowWriter::new(out, format, excel, columns, shown)?;
             if format == Format::Csv && chosen.is_none() {
-                // CSV copies stored text: no record is built per row.
-                pipelined(
-                    move |send| store.for_each_agreement_text(filter, BATCH, send),
-                    |batch: TextBatch| {
-                        for r in 0..batch.rows() {
-                            n += 1;
-                            w.row_text(batch.row(r))?;
-                        }
-                        Ok(())
-                    },
-                )?;
+                write_agreement_text(store, filter, w)?
             } else {
-                let names = match chosen {
-                    Some(c) if c.contains(&PARTY_NAMES) => Some(party_names(store)?),
-                    _ => None,
-                };
-                let all = valid_columns(Entity::Agreements);
-                let pick = chosen.map(|c| Projection::new(&all, c));
-                let cells_of = move |a: Agreement, s: Status| {
-                    let named = names.as_ref().map(|names| {
-                        Cell::List(
-                            a.parties
-                                .iter()
-                                .map(|k| names.get(k).cloned().unwrap_or_else(|| k.clone()))
-                                .collect(),
-                        )
-                    });
-                    let mut cells = agreement_cells(a, s);
-                    match &pick {
-                        Some(pick) => {
-                            cells.push(named.unwrap_or(Cell::Null));
-                            pick.pick(cells)
-                        }
-                        None => cells,
-                    }
-                };
-                pipelined(
-                    move |send| {
-                        let mut batch = Vec::with_capacity(BATCH);
-                        store.for_each_agreement(filter, |a, s| {
-                            batch.push(cells_of(a, s));
-                            if batch.len() == BATCH {
-                                send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))?;
-                            }
-                            Ok(())
-                        })?;
-                        if batch.is_empty() {
-                            Ok(())
-                        } else {
-                            send(batch)
-                        }
-                    },
-                    |batch: Vec<Vec<Cell>>| {
-                        for cells in batch {
-                            n += 1;
-                            w.row(cells)?;
-                        }
-                        Ok(())
-                    },
-                )?;
+                let cells = AgreementCells::new(store, chosen)?;
+                write_agreements(store, filter, w, cells)?
             }
-            w.finish()?;
         }
-    }
+    };
     if n == 0 {
         crate::note!("no {} match", entity_name(entity));
     }
     Ok(())
+}
+
+/// Writes the partners; returns how many.
+fn write_partners<W: Write>(
+    store: &mut Store,
+    filter: &Filter,
+    mut w: RowWriter<W>,
+    chosen: Option<&[&'static str]>,
+) -> Result<u64> {
+    let mut n = 0u64;
+    let pick = chosen.map(|c| Projection::new(PARTNER_COLUMNS, c));
+    store.for_each_partner(filter, |p| {
+        n += 1;
+        let cells = partner_cells(p);
+        w.row(match &pick {
+            Some(pick) => pick.pick(cells),
+            None => cells,
+        })
+    })?;
+    w.finish()?;
+    Ok(n)
+}
+
+/// Writes every column of the agreements as CSV, copying stored text: no record is built per
+/// row. Returns how many.
+fn write_agreement_text<W: Write>(
+    store: &mut Store,
+    filter: &Filter,
+    mut w: RowWriter<W>,
+) -> Result<u64> {
+    let mut n = 0u64;
+    pipelined(
+        move |send| store.for_each_agreement_text(filter, BATCH, send),
+        |batch: TextBatch| {
+            for r in 0..batch.rows() {
+                n += 1;
+                w.row_text(batch.row(r))?;
+            }
+            Ok(())
+        },
+    )?;
+    w.finish()?;
+    Ok(n)
+}
+
+/// An agreement's cells: every export column, or the chosen ones (`party_names` among them).
+struct AgreementCells {
+    pick: Option<Projection>,
+    /// Display names by key, when `party_names` is chosen.
+    names: Option<HashMap<String, String>>,
+}
+
+impl AgreementCells {
+    fn new(store: &mut Store, chosen: Option<&[&'static str]>) -> Result<AgreementCells> {
+        let names = match chosen {
+            Some(c) if c.contains(&PARTY_NAMES) => Some(party_names(store)?),
+            _ => None,
+        };
+        let all = valid_columns(Entity::Agreements);
+        Ok(AgreementCells {
+            pick: chosen.map(|c| Projection::new(&all, c)),
+            names,
+        })
+    }
+
+    fn of(&self, a: Agreement, s: Status) -> Vec<Cell> {
+        let Some(pick) = &self.pick else {
+            return agreement_cells(a, s);
+        };
+        let named = self.names.as_ref().map_or(Cell::Null, |names| {
+            let name = |k: &String| names.get(k).cloned().unwrap_or_else(|| k.clone());
+            Cell::List(a.parties.iter().map(name).collect())
+        });
+        let mut cells = agreement_cells(a, s);
+        cells.push(named);
+        pick.pick(cells)
+    }
+}
+
+/// Every partner's display name by key, for the `party_names` column (one map of the
+/// partners, however many agreements are written).
+fn party_names(store: &mut Store) -> Result<HashMap<String, String>> {
+    let mut names = HashMap::new();
+    store.for_each_partner(&Filter::new(crate::dates::Date::default()), |p| {
+        names.insert(p.key, p.name);
+        Ok(())
+    })?;
+    Ok(names)
+}
+
+/// Writes the agreements from their records (reading and formatting on two threads);
+/// returns how many.
+fn write_agreements<W: Write>(
+    store: &mut Store,
+    filter: &Filter,
+    mut w: RowWriter<W>,
+    cells: AgreementCells,
+) -> Result<u64> {
+    let mut n = 0u64;
+    pipelined(
+        move |send| {
+            let mut batch = Vec::with_capacity(BATCH);
+            store.for_each_agreement(filter, |a, s| {
+                batch.push(cells.of(a, s));
+                if batch.len() == BATCH {
+                    send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))?;
+                }
+                Ok(())
+            })?;
+            if batch.is_empty() {
+                Ok(())
+            } else {
+                send(batch)
+            }
+        },
+        |batch: Vec<Vec<Cell>>| {
+            for cells in batch {
+                n += 1;
+                w.row(cells)?;
+            }
+            Ok(())
+        },
+    )?;
+    w.finish()?;
+    Ok(n)
 }
 
 /// Rows handed over at a time between the two threads of [`pipelined`].
