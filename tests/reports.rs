@@ -1667,3 +1667,53 @@ fn fiscal_quarter_labels_say_fiscal() {
     let table = env.run(&["report", "quarterly", "2026Q1"]).ok().to_string();
     assert!(!table.contains("fiscal"), "{table}");
 }
+
+#[test]
+fn count_partners_counts_the_partners_party_to_a_matching_agreement() {
+    let env = Env::sample();
+    // The model: the parties of the matching agreements, counted once each.
+    let parties = |args: &[&str]| -> BTreeSet<String> {
+        let mut all = vec!["list", "agreements", "--format", "json"];
+        all.extend_from_slice(args);
+        let v: Value = serde_json::from_str(env.run(&all).ok()).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|a| a["parties"].as_array().unwrap().clone())
+            .map(|p| p.as_str().unwrap().to_string())
+            .collect()
+    };
+    let count = |args: &[&str]| -> usize {
+        let mut all = vec!["report", "count", "--partners"];
+        all.extend_from_slice(args);
+        env.run(&all).ok().trim().parse().unwrap()
+    };
+    let mou = ["--kind", "mou", "--status", "active"];
+    let n = parties(&mou).len();
+    assert!(
+        n > 12,
+        "the sample has more than twelve partners with an active MoU: {n}"
+    );
+    assert_eq!(count(&mou), n);
+    // The same figure as the summary's milestone.
+    let summary: Value =
+        serde_json::from_str(env.run(&["report", "--format", "json"]).ok()).unwrap();
+    assert_eq!(summary["partners_with_active_mou"], json!(n));
+    // No filter: every partner party to some agreement, not those without any.
+    env.run(&["add", "partner", "Lonely Org", "--category", "ngo"])
+        .ok();
+    let all_partners: Value =
+        serde_json::from_str(env.run(&["list", "partners", "--format", "json"]).ok()).unwrap();
+    let with_any = parties(&[]).len();
+    assert!(with_any < all_partners.as_array().unwrap().len());
+    assert_eq!(count(&[]), with_any);
+    assert_eq!(count(&["--kind", "loi"]), parties(&["--kind", "loi"]).len());
+    // --more-than scripts the milestone: exit 0 when more, 1 when not.
+    let mut args = vec!["report", "count", "--partners"];
+    args.extend_from_slice(&mou);
+    let twelve: Vec<&str> = args.iter().copied().chain(["--more-than", "12"]).collect();
+    assert_eq!(env.run(&twelve).code, 0);
+    let at_n = n.to_string();
+    let not_more: Vec<&str> = args.iter().copied().chain(["--more-than", &at_n]).collect();
+    assert_eq!(env.run(&not_more).code, 1);
+}

@@ -71,6 +71,10 @@ pub struct CountArgs {
     /// Exit 1 unless the count is more than N
     #[arg(long, value_name = "N", value_parser = whole_number)]
     pub more_than: Option<u64>,
+    /// Count the partners party to a matching agreement instead of the agreements
+    /// (`--partners --kind mou --status active --more-than 12` scripts the milestone)
+    #[arg(long = "partners", id = "count_partners")]
+    pub count_partners: bool,
     #[command(flatten)]
     pub filters: FilterArgs,
 }

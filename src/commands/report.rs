@@ -44,7 +44,12 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<()> {
         Some(ReportCommand::Summary(s)) => summary(ctx, &merged(&a.filters, &s.filters), &langs),
         Some(ReportCommand::Quarterly(q)) => quarterly(ctx, q, &merged(&a.filters, &q.filters)),
         Some(ReportCommand::By(b)) => by(ctx, b.field, &merged(&a.filters, &b.filters)),
-        Some(ReportCommand::Count(c)) => count(ctx, c.more_than, &merged(&a.filters, &c.filters)),
+        Some(ReportCommand::Count(c)) => count(
+            ctx,
+            c.more_than,
+            c.count_partners,
+            &merged(&a.filters, &c.filters),
+        ),
     }
 }
 
@@ -188,10 +193,14 @@ fn by(ctx: &Ctx, field: CountBy, f: &FilterArgs) -> Result<()> {
     emit(ctx, &ByReport { field, rows })
 }
 
-fn count(ctx: &Ctx, more_than: Option<u64>, f: &FilterArgs) -> Result<()> {
+fn count(ctx: &Ctx, more_than: Option<u64>, partners: bool, f: &FilterArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
     let filter = ctx.filter(&store, f)?;
-    let n = store.count_agreements(&filter)?;
+    let n = if partners {
+        store.count_partners_with_agreements(&filter)?
+    } else {
+        store.count_agreements(&filter)?
+    };
     emit(ctx, &Count(n))?;
     match more_than {
         Some(m) if n.max(0) as u64 <= m => Err(Error::no("")),

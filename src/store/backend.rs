@@ -58,6 +58,7 @@ pub trait Backend {
     ) -> Result<Option<RenewalProblem>>;
     fn agreement_count(&self) -> Result<u64>;
     fn count_agreements(&self, filter: &Filter) -> Result<i64>;
+    fn count_partners_with_agreements(&self, filter: &Filter) -> Result<i64>;
     fn scan_agreements(
         &self,
         filter: &Filter,

@@ -1023,6 +1023,17 @@ impl Store {
         )?)
     }
 
+    /// Partners party to an agreement matching `filter` (see
+    /// [`super::filter::partner_with_agreement_where`]).
+    pub fn count_partners_with_agreements(&self, filter: &Filter) -> Result<i64> {
+        let (clause, params) = super::filter::partner_with_agreement_where(filter);
+        Ok(self.conn.query_row(
+            &format!("SELECT count(*) FROM partner p WHERE {clause}"),
+            rusqlite::params_from_iter(params.iter()),
+            |r| r.get(0),
+        )?)
+    }
+
     /// Agreements whose `renews` names no agreement, as (ref, renews).
     pub fn dangling_renewals(&self) -> Result<Vec<(String, String)>> {
         let mut st = self.conn.prepare(

@@ -124,6 +124,10 @@ impl Backend for Store {
         Store::count_agreements(self, filter)
     }
 
+    fn count_partners_with_agreements(&self, filter: &Filter) -> Result<i64> {
+        Store::count_partners_with_agreements(self, filter)
+    }
+
     fn scan_agreements(
         &self,
         filter: &Filter,

@@ -169,6 +169,21 @@ pub fn agreement_where(filter: &Filter) -> (String, Vec<Value>) {
 
 /// WHERE clause over `partner p`. Agreement-level terms select partners that are party to
 /// at least one agreement matching all of them.
+/// Partners party to at least one agreement that matches `filter`'s agreement terms (all
+/// agreements when it has none), and that meet its partner terms: `report count --partners`.
+pub fn partner_with_agreement_where(filter: &Filter) -> (String, Vec<Value>) {
+    let (clause, params) = partner_where(filter);
+    if filter.terms.iter().any(|t| !t.cond.is_partner_level()) {
+        return (clause, params);
+    }
+    (
+        format!(
+            "{clause} AND EXISTS (SELECT 1 FROM agreement_party ap WHERE ap.partner_id = p.id)"
+        ),
+        params,
+    )
+}
+
 pub fn partner_where(filter: &Filter) -> (String, Vec<Value>) {
     let mut params = Vec::new();
     let mut parts = vec!["1".to_string()];
