@@ -322,6 +322,11 @@ impl Layout {
         }
     }
 
+    /// The cells the table takes, borders included.
+    fn total(&self) -> usize {
+        self.widths.iter().sum::<usize>() + Layout::gaps(self.look, self.widths.len())
+    }
+
     fn rule(&self, left: char, fill: char, right: char) -> String {
         let inner = self.widths.iter().sum::<usize>() + Layout::gaps(self.look, self.widths.len());
         let n = inner.saturating_sub(2);
@@ -355,8 +360,61 @@ impl Layout {
 }
 
 /// A table for people in `look`: single-word columns at full width, prose wrapped to fit.
+/// When even that is wider than the width (a narrow terminal), each row is shown as a record
+/// of `field  value` lines instead, as psql's expanded mode does, so that the table still fits
+/// and no ref, key or date is broken.
 pub fn render_table(header: &[&str], rows: &[Vec<String>], look: Look) -> String {
-    Layout::new(header, rows, look).render()
+    let layout = Layout::new(header, rows, look);
+    match look.width {
+        Some(width) if header.len() > 2 && layout.total() > width => {
+            render_records(header, rows, look)
+        }
+        _ => layout.render(),
+    }
+}
+
+/// Each row as a record: one `field  value` line per column, records apart by a rule.
+fn render_records(header: &[&str], rows: &[Vec<String>], look: Look) -> String {
+    let pairs: Vec<Vec<String>> = rows
+        .iter()
+        .flat_map(|row| {
+            header
+                .iter()
+                .enumerate()
+                .map(|(i, h)| vec![h.to_string(), row.get(i).cloned().unwrap_or_default()])
+        })
+        .collect();
+    let layout = Layout::new(&["field", "value"], &pairs, look);
+    let n = header.len();
+    let mut lines = Vec::new();
+    if look.boxed {
+        lines.push(layout.rule('┌', '─', '┐'));
+    }
+    for (r, chunk) in pairs.chunks(n).enumerate() {
+        if r > 0 {
+            lines.push(if look.boxed {
+                layout.rule('├', '─', '┤')
+            } else {
+                String::new()
+            });
+        }
+        for pair in chunk {
+            let cells = pair
+                .iter()
+                .map(|v| {
+                    terminal_cells(&visible(v))
+                        .split('\n')
+                        .map(str::to_string)
+                        .collect()
+                })
+                .collect();
+            lines.extend(layout.row_lines(cells, false));
+        }
+    }
+    if look.boxed {
+        lines.push(layout.rule('└', '─', '┘'));
+    }
+    lines.join("\n")
 }
 
 pub fn write_table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
@@ -430,6 +488,81 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A table whose single-word columns alone are wider than the terminal is shown as
+    /// records, which fit, with every ref, key and date whole.
+    #[test]
+    fn a_table_too_wide_for_the_width_is_shown_as_records_that_fit() {
+        let header = vec![
+            "ref",
+            "kind",
+            "title",
+            "parties",
+            "signed_on",
+            "expires_on",
+            "status",
+        ];
+        let rows: Vec<Vec<String>> = [
+            [
+                "AGREEMENT-2019-001",
+                "agreement",
+                "Grant agreement: interfaith youth fellowships 2019–2021",
+                "plateau-peace-walkers, cedar-grove-trust",
+                "2019-04-01",
+                "2021-12-31",
+                "terminated",
+            ],
+            [
+                "MOU-2016-001",
+                "mou",
+                "Engaging faith-based actors",
+                "unicef",
+                "2016-04-12",
+                "",
+                "active",
+            ],
+        ]
+        .iter()
+        .map(|r| r.map(String::from).to_vec())
+        .collect();
+        for width in [80, 60, 40] {
+            for boxed in [true, false] {
+                let look = Look {
+                    width: Some(width),
+                    boxed,
+                    color: false,
+                };
+                let t = render_table(&header, &rows, look);
+                assert!(widths(&t).iter().all(|w| *w <= width), "{width}:\n{t}");
+                for word in [
+                    "AGREEMENT-2019-001",
+                    "plateau-peace-walkers",
+                    "2021-12-31",
+                    "terminated",
+                    "expires_on",
+                ] {
+                    assert!(t.contains(word), "{word} broken at {width}:\n{t}");
+                }
+                assert_eq!(
+                    t.matches("signed_on").count(),
+                    2,
+                    "one line per field and record:\n{t}"
+                );
+            }
+        }
+        // Wide enough: the table stays a table.
+        let look = Look {
+            width: Some(200),
+            boxed: true,
+            color: false,
+        };
+        assert_eq!(
+            render_table(&header, &rows, look)
+                .matches("signed_on")
+                .count(),
+            1
+        );
     }
 
     #[test]
