@@ -78,13 +78,32 @@ impl Store {
                 })?;
             }
         }
-        match Store::open_file(path, false, options) {
+        match Store::open_file_waiting(path, options) {
             // A registry in a read-only place (a directory where SQLite cannot make its
             // -shm file, a read-only share) can still be read.
             Err(e) if access == Access::Read && e.is_read_only() => {
                 Store::open_file(path, true, options)
             }
             r => r,
+        }
+    }
+
+    /// [`Store::open_file`], tried again while another process holds the file busy, up to the
+    /// busy timeout. While a new file is being set up (its page size, the switch to WAL, its
+    /// first migration), SQLite can answer busy without waiting in its busy handler, so
+    /// processes that create a registry at the same moment would otherwise fail; opening and
+    /// migrating are idempotent, so the next try finds the work done or does it.
+    fn open_file_waiting(path: &Path, options: &Options) -> Result<Store> {
+        let deadline = std::time::Instant::now() + options.busy_timeout;
+        loop {
+            match Store::open_file(path, false, options) {
+                Err(e)
+                    if e.store == Some(StoreKind::Busy) && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                r => return r,
+            }
         }
     }
 
