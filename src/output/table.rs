@@ -322,6 +322,11 @@ impl Layout {
         }
     }
 
+    /// The lines of each cell of row `r`, as the columns hold them.
+    fn row(&self, r: usize) -> Vec<Vec<String>> {
+        self.columns.iter().map(|c| c.cells[r].clone()).collect()
+    }
+
     /// The cells the table takes, borders included.
     fn total(&self) -> usize {
         self.widths.iter().sum::<usize>() + Layout::gaps(self.look, self.widths.len())
@@ -349,8 +354,7 @@ impl Layout {
         }
         let n = self.columns.first().map_or(0, |c| c.cells.len());
         for r in 0..n {
-            let row = self.columns.iter().map(|c| c.cells[r].clone()).collect();
-            lines.extend(self.row_lines(row, false));
+            lines.extend(self.row_lines(self.row(r), false));
         }
         if self.look.boxed {
             lines.push(self.rule('└', '─', '┘'));
@@ -390,7 +394,7 @@ fn render_records(header: &[&str], rows: &[Vec<String>], look: Look) -> String {
     if look.boxed {
         lines.push(layout.rule('┌', '─', '┐'));
     }
-    for (r, chunk) in pairs.chunks(n).enumerate() {
+    for r in 0..rows.len() {
         if r > 0 {
             lines.push(if look.boxed {
                 layout.rule('├', '─', '┤')
@@ -398,17 +402,8 @@ fn render_records(header: &[&str], rows: &[Vec<String>], look: Look) -> String {
                 String::new()
             });
         }
-        for pair in chunk {
-            let cells = pair
-                .iter()
-                .map(|v| {
-                    terminal_cells(&visible(v))
-                        .split('\n')
-                        .map(str::to_string)
-                        .collect()
-                })
-                .collect();
-            lines.extend(layout.row_lines(cells, false));
+        for p in r * n..(r + 1) * n {
+            lines.extend(layout.row_lines(layout.row(p), false));
         }
     }
     if look.boxed {
