@@ -236,6 +236,11 @@ impl RefMark {
     }
 }
 
+/// The largest sequence number of a generated ref (`MOU-2026-999999`). A ref with a larger
+/// one is a ref of its own, not of the generated shape: it sets no mark, so a generated ref
+/// can never run into it.
+pub const MAX_REF_SEQ: u32 = 999_999;
+
 /// The mark a ref sets, when it has the generated shape once normalized (`ＭＯＵ-2026-007`
 /// is `MOU-2026-007`); None for other refs.
 pub fn ref_mark(reference: &str) -> Option<RefMark> {
@@ -256,7 +261,7 @@ pub fn ref_mark(reference: &str) -> Option<RefMark> {
     Some(RefMark {
         kind,
         year: year.parse().ok()?,
-        seq: seq.parse().ok()?,
+        seq: seq.parse().ok().filter(|s| *s <= MAX_REF_SEQ)?,
     })
 }
 

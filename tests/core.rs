@@ -1003,3 +1003,39 @@ fn an_upgrade_keeps_refs_that_are_the_same_once_normalized_and_check_lists_them(
         .ok();
     env.run(&["check"]).ok();
 }
+
+/// A ref with a sequence number too large to be generated is a ref of its own: the next
+/// generated ref never runs into it, and a refless import row is never matched to it.
+#[test]
+fn a_huge_sequence_number_never_collides_with_a_generated_ref() {
+    let env = with_partner();
+    add_mou(
+        &env,
+        "2026-03-01",
+        &["--ref", "MOU-2026-4294967295", "--title", "Original"],
+    );
+    add_mou(&env, "2026-03-02", &["--ref", "MOU-2026-4294967296"]);
+    assert_eq!(add_mou(&env, "2026-05-01", &[]), "MOU-2026-001");
+    let f = env.write(
+        "nr.csv",
+        "parties,kind,signed_on,title\ndanube,mou,2026-02-02,New one\n",
+    );
+    let r = env.run(&["import", "agreements", f.to_str().unwrap(), "--update"]);
+    assert!(r.stderr.contains("1 added"), "{}", r.stderr);
+    let shown = env.run(&["show", "MOU-2026-4294967295", "--format", "json"]);
+    assert!(shown.ok().contains("\"Original\""), "{}", shown.stdout);
+    // The last generated number taken: a clear error, not a collision.
+    add_mou(&env, "2027-06-01", &["--ref", "MOU-2027-999999"]);
+    env.fails_unchanged(
+        &[
+            "add",
+            "mou",
+            "--partner",
+            "danube",
+            "--signed",
+            "2027-07-01",
+        ],
+        2,
+        &["no generated ref is left for MOU-2027-", "--ref"],
+    );
+}

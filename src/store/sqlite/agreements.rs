@@ -545,7 +545,14 @@ impl Store {
                 max = max.max(m.seq);
             }
         }
-        Ok(format!("{prefix}{:03}", max.saturating_add(1)))
+        if max >= crate::model::MAX_REF_SEQ {
+            return Err(Error::input(format!(
+                "no generated ref is left for {prefix}: the last sequence number, {}, is taken",
+                crate::model::MAX_REF_SEQ
+            ))
+            .with_hint("give the agreement a ref of its own with --ref (or a ref column)"));
+        }
+        Ok(format!("{prefix}{:03}", max + 1))
     }
 
     /// Seeds the marks from every ref in the registry and in history (removed and renamed
