@@ -688,3 +688,28 @@ fn a_message_that_cannot_be_written_to_stderr_does_not_panic() {
         assert_eq!(code, want, "{args:?}");
     }
 }
+
+#[test]
+fn a_dry_run_or_a_refused_write_leaves_no_registry_behind() {
+    let env = Env::new();
+    let partners = data_dir().join("partners.csv");
+    for args in [
+        &[
+            "import",
+            "partners",
+            partners.to_str().unwrap(),
+            "--dry-run",
+        ][..],
+        &["edit", "partner", "nobody", "--note", "x"],
+        &["remove", "agreement", "MOU-2026-001"],
+    ] {
+        env.run(args);
+        assert!(!env.db.exists(), "{args:?} left a registry at {:?}", env.db);
+        // So a read of the mistyped path still says there is none.
+        env.fails_unchanged(&["list", "partners"], 3, &["no registry at"]);
+    }
+    // A write that succeeds creates it, as before.
+    env.run(&["add", "partner", "Kept Org", "--category", "ngo"])
+        .ok();
+    assert!(env.db.exists());
+}

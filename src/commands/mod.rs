@@ -272,24 +272,37 @@ impl Sink {
 
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Ctx::from_cli(&cli)?;
-    match cli.command {
-        Command::Init => init::run(&ctx),
-        Command::Demo(a) => demo::run(&ctx, &a),
-        Command::Add(a) => add::run(&ctx, a),
-        Command::List(a) => list::run(&ctx, &a),
-        Command::Show(a) => show::run(&ctx, &a),
-        Command::Edit(a) => edit::run(&ctx, a),
-        Command::Renew(a) => lifecycle::renew(&ctx, &a),
-        Command::Terminate(a) => lifecycle::terminate(&ctx, &a),
-        Command::Remove(a) => remove::run(&ctx, &a),
-        Command::Query(a) => list::query(&ctx, &a),
-        Command::Export(a) => export::run(&ctx, &a),
-        Command::Import(a) => import::run(&ctx, &a),
-        Command::Report(a) => report::run(&ctx, a),
-        Command::Due(a) => due::run(&ctx, &a),
-        Command::History(a) => history::run(&ctx, &a),
-        Command::Backup(a) => backup::run(&ctx, &a),
-        Command::Check => check::run(&ctx),
+    let fresh = !ctx.db.exists();
+    let dry_run = matches!(&cli.command, Command::Import(a) if a.dry_run);
+    let result = dispatch(&ctx, cli.command);
+    if fresh
+        && (result.is_err() || dry_run)
+        && !matches!(result, Err(ref e) if e.kind == crate::error::Kind::Recorded)
+    {
+        crate::store::remove_if_unused(&ctx.db, &ctx.store);
+    }
+    result
+}
+
+fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
+    match command {
+        Command::Init => init::run(ctx),
+        Command::Demo(a) => demo::run(ctx, &a),
+        Command::Add(a) => add::run(ctx, a),
+        Command::List(a) => list::run(ctx, &a),
+        Command::Show(a) => show::run(ctx, &a),
+        Command::Edit(a) => edit::run(ctx, a),
+        Command::Renew(a) => lifecycle::renew(ctx, &a),
+        Command::Terminate(a) => lifecycle::terminate(ctx, &a),
+        Command::Remove(a) => remove::run(ctx, &a),
+        Command::Query(a) => list::query(ctx, &a),
+        Command::Export(a) => export::run(ctx, &a),
+        Command::Import(a) => import::run(ctx, &a),
+        Command::Report(a) => report::run(ctx, a),
+        Command::Due(a) => due::run(ctx, &a),
+        Command::History(a) => history::run(ctx, &a),
+        Command::Backup(a) => backup::run(ctx, &a),
+        Command::Check => check::run(ctx),
         Command::Completions(a) => shell::completions(&a),
         Command::Man(a) => shell::man(&a),
     }

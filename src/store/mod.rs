@@ -68,6 +68,24 @@ impl fmt::Display for Location {
 }
 
 /// Opens (and for [`Access::Write`] creates and migrates) the registry at `location`.
+/// Takes away a registry that this command created and left holding nothing (a dry run, or a
+/// write that was refused), so that a mistyped path is not left behind as an empty registry.
+/// A registry holding any record or history row is kept, whoever made it.
+pub fn remove_if_unused(location: &Location, options: &Options) {
+    match location {
+        Location::File(path) => {
+            let unused = Store::open(path, Access::Read, options)
+                .and_then(|s| s.is_unused())
+                .unwrap_or(false);
+            if unused {
+                for (file, _) in location.files() {
+                    let _ = std::fs::remove_file(file);
+                }
+            }
+        }
+    }
+}
+
 pub fn open(location: &Location, access: Access, options: &Options) -> crate::error::Result<Store> {
     match location {
         Location::File(path) => Store::open(path, access, options),

@@ -1014,6 +1014,16 @@ impl Store {
             .query_row("SELECT EXISTS (SELECT 1 FROM agreement)", [], |r| r.get(0))?)
     }
 
+    /// Whether the registry holds no partner, agreement or history row.
+    pub fn is_unused(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM partner) AND NOT EXISTS (SELECT 1 FROM agreement)
+               AND NOT EXISTS (SELECT 1 FROM history)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     pub fn agreement_count(&self) -> Result<u64> {
         Ok(self
             .conn
