@@ -62,6 +62,16 @@ pub fn date_format(fmt: &str) -> std::result::Result<DateFormat, String> {
 }
 
 impl DateFormat {
+    /// Whether the format itself has a `-` or `+` between its fields (`%Y-%d-%m`), so that
+    /// one in a value is a separator, not a sign.
+    fn items_allow_dash(&self) -> bool {
+        use chrono::format::Item;
+        self.items.iter().any(|i| {
+            matches!(i, Item::Literal(l) if l.contains(['-', '+']))
+                || matches!(i, Item::OwnedLiteral(l) if l.contains(['-', '+']))
+        })
+    }
+
     /// `v` read in this format (digits of other scripts read as ASCII ones), with a year of
     /// four digits.
     pub fn read(&self, v: &str) -> Option<Date> {
@@ -74,8 +84,16 @@ impl DateFormat {
         };
         let mut parsed = chrono::format::Parsed::new();
         chrono::format::parse(&mut parsed, v, self.items.iter()).ok()?;
-        // chrono's %Y takes any number of digits: `15/03/26` would be the year 26.
-        parsed.to_naive_date().ok().filter(|d| d.year() >= 1000)
+        // chrono's %Y takes any number of digits and a sign: `15/03/26` would be the year
+        // 26, `5/1/+12026` the year 12026; a stored date is four digits, 1000..=9999. A sign
+        // is never part of a date.
+        if v.contains(['+', '-']) && !self.items_allow_dash() {
+            return None;
+        }
+        parsed
+            .to_naive_date()
+            .ok()
+            .filter(|d| (1000..=9999).contains(&d.year()))
     }
 }
 
@@ -95,6 +113,10 @@ mod tests {
         assert_eq!(f.read("١٥/٠٣/٢٠٢٦"), Some(d("2026-03-15")));
         assert_eq!(f.read("03/15/2026"), None);
         assert_eq!(f.read("15/03/26"), None);
+        // A year outside 1000..=9999, or one with a sign, is no date (found by trying).
+        for v in ["05/01/+10000", "5/1/+12026", "5/1/+2026", "5/1/-2026", "05/01/10000"] {
+            assert_eq!(f.read(v), None, "{v}");
+        }
         assert_eq!(
             date_format("%d/%m/%y").unwrap().read("15/03/26"),
             Some(d("2026-03-15"))
