@@ -114,7 +114,13 @@ mod tests {
         assert_eq!(f.read("03/15/2026"), None);
         assert_eq!(f.read("15/03/26"), None);
         // A year outside 1000..=9999, or one with a sign, is no date (found by trying).
-        for v in ["05/01/+10000", "5/1/+12026", "5/1/+2026", "5/1/-2026", "05/01/10000"] {
+        for v in [
+            "05/01/+10000",
+            "5/1/+12026",
+            "5/1/+2026",
+            "5/1/-2026",
+            "05/01/10000",
+        ] {
             assert_eq!(f.read(v), None, "{v}");
         }
         assert_eq!(

@@ -1450,3 +1450,42 @@ fn history_verify_names_the_row_when_a_column_holds_the_wrong_type() {
         assert!(r.stderr.contains(column), "{column}: {}", r.stderr);
     }
 }
+
+/// An output that is not a regular file is written into, not replaced: a FIFO's reader gets
+/// the export and the FIFO stays; a symlink keeps pointing at the file, which gets the export.
+#[test]
+fn export_writes_into_a_fifo_and_through_a_symlink() {
+    let env = Env::sample();
+    let fifo = env.path("out.fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    // The reader is a process with a time limit, so a FIFO replaced by a file (never opened
+    // for writing) fails the test instead of hanging it.
+    let reader = Command::new("timeout")
+        .arg("20")
+        .arg("cat")
+        .arg(&fifo)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let fifo_arg = fifo.to_str().unwrap().to_string();
+    env.run(&["export", "partners", "--format", "csv", "-o", &fifo_arg])
+        .ok();
+    let got = reader.wait_with_output().unwrap().stdout;
+    let want = env.run(&["export", "partners"]).stdout;
+    assert_eq!(String::from_utf8(got).unwrap(), want);
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+
+    let target = env.path("real.csv");
+    std::fs::write(&target, "old").unwrap();
+    let link = env.path("link.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    env.run(&["export", "partners", "-o", link.to_str().unwrap()])
+        .ok();
+    assert!(link.is_symlink(), "the link was replaced");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), want);
+}

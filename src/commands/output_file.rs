@@ -141,14 +141,37 @@ pub struct Partial {
 }
 
 impl Partial {
+    /// A file written beside `dest` and renamed onto it when complete. A destination that is
+    /// not a regular file (a FIFO, `/dev/stdout`, a terminal) is written into directly, since
+    /// renaming over it would replace it; a symlink to a regular file is followed, so the
+    /// file it points to is replaced and the link stays.
     pub fn create(dest: OutputFile) -> Result<Partial> {
-        let tmp = dest.partial();
-        let file = File::create(&tmp).map_err(|e| {
+        let cannot = |e: std::io::Error| {
             Error::input(format!(
                 "cannot write output '{}': {e}",
                 dest.path.display()
             ))
-        })?;
+        };
+        match std::fs::metadata(&dest.path) {
+            Ok(m) if !m.is_file() && !m.is_dir() => {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&dest.path)
+                    .map_err(cannot)?;
+                return Ok(Partial {
+                    file,
+                    tmp: PathBuf::new(),
+                    dest: dest.path.clone(),
+                });
+            }
+            Ok(m) if m.is_file() && dest.path.is_symlink() => {
+                let target = std::fs::canonicalize(&dest.path).map_err(cannot)?;
+                return Partial::create(OutputFile { path: target });
+            }
+            _ => {}
+        }
+        let tmp = dest.partial();
+        let file = File::create(&tmp).map_err(cannot)?;
         Ok(Partial {
             file,
             tmp,
@@ -160,6 +183,10 @@ impl Partial {
     /// doubled the time of a million-row export; the rename still keeps half files away.
     pub fn persist(mut self) -> Result<()> {
         self.file.flush()?;
+        if self.tmp.as_os_str().is_empty() {
+            // Written in place (not a regular file): nothing to rename.
+            return Ok(());
+        }
         std::fs::rename(&self.tmp, &self.dest).map_err(|e| {
             Error::input(format!(
                 "cannot write output '{}': {e}",
