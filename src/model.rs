@@ -191,7 +191,8 @@ pub fn status_of(
 }
 
 /// A ref as compared for uniqueness and lookup: NFKC, full case folding, invisible characters
-/// removed. `None` when the ref is ASCII: its form is then its ASCII lower case (SQLite's
+/// removed, digits of other scripts as ASCII ones (as names compare them: `MOU-٢٠١٤-٠٠١` is
+/// `MOU-2014-001`). `None` when the ref is ASCII: its form is then its ASCII lower case (SQLite's
 /// `lower`), the cheap path that every generated ref takes.
 pub fn ref_norm(reference: &str) -> Option<String> {
     if reference.is_ascii() {
@@ -200,7 +201,8 @@ pub fn ref_norm(reference: &str) -> Option<String> {
     use unicode_normalization::UnicodeNormalization;
     let visible: String = reference.chars().filter(|c| !is_invisible(*c)).collect();
     let folded = caseless::default_case_fold_str(&visible.nfkc().collect::<String>());
-    Some(folded.nfkc().filter(|c| !is_invisible(*c)).collect())
+    let folded: String = folded.nfkc().filter(|c| !is_invisible(*c)).collect();
+    Some(crate::text::ascii_digits(&folded))
 }
 
 /// The compared form of a ref, whatever its script: what [`ref_norm`] stores, or the ASCII

@@ -1039,3 +1039,29 @@ fn a_huge_sequence_number_never_collides_with_a_generated_ref() {
         &["no generated ref is left for MOU-2027-", "--ref"],
     );
 }
+
+/// Refs compare digits of any script as ASCII ones, as names do.
+#[test]
+fn a_ref_in_arabic_indic_digits_is_the_same_ref() {
+    let env = with_partner();
+    add_mou(&env, "2014-03-01", &["--ref", "MOU-2014-001"]);
+    env.fails_unchanged(
+        &[
+            "add",
+            "mou",
+            "--partner",
+            "danube",
+            "--signed",
+            "2014-04-01",
+            "--ref",
+            "MOU-٢٠١٤-٠٠١",
+        ],
+        2,
+        &["MOU-٢٠١٤-٠٠١"],
+    );
+    let shown = env.run(&["show", "MOU-٢٠١٤-٠٠١", "--format", "json"]);
+    assert!(shown.ok().contains("\"MOU-2014-001\""), "{}", shown.stdout);
+    // And a ref written in them raises the mark of its shape.
+    add_mou(&env, "2015-03-01", &["--ref", "MOU-٢٠١٥-٠٠٧"]);
+    assert_eq!(add_mou(&env, "2015-04-01", &[]), "MOU-2015-008");
+}
