@@ -275,6 +275,8 @@ pub fn run(cli: Cli) -> Result<()> {
     let fresh = !ctx.db.exists();
     let dry_run = matches!(&cli.command, Command::Import(a) if a.dry_run);
     let result = dispatch(&ctx, cli.command);
+    // Exit 4 (recorded, output failed) keeps it: an `init` whose sentence could not be
+    // written made an empty registry on purpose.
     if fresh
         && (result.is_err() || dry_run)
         && !matches!(result, Err(ref e) if e.kind == crate::error::Kind::Recorded)
