@@ -22,7 +22,7 @@ fn init_is_idempotent_and_sets_schema() {
         let s = String::from_utf8_lossy(&out.stdout);
         assert_eq!(
             s.lines().collect::<Vec<_>>(),
-            vec!["1297044785", "2", "wal"]
+            vec!["1297044785", "3", "wal"]
         );
     }
 }
@@ -860,7 +860,9 @@ fn an_existing_registry_upgrades_and_seeds_the_marks_from_history() {
     let out = std::process::Command::new("sqlite3")
         .arg(&env.db)
         .arg(
-            "DROP TABLE IF EXISTS ref_mark; DROP INDEX IF EXISTS agreement_ref;
+            "DROP TABLE engagement_partner; DROP TABLE engagement; DROP TABLE contact;
+             ALTER TABLE partner DROP COLUMN public;
+             DROP TABLE IF EXISTS ref_mark; DROP INDEX IF EXISTS agreement_ref;
              ALTER TABLE agreement DROP COLUMN ref_norm;
              CREATE UNIQUE INDEX agreement_ref ON agreement (ref); PRAGMA user_version = 1;",
         )
@@ -972,7 +974,9 @@ fn an_upgrade_keeps_refs_that_are_the_same_once_normalized_and_check_lists_them(
     let out = std::process::Command::new("sqlite3")
         .arg(&env.db)
         .arg(
-            "DROP TABLE IF EXISTS ref_mark; DROP INDEX IF EXISTS agreement_ref;
+            "DROP TABLE engagement_partner; DROP TABLE engagement; DROP TABLE contact;
+             ALTER TABLE partner DROP COLUMN public;
+             DROP TABLE IF EXISTS ref_mark; DROP INDEX IF EXISTS agreement_ref;
              ALTER TABLE agreement DROP COLUMN ref_norm;
              CREATE UNIQUE INDEX agreement_ref ON agreement (ref); PRAGMA user_version = 1;
              INSERT INTO agreement (ref, kind, title, signed_on, effective_on, created_at, updated_at)
@@ -1064,4 +1068,28 @@ fn a_ref_in_arabic_indic_digits_is_the_same_ref() {
     // And a ref written in them raises the mark of its shape.
     add_mou(&env, "2015-03-01", &["--ref", "MOU-٢٠١٥-٠٠٧"]);
     assert_eq!(add_mou(&env, "2015-04-01", &[]), "MOU-2015-008");
+}
+
+/// A registry made by mou at schema 2 (tests/fixtures/README.md) upgrades in place when
+/// opened: its records read as before and its history chain still verifies.
+#[test]
+fn a_schema_2_registry_upgrades_in_place() {
+    let env = Env::new();
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/registry-schema2.db");
+    std::fs::copy(&fixture, &env.db).unwrap();
+    let before = env.run(&["export", "agreements"]).ok().to_string();
+    assert!(before.contains("MOU-2025-002,mou,Youth dialogue,sample-foundation,2025-02-01"));
+    assert_eq!(env.run(&["report", "count"]).ok().trim(), "31");
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let version: i32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 3);
+    drop(conn);
+    let partners = env.run(&["export", "partners"]).ok().to_string();
+    assert!(partners.contains("sample-foundation,Sample Foundation,SF;مؤسسة العينة,ngo,AT"));
+    assert_eq!(partners.matches(",2026-06-30T09:00:00Z,").count(), 20);
+    env.run(&["history", "--verify"]).ok();
+    assert_eq!(env.run(&["export", "agreements"]).ok(), before);
 }

@@ -32,6 +32,7 @@ pub const APPLICATION_ID: i32 = 0x4D4F_5531;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_refs.sql"),
+    include_str!("migrations/0003_engagements.sql"),
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
