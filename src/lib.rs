@@ -11,6 +11,7 @@ macro_rules! note {
     }};
 }
 
+pub mod calendar;
 pub mod cli;
 pub mod commands;
 pub mod complete;

@@ -18,6 +18,10 @@ pub struct ExportArgs {
     /// For spreadsheets: UTF-8 BOM, CRLF, formula-like cells prefixed with '
     #[arg(long)]
     pub excel: bool,
+    /// With --format ics: an alarm this long before each event (`14d`, `2w`; a month is 30
+    /// days)
+    #[arg(long, value_name = "TERM", value_parser = super::values::term)]
+    pub remind: Option<crate::dates::Term>,
     #[command(flatten)]
     pub shape: super::list::ShapeArgs,
 }

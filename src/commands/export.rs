@@ -1,7 +1,7 @@
 //! `mou export partners|agreements`: CSV by default, streamed, to stdout (or `-o -`) or
 //! `-o FILE`.
 
-use super::rows::{apply_shape, write_rows};
+use super::rows::{apply_shape, write_calendar, write_rows};
 use super::{Ctx, Sink};
 use crate::cli::{Entity, ExportArgs};
 use crate::error::{Error, Result};
@@ -29,6 +29,24 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
         }
     }
     let format = ctx.format.or(from_path).unwrap_or(Format::Csv);
+    let what = format!("mou export {}", entity_word(a.entity));
+    match a.entity {
+        Entity::Partners => format.check(&what, Format::ROWS)?,
+        Entity::Agreements => format.check(&what, AGREEMENT_FORMATS)?,
+    };
+    if a.remind.is_some() && format != Format::Ics {
+        return Err(Error::input(format!(
+            "--remind sets an alarm in a calendar; it does not apply to --format {}",
+            format.name()
+        ))
+        .with_hint("add --format ics, or -o FILE.ics"));
+    }
+    if format == Format::Ics && !a.shape.columns.is_empty() {
+        return Err(
+            Error::input("--columns chooses columns; a calendar has none")
+                .with_hint("leave out --columns with --format ics"),
+        );
+    }
     if a.excel && format != Format::Csv {
         return Err(Error::input(
             format!(
@@ -43,6 +61,11 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
     let mut filter = ctx.filter(&store, &a.filters)?;
     let columns = apply_shape(a.entity, &a.shape, &mut filter)?;
     let mut sink = Sink::open(file)?;
+    if format == Format::Ics {
+        let remind_days = a.remind.map(|t| t.approx_days());
+        write_calendar(&mut store, &filter, &mut sink, &ctx.now(), remind_days)?;
+        return sink.commit();
+    }
     let chosen = columns.as_deref();
     write_rows(
         &mut store, a.entity, &filter, &mut sink, format, a.excel, chosen,
@@ -52,6 +75,23 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
         note_columns(a.entity, chosen);
     }
     Ok(())
+}
+
+/// What `export agreements` writes: rows, or a calendar of their dates.
+const AGREEMENT_FORMATS: &[Format] = &[
+    Format::Csv,
+    Format::Json,
+    Format::Jsonl,
+    Format::Markdown,
+    Format::Table,
+    Format::Ics,
+];
+
+fn entity_word(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Partners => "partners",
+        Entity::Agreements => "agreements",
+    }
 }
 
 /// Says which columns a markdown file holds when they are fewer than the export's: a file

@@ -159,6 +159,40 @@ pub fn write_rows(
     Ok(())
 }
 
+/// Writes the agreements matching `filter` that are active or pending at its as-of date as a
+/// calendar of their notice and expiry dates (`now` stamps it); streamed, one agreement at a
+/// time.
+pub fn write_calendar(
+    store: &mut Store,
+    filter: &Filter,
+    out: &mut impl Write,
+    now: &str,
+    remind_days: Option<u32>,
+) -> Result<()> {
+    let names = party_names(store)?;
+    let options = crate::calendar::CalendarOptions {
+        names: &names,
+        remind_days,
+    };
+    let mut w = crate::output::ics::IcsWriter::new(out, now, "mou: agreements")?;
+    let mut n = 0u64;
+    store.for_each_agreement(filter, |a, status| {
+        if !crate::calendar::in_calendar(status) {
+            return Ok(());
+        }
+        for e in crate::calendar::agreement_events(&a, &options) {
+            n += 1;
+            w.event(&e)?;
+        }
+        Ok(())
+    })?;
+    w.finish()?;
+    if n == 0 {
+        crate::note!("no active or pending agreement with an expiry date matches");
+    }
+    Ok(())
+}
+
 /// Writes the partners; returns how many.
 fn write_partners<W: Write>(
     store: &mut Store,

@@ -14,6 +14,7 @@ use crate::records::{
 use crate::store::{Access, Store};
 
 pub fn run(ctx: &Ctx, a: &crate::cli::ShowArgs) -> Result<()> {
+    ctx.format().check("mou show", Format::ROWS)?;
     let store = ctx.open(Access::Read)?;
     let mut out = Sink::open(None)?;
     if let Some((ag, status)) = store.try_find_agreement(&a.name, ctx.as_of)? {
@@ -154,7 +155,8 @@ fn show_agreement(
             w.row(agreement_cells(a.clone(), status))?;
             w.finish()?;
         }
-        Format::Table | Format::Markdown => {
+        // Ics and Html were refused in `run`.
+        Format::Table | Format::Markdown | Format::Ics | Format::Html => {
             vertical(
                 out,
                 format,
@@ -237,7 +239,8 @@ fn show_partner(ctx: &Ctx, store: &Store, p: &Partner, out: &mut impl Write) -> 
             w.row(partner_cells(p.clone()))?;
             w.finish()?;
         }
-        Format::Table | Format::Markdown => {
+        // Ics and Html were refused in `run`.
+        Format::Table | Format::Markdown | Format::Ics | Format::Html => {
             vertical(
                 out,
                 format,

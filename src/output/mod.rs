@@ -4,6 +4,7 @@
 //! ([`crate::text::visible`]); csv, json and jsonl carry the stored text exactly.
 
 mod csv;
+pub mod ics;
 mod look;
 mod markdown;
 mod table;
@@ -25,9 +26,54 @@ pub enum Format {
     Json,
     Jsonl,
     Markdown,
+    // iCalendar (RFC 5545): `export agreements|engagements`. (Plain comments: a doc comment
+    // here would become help text and turn every --help into the long form.)
+    Ics,
+    // One self-contained page: reports.
+    Html,
 }
 
 impl Format {
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Markdown => "markdown",
+            Format::Ics => "ics",
+            Format::Html => "html",
+        }
+    }
+
+    /// The formats of rows (listings, exports, reports of rows).
+    pub const ROWS: &'static [Format] = &[
+        Format::Table,
+        Format::Csv,
+        Format::Json,
+        Format::Jsonl,
+        Format::Markdown,
+    ];
+
+    /// Exit 2 unless `self` is one of `can`, the formats `what` (a command) writes, naming
+    /// them.
+    pub fn check(self, what: &str, can: &[Format]) -> Result<Format> {
+        if can.contains(&self) {
+            return Ok(self);
+        }
+        let names: Vec<&str> = can.iter().map(|f| f.name()).collect();
+        Err(crate::error::Error::field(
+            "--format",
+            self.name(),
+            format!(
+                "{what} cannot write {}; it writes {}",
+                self.name(),
+                names.join(", ")
+            ),
+        ))
+    }
+
     /// The format an output file's extension asks for.
     pub fn from_path(path: &std::path::Path) -> Option<Format> {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
@@ -36,6 +82,8 @@ impl Format {
             "jsonl" | "ndjson" => Some(Format::Jsonl),
             "md" | "markdown" => Some(Format::Markdown),
             "txt" => Some(Format::Table),
+            "ics" => Some(Format::Ics),
+            "html" | "htm" => Some(Format::Html),
             _ => None,
         }
     }
@@ -196,6 +244,10 @@ impl<'a, W: Write> RowWriter<'a, W> {
             Format::Json => State::Json(out, 0),
             Format::Jsonl => State::Jsonl(out),
             Format::Table | Format::Markdown => State::Collect(out, Vec::new()),
+            Format::Ics | Format::Html => {
+                format.check("this command", Format::ROWS)?;
+                State::Collect(out, Vec::new())
+            }
         };
         let shown = match shown {
             Some(names) => names
