@@ -40,12 +40,18 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
     }
     let file = output.map(|p| ctx.output_file(p)).transpose()?;
     let mut store = ctx.open(Access::Read)?;
-    let mut filter = ctx.filter(&store, &a.filters)?;
+    let mut filter = ctx.filter(&*store, &a.filters)?;
     let columns = apply_shape(a.entity, &a.shape, &mut filter)?;
     let mut sink = Sink::open(file)?;
     let chosen = columns.as_deref();
     write_rows(
-        &mut store, a.entity, &filter, &mut sink, format, a.excel, chosen,
+        &mut *store,
+        a.entity,
+        &filter,
+        &mut sink,
+        format,
+        a.excel,
+        chosen,
     )?;
     sink.commit()?;
     if output.is_some() && format == Format::Markdown {

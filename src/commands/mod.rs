@@ -31,7 +31,7 @@ use crate::error::{Error, Result};
 use crate::output::Format;
 use crate::query::{check_values, Cond, Filter};
 use crate::registry::Registry;
-use crate::store::{self, Access, Backend, Location, Options, Store};
+use crate::store::{self, Access, Backend, Location, Options};
 pub use output_file::OutputFile;
 
 /// What every command needs from the global options and the environment, read once.
@@ -87,7 +87,7 @@ impl Ctx {
 
     /// Opens the registry. A read of a registry that does not exist reads an empty one when
     /// it is the default location, and is an error when `--db` or `MOU_DB` named it.
-    pub fn open(&self, access: Access) -> Result<Store> {
+    pub fn open(&self, access: Access) -> Result<Box<dyn Backend>> {
         if access == Access::Read && !self.db.exists() {
             if self.db_named {
                 return Err(Error::registry(format!(
@@ -101,7 +101,6 @@ impl Ctx {
                 "note: no registry at {} yet; it is created on first write",
                 self.db
             ));
-            return Store::empty(&self.store);
         }
         store::open(&self.db, access, &self.store)
     }
@@ -128,7 +127,7 @@ impl Ctx {
     }
 
     /// The filter flags as a [`Filter`] at the as-of date, partner names resolved.
-    pub fn filter(&self, store: &Store, f: &FilterArgs) -> Result<Filter> {
+    pub fn filter(&self, store: &dyn Backend, f: &FilterArgs) -> Result<Filter> {
         let mut filter = Filter::new(self.as_of);
         for (flag, n) in [
             ("--category", f.categories.len()),

@@ -13,7 +13,7 @@ use crate::records::{
     agreement_cells, partner_cells, AGREEMENT_COLUMNS, AGREEMENT_TABLE, PARTNER_COLUMNS,
     PARTNER_TABLE,
 };
-use crate::store::{Store, TextBatch};
+use crate::store::{Backend, TextBatch};
 
 /// The agreements' extra column: the parties' display names.
 pub const PARTY_NAMES: &str = "party_names";
@@ -128,7 +128,7 @@ fn layout<'a>(
 /// `chosen` ones in their order); says on stderr when nothing matched (an empty table would
 /// otherwise print nothing at all).
 pub fn write_rows(
-    store: &mut Store,
+    store: &mut dyn Backend,
     entity: Entity,
     filter: &Filter,
     out: &mut impl Write,
@@ -161,14 +161,14 @@ pub fn write_rows(
 
 /// Writes the partners; returns how many.
 fn write_partners<W: Write>(
-    store: &mut Store,
+    store: &mut dyn Backend,
     filter: &Filter,
     mut w: RowWriter<W>,
     chosen: Option<&[&'static str]>,
 ) -> Result<u64> {
     let mut n = 0u64;
     let pick = chosen.map(|c| Projection::new(PARTNER_COLUMNS, c));
-    store.for_each_partner(filter, |p| {
+    store.scan_partners(filter, &mut |p| {
         n += 1;
         let cells = partner_cells(p);
         w.row(match &pick {
@@ -183,13 +183,13 @@ fn write_partners<W: Write>(
 /// Writes every column of the agreements as CSV, copying stored text: no record is built per
 /// row. Returns how many.
 fn write_agreement_text<W: Write>(
-    store: &mut Store,
+    store: &mut dyn Backend,
     filter: &Filter,
     mut w: RowWriter<W>,
 ) -> Result<u64> {
     let mut n = 0u64;
     pipelined(
-        move |send| store.for_each_agreement_text(filter, BATCH, send),
+        move |send| store.scan_agreement_text(filter, BATCH, send),
         |batch: TextBatch| {
             for r in 0..batch.rows() {
                 n += 1;
@@ -210,7 +210,7 @@ struct AgreementCells {
 }
 
 impl AgreementCells {
-    fn new(store: &mut Store, chosen: Option<&[&'static str]>) -> Result<AgreementCells> {
+    fn new(store: &mut dyn Backend, chosen: Option<&[&'static str]>) -> Result<AgreementCells> {
         let names = match chosen {
             Some(c) if c.contains(&PARTY_NAMES) => Some(party_names(store)?),
             _ => None,
@@ -238,9 +238,9 @@ impl AgreementCells {
 
 /// Every partner's display name by key, for the `party_names` column (one map of the
 /// partners, however many agreements are written).
-fn party_names(store: &mut Store) -> Result<HashMap<String, String>> {
+fn party_names(store: &mut dyn Backend) -> Result<HashMap<String, String>> {
     let mut names = HashMap::new();
-    store.for_each_partner(&Filter::new(crate::dates::Date::default()), |p| {
+    store.scan_partners(&Filter::new(crate::dates::Date::default()), &mut |p| {
         names.insert(p.key, p.name);
         Ok(())
     })?;
@@ -250,7 +250,7 @@ fn party_names(store: &mut Store) -> Result<HashMap<String, String>> {
 /// Writes the agreements from their records (reading and formatting on two threads);
 /// returns how many.
 fn write_agreements<W: Write>(
-    store: &mut Store,
+    store: &mut dyn Backend,
     filter: &Filter,
     mut w: RowWriter<W>,
     cells: AgreementCells,
@@ -259,7 +259,7 @@ fn write_agreements<W: Write>(
     pipelined(
         move |send| {
             let mut batch = Vec::with_capacity(BATCH);
-            store.for_each_agreement(filter, |a, s| {
+            store.scan_agreements(filter, &mut |a, s| {
                 batch.push(cells.of(a, s));
                 if batch.len() == BATCH {
                     send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))?;
