@@ -5,7 +5,7 @@ use super::rows::{apply_shape, write_rows};
 use super::{Ctx, Sink};
 use crate::cli::{Entity, ExportArgs};
 use crate::error::{Error, Result};
-use crate::output::Format;
+use crate::output::{choose_format, Format};
 use crate::records::{AGREEMENT_COLUMNS, AGREEMENT_TABLE, PARTNER_COLUMNS, PARTNER_TABLE};
 use crate::store::Access;
 
@@ -15,20 +15,13 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
     if let Some(out) = output {
         refuse_spreadsheet(out)?;
     }
-    let from_path = output.and_then(Format::from_path);
-    if let (None, None, Some(out)) = (ctx.format, from_path, output) {
-        if let Some(ext) = out.extension() {
-            return Err(Error::field(
-                "output",
-                &out.display().to_string(),
-                format!(
-                    "mou cannot write .{} files; use .csv, .json, .jsonl or .md, or give --format",
-                    ext.to_string_lossy()
-                ),
-            ));
-        }
-    }
-    let format = ctx.format.or(from_path).unwrap_or(Format::Csv);
+    let format = choose_format(
+        "export",
+        crate::cli::formats_of("export"),
+        ctx.format,
+        output,
+        Format::Csv,
+    )?;
     if a.excel && format != Format::Csv {
         return Err(Error::input(
             format!(
