@@ -1199,6 +1199,7 @@ proptest! {
             today,
             actor: "fuzz".into(),
             store: Default::default(),
+            xlsx_sheet_rows: mou::output::xlsx::MAX_SHEET_ROWS,
         };
         let args = |entity, file| ImportArgs {
             entity,

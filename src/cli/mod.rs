@@ -91,7 +91,7 @@ pub enum Command {
     Remove(RemoveCommand),
     /// Agreements (or partners) matching a query expression
     Query(QueryArgs),
-    /// Write partners or agreements as CSV (or --format json|jsonl)
+    /// Write partners or agreements as CSV (or --format json|jsonl|xlsx; `all`: one workbook)
     Export(ExportArgs),
     /// Bring partners or agreements in from a CSV file
     Import(ImportArgs),

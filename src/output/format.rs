@@ -38,6 +38,7 @@ pub const EXPORT_FORMATS: &[Format] = &[
     Format::Json,
     Format::Jsonl,
     Format::Markdown,
+    Format::Xlsx,
 ];
 
 impl Format {

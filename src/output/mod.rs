@@ -161,8 +161,9 @@ pub fn json_object(columns: &[&str], cells: &[Cell]) -> Map<String, Json> {
         .collect()
 }
 
-enum State<W: Write> {
+enum State<'a, W: Write> {
     Csv(Box<::csv::Writer<W>>, bool),
+    Sheet(xlsx::Sheet<'a>),
     Json(W, usize),
     Jsonl(W),
     Collect(W, Vec<Vec<Cell>>),
@@ -174,7 +175,7 @@ pub struct RowWriter<'a, W: Write> {
     format: Format,
     columns: &'a [&'a str],
     shown: Vec<usize>,
-    state: State<W>,
+    state: State<'a, W>,
 }
 
 impl<'a, W: Write> RowWriter<'a, W> {
@@ -215,8 +216,24 @@ impl<'a, W: Write> RowWriter<'a, W> {
         })
     }
 
+    /// Rows of `columns` into a sheet (and the sheets it goes on in) of `book`, named `name`.
+    pub fn sheet(book: &'a mut xlsx::Workbook, name: &str, columns: &'a [&'a str]) -> Self {
+        RowWriter {
+            format: Format::Xlsx,
+            columns,
+            shown: (0..columns.len()).collect(),
+            state: State::Sheet(book.sheet(name, columns)),
+        }
+    }
+
+    /// The format written.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
     pub fn row(&mut self, cells: Vec<Cell>) -> Result<()> {
         match &mut self.state {
+            State::Sheet(sheet) => sheet.row(cells)?,
             State::Csv(w, excel) => {
                 let mut buf = String::new();
                 for c in &cells {
@@ -266,6 +283,7 @@ impl<'a, W: Write> RowWriter<'a, W> {
         let format = self.format;
         match self.state {
             State::Csv(mut w, _) => w.flush()?,
+            State::Sheet(sheet) => sheet.finish()?,
             State::Json(mut out, n) => {
                 out.write_all(if n == 0 { b"[]\n" } else { b"\n]\n" })?;
                 out.flush()?;

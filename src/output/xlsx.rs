@@ -119,27 +119,44 @@ impl Workbook {
     }
 
     /// Writes the workbook to `out` as one xlsx file. `out` need not seek (a pipe will do):
-    /// the workbook is saved to a temporary file first, then copied.
-    pub fn save(mut self, out: impl Write) -> Result<()> {
-        let mut tmp = tempfile::tempfile()
-            .map_err(|e| Error::input(format!("cannot make a temporary file: {e}")))?;
+    /// the workbook is saved to a temporary file, copied with its tables' ranges set into
+    /// another (a zip archive is finished by seeking back), and that is copied to `out`.
+    pub fn save(mut self, mut out: impl Write) -> Result<()> {
+        let temp = || {
+            tempfile::tempfile()
+                .map_err(|e| Error::input(format!("cannot make a temporary file: {e}")))
+        };
+        let mut saved = temp()?;
         self.book
-            .save_to_writer(std::io::BufWriter::new(&mut tmp))
+            .save_to_writer(std::io::BufWriter::new(&mut saved))
             .map_err(xlsx_error)?;
-        tmp.seek(SeekFrom::Start(0))?;
-        copy_with_ranges(std::io::BufReader::new(tmp), out, &self.tables)
+        saved.seek(SeekFrom::Start(0))?;
+        let mut fixed = temp()?;
+        copy_with_ranges(
+            std::io::BufReader::new(saved),
+            std::io::BufWriter::new(&mut fixed),
+            &self.tables,
+        )?;
+        fixed.seek(SeekFrom::Start(0))?;
+        std::io::copy(&mut fixed, &mut out)?;
+        out.flush()?;
+        Ok(())
     }
 }
 
 /// Copies the archive `saved` into `out`, every entry raw but the table parts, whose
 /// placeholder ranges become the real ones.
-fn copy_with_ranges(saved: impl Read + Seek, out: impl Write, tables: &[TableRange]) -> Result<()> {
+fn copy_with_ranges(
+    saved: impl Read + Seek,
+    out: impl Write + Seek,
+    tables: &[TableRange],
+) -> Result<()> {
     let zip_error = |e: zip::result::ZipError| match e {
         zip::result::ZipError::Io(e) => Error::from(e),
         other => Error::input(format!("cannot write the workbook: {other}")),
     };
     let mut archive = zip::ZipArchive::new(saved).map_err(zip_error)?;
-    let mut zip = zip::ZipWriter::new_stream(out);
+    let mut zip = zip::ZipWriter::new(out);
     for i in 0..archive.len() {
         let name = archive
             .by_index_raw(i)
