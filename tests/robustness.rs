@@ -1211,6 +1211,7 @@ proptest! {
             delimiter: None,
             date_format: None,
             ignore_columns: Vec::new(),
+            sheet: None,
         };
         import::run(&ctx, &args(Entity::Partners, seed)).unwrap();
         for entity in [Entity::Partners, Entity::Agreements] {

@@ -250,3 +250,193 @@ fn format_rules() {
     assert!(out.status.success());
     assert!(out.stdout.starts_with(b"PK\x03\x04"));
 }
+
+// ---------------------------------------------------------------------------------------
+// Import of workbooks and JSON
+
+/// Exports partners and agreements of the sample in `ext`, imports them into an empty
+/// registry, and checks that it exports the same: as CSV, and in `ext` itself.
+fn round_trip(ext: &str) {
+    let env = Env::sample();
+    let copy = Env::new();
+    for what in ["partners", "agreements"] {
+        let file = env.path(&format!("{what}.{ext}"));
+        env.run(&["export", what, "-o", file.to_str().unwrap()])
+            .ok();
+        copy.run(&["import", what, file.to_str().unwrap()]).ok();
+    }
+    for what in ["partners", "agreements"] {
+        assert_eq!(
+            env.run(&["export", what]).ok(),
+            copy.run(&["export", what]).ok(),
+            "{ext} {what}"
+        );
+        let again = copy.path(&format!("again.{what}.{ext}"));
+        copy.run(&["export", what, "-o", again.to_str().unwrap()])
+            .ok();
+        let first = env.path(&format!("{what}.{ext}"));
+        if ext == "xlsx" {
+            let sheet = if what == "partners" {
+                "Partners"
+            } else {
+                "Agreements"
+            };
+            let a = book(&first).worksheet_range(sheet).unwrap();
+            let b = book(&again).worksheet_range(sheet).unwrap();
+            assert_eq!(a, b, "{what}: the same cells");
+        } else {
+            assert_eq!(
+                std::fs::read(&first).unwrap(),
+                std::fs::read(&again).unwrap()
+            );
+        }
+    }
+}
+
+#[test]
+fn xlsx_round_trip() {
+    round_trip("xlsx");
+}
+
+#[test]
+fn json_round_trip() {
+    round_trip("json");
+}
+
+#[test]
+fn jsonl_round_trip() {
+    round_trip("jsonl");
+}
+
+/// A workbook as a person makes one: a sheet named as they like, a date typed as a date.
+fn people_workbook(path: &Path, rows: &[(&str, &str, Option<&str>)]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let notes = wb.add_worksheet();
+    notes.set_name("Notes").unwrap();
+    notes.write_string(0, 0, "not the data").unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("Partners 2026").unwrap();
+    for (c, h) in ["name", "category", "country", "updated_at"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (name, category, country)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, *name).unwrap();
+        ws.write_string(r, 1, *category).unwrap();
+        if let Some(c) = country {
+            ws.write_string(r, 2, *c).unwrap();
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn xlsx_import_reads_the_sheet_named_and_reports_sheet_row_and_column() {
+    let env = Env::new();
+    let file = env.path("people.xlsx");
+    people_workbook(
+        &file,
+        &[
+            ("Good Org", "ngo", Some("AT")),
+            ("Bad Org", "church", None),
+            ("Also Bad", "ngo", Some("ZZ")),
+        ],
+    );
+    let f = file.to_str().unwrap();
+    // The first sheet is not the data: its header has no name column.
+    env.run(&["import", "partners", f])
+        .fails(2, &["unknown column 'not the data'"]);
+    env.fails_unchanged(
+        &["import", "partners", f, "--sheet", "Partners 2026"],
+        2,
+        &[
+            "2 bad row(s); nothing was imported",
+            "sheet Partners 2026, row 3, column B (category)",
+            "sheet Partners 2026, row 4, column C (country)",
+        ],
+    );
+    // All or nothing: the good row was not written either (no registry was even made).
+    assert!(!env.path("registry.db").exists());
+    env.run(&["import", "partners", f, "--sheet", "Nope"])
+        .fails(2, &["no such sheet", "Partners 2026"]);
+    people_workbook(&file, &[("Good Org", "ngo", Some("AT"))]);
+    env.run(&["import", "partners", f, "--sheet", "Partners 2026"])
+        .ok();
+    assert!(env
+        .run(&["list", "partners", "--format", "csv"])
+        .ok()
+        .contains("Good Org,"));
+}
+
+#[test]
+fn xlsx_date_cells_become_dates() {
+    let env = Env::new();
+    env.run(&[
+        "add",
+        "partner",
+        "Dated",
+        "--category",
+        "ngo",
+        "--key",
+        "dated",
+    ])
+    .ok();
+    let file = env.path("a.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    for (c, h) in ["ref", "parties", "signed_on", "notice_days"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "MOU-2020-007").unwrap();
+    ws.write_string(1, 1, "dated").unwrap();
+    let d = rust_xlsxwriter::ExcelDateTime::from_ymd(2020, 3, 15).unwrap();
+    ws.write_datetime_with_format(1, 2, &d, &date).unwrap();
+    ws.write_number(1, 3, 90.0).unwrap();
+    wb.save(&file).unwrap();
+    env.run(&["import", "agreements", file.to_str().unwrap()])
+        .ok();
+    let csv = env
+        .run(&[
+            "export",
+            "agreements",
+            "--columns",
+            "ref,signed_on,notice_days",
+        ])
+        .ok()
+        .to_string();
+    assert_eq!(
+        csv,
+        "ref,signed_on,notice_days\nMOU-2020-007,2020-03-15,90\n"
+    );
+}
+
+#[test]
+fn json_import_errors_name_the_record_and_nothing_is_written() {
+    let env = Env::new();
+    let file = env.write(
+        "p.json",
+        r#"[{"name": "Fine", "category": "ngo"}, {"name": "Odd", "category": "ngo", "colour": "red"}, {"name": "Bad", "category": "nope"}]"#,
+    );
+    env.fails_unchanged(
+        &["import", "partners", file.to_str().unwrap()],
+        2,
+        &[
+            "2 bad row(s)",
+            "record 2: unknown key 'colour'",
+            "record 3, column category",
+        ],
+    );
+    let file = env.write("p.jsonl", "{\"name\": \"Fine\", \"category\": \"ngo\"}\n\n{\"name\": \"Bad\", \"category\": \"nope\"}\nnot json\n");
+    env.fails_unchanged(
+        &["import", "partners", file.to_str().unwrap()],
+        2,
+        &["line 3, column category", "line 4: not JSON"],
+    );
+}

@@ -53,7 +53,8 @@ pub struct ImportArgs {
     /// What the file holds
     #[arg(value_enum)]
     pub entity: Entity,
-    /// The CSV file, or `-` for stdin (read once, so a pipe or a FIFO will do)
+    /// The file: CSV, or .xlsx, .json or .jsonl as export writes them; `-` for stdin (CSV,
+    /// read once, so a pipe or a FIFO will do)
     pub file: PathBuf,
     /// Check and report; write nothing
     #[arg(long)]
@@ -79,4 +80,7 @@ pub struct ImportArgs {
     /// A column of the file to skip, e.g. one of the spreadsheet's own (repeatable)
     #[arg(long = "ignore-column", value_name = "NAME")]
     pub ignore_columns: Vec<String>,
+    /// For an .xlsx file: the sheet to read [default: the first]
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
