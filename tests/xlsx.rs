@@ -440,3 +440,30 @@ fn json_import_errors_name_the_record_and_nothing_is_written() {
         &["line 3, column category", "line 4: not JSON"],
     );
 }
+
+#[test]
+fn a_value_longer_than_a_cell_holds_is_refused_and_nothing_is_written() {
+    let env = Env::new();
+    let long = "x".repeat(32_768);
+    env.run(&[
+        "add",
+        "partner",
+        "Long Notes",
+        "--category",
+        "ngo",
+        "--note",
+        &long,
+    ])
+    .ok();
+    let file = env.path("p.xlsx");
+    env.run(&["export", "partners", "-o", file.to_str().unwrap()])
+        .fails(
+            2,
+            &[
+                "sheet Partners, row 2, column G (notes)",
+                "32767",
+                "CSV or JSON",
+            ],
+        );
+    assert!(!file.exists());
+}
