@@ -1199,6 +1199,7 @@ proptest! {
             today,
             actor: "fuzz".into(),
             store: Default::default(),
+            xlsx_sheet_rows: mou::output::xlsx::MAX_SHEET_ROWS,
         };
         let args = |entity, file| ImportArgs {
             entity,
@@ -1210,6 +1211,7 @@ proptest! {
             delimiter: None,
             date_format: None,
             ignore_columns: Vec::new(),
+            sheet: None,
         };
         import::run(&ctx, &args(Entity::Partners, seed)).unwrap();
         for entity in [Entity::Partners, Entity::Agreements] {

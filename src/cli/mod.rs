@@ -15,7 +15,7 @@ use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand}
 use std::path::PathBuf;
 
 use crate::dates::Date;
-use crate::output::Format;
+use crate::output::{check_format, Format, EXPORT_FORMATS, TEXT_FORMATS};
 
 pub use errors::render_error;
 pub use list::*;
@@ -91,7 +91,7 @@ pub enum Command {
     Remove(RemoveCommand),
     /// Agreements (or partners) matching a query expression
     Query(QueryArgs),
-    /// Write partners or agreements as CSV (or --format json|jsonl)
+    /// Write partners or agreements as CSV (or --format json|jsonl|xlsx; `all`: one workbook)
     Export(ExportArgs),
     /// Bring partners or agreements in from a CSV file
     Import(ImportArgs),
@@ -172,6 +172,22 @@ const TAKEN_BY: &[(&str, &[&str])] = &[
     ("lang", &["report", "report summary"]),
 ];
 
+/// The formats each command that takes `--format` can write (paths as in [`TAKEN_BY`]); a
+/// command not named here writes [`TEXT_FORMATS`]. `--format` with another is refused when
+/// the line is parsed, naming the ones the command can write.
+const WRITES: &[(&str, &[Format])] = &[("export", EXPORT_FORMATS)];
+
+/// The formats `mou PATH` can write.
+pub fn formats_of(path: &str) -> &'static [Format] {
+    WRITES
+        .iter()
+        .find(|(p, _)| match p.strip_suffix('*') {
+            Some(group) => path == group || path.starts_with(&format!("{group} ")),
+            None => path == *p,
+        })
+        .map_or(TEXT_FORMATS, |(_, f)| f)
+}
+
 fn takes(path: &str, id: &str) -> bool {
     TAKEN_BY
         .iter()
@@ -236,6 +252,12 @@ where
     let levels: Vec<&ArgMatches> = chain.iter().map(|(_, m)| *m).collect();
     cli.global.db = innermost(&levels, "db");
     cli.global.format = innermost(&levels, "format");
+    if let Some(format) = cli.global.format {
+        let leaf = chain.last().map_or("", |(p, _)| p.as_str());
+        check_format(leaf, formats_of(leaf), format).map_err(|e| {
+            clap::Error::raw(ErrorKind::InvalidValue, format!("{}\n", e.message)).with_cmd(&cmd)
+        })?;
+    }
     cli.global.as_of = innermost(&levels, "as_of");
     cli.global.actor = innermost(&levels, "actor");
     cli.global.color = innermost(&levels, "color");

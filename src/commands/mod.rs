@@ -19,6 +19,7 @@ mod report;
 mod rows;
 pub mod shell;
 mod show;
+mod summary;
 
 use std::fmt;
 use std::io::{BufWriter, Write};
@@ -48,6 +49,8 @@ pub struct Ctx {
     pub actor: String,
     /// What the store takes from the environment.
     pub store: Options,
+    /// Data rows per sheet of a workbook (`MOU_XLSX_SHEET_ROWS`, else Excel's limit).
+    pub xlsx_sheet_rows: u32,
 }
 
 impl Ctx {
@@ -82,6 +85,9 @@ impl Ctx {
             today,
             actor,
             store: env.store,
+            xlsx_sheet_rows: env
+                .xlsx_sheet_rows
+                .unwrap_or(crate::output::xlsx::MAX_SHEET_ROWS),
         })
     }
 

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use crate::cli::{Entity, ShapeArgs};
 use crate::error::{Error, Result};
 use crate::model::{Agreement, Status};
+use crate::output::xlsx::Workbook;
 use crate::output::{Cell, Format, RowWriter};
 use crate::query::{Filter, SortKey};
 use crate::records::{
@@ -124,6 +125,41 @@ fn layout<'a>(
     }
 }
 
+/// Where rows go: a stream in a text format, or a sheet of a workbook.
+pub enum Target<'a> {
+    Stream {
+        out: &'a mut dyn Write,
+        format: Format,
+        excel: bool,
+    },
+    Sheet(&'a mut Workbook),
+}
+
+impl<'a> Target<'a> {
+    /// The writer of `entity`'s rows of `columns` (`shown`: what a table shows people).
+    fn writer(
+        self,
+        entity: Entity,
+        columns: &'a [&'a str],
+        shown: Option<&[&str]>,
+    ) -> Result<RowWriter<'a, &'a mut dyn Write>> {
+        match self {
+            Target::Stream { out, format, excel } => {
+                RowWriter::new(out, format, excel, columns, shown)
+            }
+            Target::Sheet(book) => Ok(RowWriter::sheet(book, sheet_name(entity), columns)),
+        }
+    }
+}
+
+/// The sheet that holds `entity` in a workbook.
+pub fn sheet_name(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Partners => "Partners",
+        Entity::Agreements => "Agreements",
+    }
+}
+
 /// Streams the partners or agreements matching `filter` in `format` (all the columns, or the
 /// `chosen` ones in their order); says on stderr when nothing matched (an empty table would
 /// otherwise print nothing at all).
@@ -136,16 +172,29 @@ pub fn write_rows(
     excel: bool,
     chosen: Option<&[&'static str]>,
 ) -> Result<()> {
+    let target = Target::Stream { out, format, excel };
+    write_to(store, entity, filter, target, chosen)
+}
+
+/// Writes the matching rows to `target`: a stream or a workbook's sheet. A new kind of record
+/// is one arm here: its columns and table subset, and its rows' writer.
+pub fn write_to<'a>(
+    store: &mut dyn Backend,
+    entity: Entity,
+    filter: &Filter,
+    target: Target<'a>,
+    chosen: Option<&'a [&'static str]>,
+) -> Result<()> {
     let n = match entity {
         Entity::Partners => {
             let (columns, shown) = layout(chosen, PARTNER_COLUMNS, PARTNER_TABLE);
-            let w = RowWriter::new(out, format, excel, columns, shown)?;
+            let w = target.writer(entity, columns, shown)?;
             write_partners(store, filter, w, chosen)?
         }
         Entity::Agreements => {
             let (columns, shown) = layout(chosen, AGREEMENT_COLUMNS, AGREEMENT_TABLE);
-            let w = RowWriter::new(out, format, excel, columns, shown)?;
-            if format == Format::Csv && chosen.is_none() {
+            let w = target.writer(entity, columns, shown)?;
+            if w.format() == Format::Csv && chosen.is_none() {
                 write_agreement_text(store, filter, w)?
             } else {
                 let cells = AgreementCells::new(store, chosen)?;

@@ -154,7 +154,8 @@ fn show_agreement(
             w.row(agreement_cells(a.clone(), status))?;
             w.finish()?;
         }
-        Format::Table | Format::Markdown => {
+        // Table and markdown; `show` writes no other format (refused when parsed).
+        _ => {
             vertical(
                 out,
                 format,
@@ -237,7 +238,8 @@ fn show_partner(ctx: &Ctx, store: &dyn Backend, p: &Partner, out: &mut impl Writ
             w.row(partner_cells(p.clone()))?;
             w.finish()?;
         }
-        Format::Table | Format::Markdown => {
+        // Table and markdown; `show` writes no other format (refused when parsed).
+        _ => {
             vertical(
                 out,
                 format,

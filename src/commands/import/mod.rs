@@ -6,6 +6,7 @@
 mod apply;
 mod parse;
 mod read;
+mod records;
 mod stream;
 
 use std::path::Path;
@@ -49,6 +50,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     }
     let source = Source::open(a)?;
     let bar = source.bar.clone();
+    let places = source.places.clone();
     let mut store = ctx.open(Access::Write)?;
     let file_name = read::input_name(&a.file);
     // Only a regular file of agreements can take the store's bulk path: the lines of refs
@@ -177,15 +179,8 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         Err((errors, more, bad_rows)) => {
             let mut msg = format!("{file_name}: {bad_rows} bad row(s); nothing was imported");
             for e in &errors {
-                let place = if e.line > 0 {
-                    format!("line {}", e.line)
-                } else {
-                    "file".into()
-                };
-                match &e.column {
-                    Some(c) => msg.push_str(&format!("\n  {place}, column {c}: {}", e.reason)),
-                    None => msg.push_str(&format!("\n  {place}: {}", e.reason)),
-                }
+                let place = places.describe(e.line, e.column.as_deref());
+                msg.push_str(&format!("\n  {place}: {}", e.reason));
             }
             if more > 0 {
                 msg.push_str(&format!("\n  ... and {more} more"));
@@ -244,6 +239,7 @@ pub fn import_dir(ctx: &Ctx, dir: &Path) -> Result<()> {
                 delimiter: None,
                 date_format: None,
                 ignore_columns: Vec::new(),
+                sheet: None,
             },
         )?;
     }
