@@ -7,7 +7,7 @@ use std::ffi::OsStr;
 use crate::environment::{default_db_path, Environment};
 use crate::error::{Error, Result};
 use crate::query::Filter;
-use crate::store::{Access, Store};
+use crate::store::{Access, Backend};
 
 /// Partner keys starting with the word being completed.
 pub fn partner_keys(current: &OsStr) -> Vec<CompletionCandidate> {
@@ -29,9 +29,9 @@ pub fn record_names(current: &OsStr) -> Vec<CompletionCandidate> {
     v
 }
 
-fn push_refs(store: &Store, out: &mut Vec<String>) -> Result<()> {
+fn push_refs(store: &dyn Backend, out: &mut Vec<String>) -> Result<()> {
     let as_of = crate::dates::today().map_err(Error::input)?;
-    store.for_each_agreement(&Filter::new(as_of), |a, _| {
+    store.scan_agreements(&Filter::new(as_of), &mut |a, _| {
         out.push(a.reference);
         Ok(())
     })
@@ -42,7 +42,7 @@ fn push_refs(store: &Store, out: &mut Vec<String>) -> Result<()> {
 /// only: a missing one offers nothing and is not created; any failure offers nothing.
 fn candidates(
     current: &OsStr,
-    list: impl Fn(&Store, &mut Vec<String>) -> Result<()>,
+    list: impl Fn(&dyn Backend, &mut Vec<String>) -> Result<()>,
 ) -> Vec<CompletionCandidate> {
     let current = current.to_string_lossy();
     let (done, word) = match current.rfind(',') {
@@ -56,9 +56,9 @@ fn candidates(
                 Some(db) => db.clone(),
                 None => default_db_path(&env)?,
             };
-            Store::open(&db, Access::Read, &env.store)
+            crate::store::open(&crate::store::Location::File(db), Access::Read, &env.store)
         })
-        .and_then(|store| list(&store, &mut names));
+        .and_then(|store| list(store.as_ref(), &mut names));
     if listed.is_err() {
         return Vec::new();
     }

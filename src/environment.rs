@@ -37,6 +37,9 @@ pub struct Environment {
     pub columns: Option<usize>,
     /// `NO_COLOR` set to anything but the empty string: no colour under `--color auto`.
     pub no_color: bool,
+    /// `MOU_XLSX_SHEET_ROWS`: data rows per sheet of a workbook before they go on in another
+    /// (for tests: Excel's limit, 1,048,575, is too many to test with).
+    pub xlsx_sheet_rows: Option<u32>,
 }
 
 impl Environment {
@@ -74,6 +77,12 @@ impl Environment {
                 .and_then(|v| v.to_str()?.trim().parse::<usize>().ok())
                 .filter(|n| *n > 0),
             no_color: get("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            xlsx_sheet_rows: text("MOU_XLSX_SHEET_ROWS")?
+                .map(|v| {
+                    let max = u64::from(crate::output::xlsx::MAX_SHEET_ROWS);
+                    whole("MOU_XLSX_SHEET_ROWS", &v, 1, max).map(|n| n as u32)
+                })
+                .transpose()?,
         })
     }
 }

@@ -34,6 +34,34 @@ fn rusqlite_is_named_only_in_the_sqlite_store() {
     assert!(outside.is_empty(), "{outside:?}");
 }
 
+/// Above the store, code holds a `dyn Backend` from `store::open`: it never names the SQLite
+/// store or its tactics (journal modes, index drops, the bulk path's size rule, pragmas).
+#[test]
+fn only_the_store_names_sqlite_or_its_tactics() {
+    let mut files = Vec::new();
+    sources(&src(), &mut files);
+    let store = src().join("store");
+    for file in files.iter().filter(|f| !f.starts_with(&store)) {
+        let text = read(file);
+        for word in [
+            "rusqlite",
+            "sqlite::",
+            "store::Store",
+            "Store::",
+            "bulk_transaction",
+            "drop_bulk_indexes",
+            "rebuild_bulk_indexes",
+            "takes_bulk_path",
+            "agreement_writer",
+            "set_max_page_count",
+            "journal_mode",
+            "PRAGMA",
+        ] {
+            assert!(!text.contains(word), "{} names {word}", file.display());
+        }
+    }
+}
+
 #[test]
 fn arguments_and_checks_import_no_command() {
     let mut files: Vec<PathBuf> = ["validate.rs", "complete.rs", "environment.rs"]

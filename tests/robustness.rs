@@ -1183,7 +1183,7 @@ proptest! {
     fn import_in_process_of_arbitrary_bytes_is_bad_input_at_worst(data in csvish()) {
         use mou::cli::{Entity, ImportArgs};
         use mou::commands::{import, Ctx};
-        use mou::store::{Access, Store};
+        use mou::store::Access;
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("registry.db");
         let file = dir.path().join("input.csv");
@@ -1199,6 +1199,7 @@ proptest! {
             today,
             actor: "fuzz".into(),
             store: Default::default(),
+            xlsx_sheet_rows: mou::output::xlsx::MAX_SHEET_ROWS,
         };
         let args = |entity, file| ImportArgs {
             entity,
@@ -1210,6 +1211,7 @@ proptest! {
             delimiter: None,
             date_format: None,
             ignore_columns: Vec::new(),
+            sheet: None,
         };
         import::run(&ctx, &args(Entity::Partners, seed)).unwrap();
         for entity in [Entity::Partners, Entity::Agreements] {
@@ -1217,7 +1219,7 @@ proptest! {
                 prop_assert_eq!(e.exit_code() as i32, 2, "{}", e);
             }
         }
-        let store = Store::open(&db, Access::Read, &Default::default()).unwrap();
+        let store = mou::store::open(&mou::store::Location::File(db), Access::Read, &Default::default()).unwrap();
         prop_assert!(store.integrity_problems().unwrap().is_empty());
     }
 }

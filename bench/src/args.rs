@@ -26,7 +26,7 @@ pub struct Opts {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub runs: u32,
 
-    /// Comma-separated figures to run: import, export, report, eight (default all)
+    /// Comma-separated figures to run: import, export, report, eight, xlsx (default all)
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_figure)]
     pub only: Vec<Figure>,
 }
@@ -43,6 +43,8 @@ pub enum Figure {
     Report,
     /// D: import, export and the quarterly report of a file of eight columns.
     Eight,
+    /// E: `mou export agreements -o FILE.xlsx` beside mou's CSV export.
+    Xlsx,
 }
 
 impl Opts {
@@ -60,7 +62,7 @@ fn parse_rows(s: &str) -> Result<u64, String> {
 
 fn parse_figure(s: &str) -> Result<Figure, String> {
     Figure::from_str(s.trim(), false)
-        .map_err(|_| format!("unknown figure {s:?} (valid: import, export, report, eight)"))
+        .map_err(|_| format!("unknown figure {s:?} (valid: import, export, report, eight, xlsx)"))
 }
 
 #[cfg(test)]
@@ -82,6 +84,7 @@ mod tests {
             Figure::Export,
             Figure::Report,
             Figure::Eight,
+            Figure::Xlsx,
         ] {
             assert!(opts.wants(f), "{f:?}");
         }

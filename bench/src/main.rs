@@ -89,7 +89,8 @@ fn measure_figures(bench: &Bench) -> Res<Vec<Row>> {
         rows.extend(figures::import(bench)?);
     }
     let (export, report) = (opts.wants(Figure::Export), opts.wants(Figure::Report));
-    if export || report {
+    let xlsx = opts.wants(Figure::Xlsx);
+    if export || report || xlsx {
         match figures::prepare_registry(bench, import)? {
             Some(db) => {
                 if export {
@@ -97,6 +98,9 @@ fn measure_figures(bench: &Bench) -> Res<Vec<Row>> {
                 }
                 if report {
                     rows.extend(figures::report(bench, &db)?);
+                }
+                if xlsx {
+                    rows.push(figures::xlsx(bench, &db)?);
                 }
             }
             None => println!("\nneither mou nor sqlite3 available: export and reports skipped"),

@@ -15,7 +15,7 @@ use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand}
 use std::path::PathBuf;
 
 use crate::dates::Date;
-use crate::output::Format;
+use crate::output::{check_format, Format, AGREEMENT_EXPORT_FORMATS, EXPORT_FORMATS, TEXT_FORMATS};
 
 pub use errors::render_error;
 pub use list::*;
@@ -91,7 +91,7 @@ pub enum Command {
     Remove(RemoveCommand),
     /// Agreements (or partners) matching a query expression
     Query(QueryArgs),
-    /// Write partners or agreements as CSV (or --format json|jsonl)
+    /// Write partners or agreements as CSV (or --format json|jsonl|xlsx; `all`: one workbook)
     Export(ExportArgs),
     /// Bring partners or agreements in from a CSV file
     Import(ImportArgs),
@@ -172,6 +172,37 @@ const TAKEN_BY: &[(&str, &[&str])] = &[
     ("lang", &["report", "report summary"]),
 ];
 
+/// The formats each command that takes `--format` can write (paths as in [`TAKEN_BY`]); a
+/// command not named here writes [`TEXT_FORMATS`]. `--format` with another is refused when
+/// the line is parsed, naming the ones the command can write.
+/// `export agreements` is named with its positional argument (see [`formats_path`]).
+const WRITES: &[(&str, &[Format])] = &[
+    ("export agreements", AGREEMENT_EXPORT_FORMATS),
+    ("export", EXPORT_FORMATS),
+];
+
+/// The path [`WRITES`] names a command by: its subcommands, and for `export` what it exports
+/// (agreements also write a calendar).
+fn formats_path(leaf: &str, command: &Command) -> String {
+    match command {
+        Command::Export(a) if a.entity == ExportWhat::One(Entity::Agreements) => {
+            "export agreements".to_string()
+        }
+        _ => leaf.to_string(),
+    }
+}
+
+/// The formats `mou PATH` can write.
+pub fn formats_of(path: &str) -> &'static [Format] {
+    WRITES
+        .iter()
+        .find(|(p, _)| match p.strip_suffix('*') {
+            Some(group) => path == group || path.starts_with(&format!("{group} ")),
+            None => path == *p,
+        })
+        .map_or(TEXT_FORMATS, |(_, f)| f)
+}
+
 fn takes(path: &str, id: &str) -> bool {
     TAKEN_BY
         .iter()
@@ -236,6 +267,12 @@ where
     let levels: Vec<&ArgMatches> = chain.iter().map(|(_, m)| *m).collect();
     cli.global.db = innermost(&levels, "db");
     cli.global.format = innermost(&levels, "format");
+    if let Some(format) = cli.global.format {
+        let leaf = formats_path(chain.last().map_or("", |(p, _)| p.as_str()), &cli.command);
+        check_format(&leaf, formats_of(&leaf), format).map_err(|e| {
+            clap::Error::raw(ErrorKind::InvalidValue, format!("{}\n", e.message)).with_cmd(&cmd)
+        })?;
+    }
     cli.global.as_of = innermost(&levels, "as_of");
     cli.global.actor = innermost(&levels, "actor");
     cli.global.color = innermost(&levels, "color");

@@ -5,11 +5,31 @@ use std::path::PathBuf;
 
 use super::list::{Entity, FilterArgs};
 
+/// What `mou export` writes: one kind of record, or (`all`) the whole registry as one workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportWhat {
+    One(Entity),
+    All,
+}
+
+/// `partners`, `agreements` (every kind of record), or `all`.
+fn export_what() -> impl clap::builder::TypedValueParser<Value = ExportWhat> {
+    use clap::builder::TypedValueParser;
+    use clap::ValueEnum;
+    let mut names: Vec<clap::builder::PossibleValue> = Entity::value_variants()
+        .iter()
+        .filter_map(|e| e.to_possible_value())
+        .collect();
+    names.push(clap::builder::PossibleValue::new("all"));
+    clap::builder::PossibleValuesParser::new(names)
+        .map(|s| Entity::from_str(&s, false).map_or(ExportWhat::All, ExportWhat::One))
+}
+
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// What to export
-    #[arg(value_enum)]
-    pub entity: Entity,
+    /// What to export (`all`: the whole registry as one workbook, with -o FILE.xlsx)
+    #[arg(value_parser = export_what(), value_name = "WHAT")]
+    pub entity: ExportWhat,
     #[command(flatten)]
     pub filters: FilterArgs,
     /// Write to FILE (format from its extension unless --format)
@@ -22,6 +42,12 @@ pub struct ExportArgs {
     /// days)
     #[arg(long, value_name = "TERM", value_parser = super::values::term)]
     pub remind: Option<crate::dates::Term>,
+    /// For xlsx: right-to-left sheets
+    #[arg(long)]
+    pub rtl: bool,
+    /// With `export all`: a Contacts sheet too (personal data, left out unless asked for)
+    #[arg(long)]
+    pub with_contacts: bool,
     #[command(flatten)]
     pub shape: super::list::ShapeArgs,
 }
@@ -31,7 +57,8 @@ pub struct ImportArgs {
     /// What the file holds
     #[arg(value_enum)]
     pub entity: Entity,
-    /// The CSV file, or `-` for stdin (read once, so a pipe or a FIFO will do)
+    /// The file: CSV, or .xlsx, .json or .jsonl as export writes them; `-` for stdin (CSV,
+    /// read once, so a pipe or a FIFO will do)
     pub file: PathBuf,
     /// Check and report; write nothing
     #[arg(long)]
@@ -57,4 +84,7 @@ pub struct ImportArgs {
     /// A column of the file to skip, e.g. one of the spreadsheet's own (repeatable)
     #[arg(long = "ignore-column", value_name = "NAME")]
     pub ignore_columns: Vec<String>,
+    /// For an .xlsx file: the sheet to read [default: the first]
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }

@@ -17,7 +17,7 @@ use crate::model::{
 use crate::output::{Cell, Format, RowWriter};
 use crate::records::{agreement_json, partner_json};
 use crate::registry;
-use crate::store::{Access, Entity, Store};
+use crate::store::{Access, Backend, Entity};
 use crate::text::{is_valid_key, loose, normalize};
 use crate::validate;
 
@@ -30,9 +30,9 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             a.key, a.matched, b.key, b.matched
         ));
     }
-    problems.extend(registry::lookalike_problems(&store)?);
-    problems.extend(partner_problems(&store)?);
-    problems.extend(agreement_problems(&store)?);
+    problems.extend(registry::lookalike_problems(&*store)?);
+    problems.extend(partner_problems(&*store)?);
+    problems.extend(agreement_problems(&*store)?);
     for (r, renews) in store.dangling_renewals()? {
         problems.push(format!(
             "agreement {r}: renews {renews}, which does not exist"
@@ -309,10 +309,10 @@ fn outside_mou(who: &str, fields: Vec<String>) -> Option<String> {
     })
 }
 
-fn partner_problems(store: &Store) -> Result<Vec<String>> {
+fn partner_problems(store: &dyn Backend) -> Result<Vec<String>> {
     let recorded = store.last_recorded(Entity::Partner)?;
     let mut problems = Vec::new();
-    store.for_each_stored_partner(|row, p| {
+    store.scan_stored_partners(&mut |row, p| {
         let who = format!("partner {}", who_key(&row, "key"));
         let mut found = value_problems(&who, &row.values, PARTNER_RULES);
         for alias in &row.aliases {
@@ -351,11 +351,11 @@ fn who_key(row: &StoredRow, column: &str) -> String {
     }
 }
 
-fn agreement_problems(store: &Store) -> Result<Vec<String>> {
+fn agreement_problems(store: &dyn Backend) -> Result<Vec<String>> {
     let recorded = store.last_recorded(Entity::Agreement)?;
     let mut problems = Vec::new();
     let mut refs: HashMap<String, String> = HashMap::new();
-    store.for_each_stored_agreement(|row, a| {
+    store.scan_stored_agreements(&mut |row, a| {
         let who = format!("agreement {}", who_key(&row, "ref"));
         let mut found = value_problems(&who, &row.values, AGREEMENT_RULES);
         if let Stored::Text(r) = row.get("ref") {

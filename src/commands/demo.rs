@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
         use std::io::Write;
         writeln!(out, "Agreements at {}\n", crate::dates::iso(demo.as_of))?;
         super::rows::write_rows(
-            &mut store,
+            &mut *store,
             Entity::Agreements,
             &Filter::new(demo.as_of),
             &mut out,

@@ -42,12 +42,12 @@ fn due_row(g: Agreement, today: Date, until: Date) -> DueRow {
 
 pub fn run(ctx: &Ctx, a: &DueArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
-    let filter = ctx.filter(&store, &a.filters)?;
+    let filter = ctx.filter(&*store, &a.filters)?;
     let until = a.within.after(ctx.as_of).ok_or_else(|| {
         Error::input("the window runs past the calendar's end; give a shorter --within")
     })?;
     let mut report = DueReport::default();
-    store.for_each_due(&filter, until, |g, _| {
+    store.scan_due(&filter, until, &mut |g, _| {
         report.0.push(due_row(g, ctx.as_of, until));
         Ok(())
     })?;

@@ -1,13 +1,16 @@
-//! `mou export partners|agreements`: CSV by default, streamed, to stdout (or `-o -`) or
-//! `-o FILE`.
+//! `mou export partners|agreements|all`: CSV by default, streamed, to stdout (or `-o -`) or
+//! `-o FILE`; xlsx as a workbook (`export all`: every kind of record in one workbook).
 
-use super::rows::{apply_shape, write_calendar, write_rows};
+use std::io::IsTerminal;
+
+use super::rows::{apply_shape, write_calendar, write_rows, write_to, Target};
 use super::{Ctx, Sink};
-use crate::cli::{Entity, ExportArgs};
+use crate::cli::{Entity, ExportArgs, ExportWhat};
 use crate::error::{Error, Result};
-use crate::output::Format;
+use crate::output::xlsx::{BookOptions, Workbook};
+use crate::output::{choose_format, refuse_binary_on_terminal, Format};
 use crate::records::{AGREEMENT_COLUMNS, AGREEMENT_TABLE, PARTNER_COLUMNS, PARTNER_TABLE};
-use crate::store::Access;
+use crate::store::{Access, Backend};
 
 pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
     // `-o -` is stdout.
@@ -15,25 +18,26 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
     if let Some(out) = output {
         refuse_spreadsheet(out)?;
     }
-    let from_path = output.and_then(Format::from_path);
-    if let (None, None, Some(out)) = (ctx.format, from_path, output) {
-        if let Some(ext) = out.extension() {
-            return Err(Error::field(
-                "output",
-                &out.display().to_string(),
-                format!(
-                    "mou cannot write .{} files; use .csv, .json, .jsonl or .md, or give --format",
-                    ext.to_string_lossy()
-                ),
-            ));
-        }
-    }
-    let format = ctx.format.or(from_path).unwrap_or(Format::Csv);
-    let what = format!("mou export {}", entity_word(a.entity));
-    match a.entity {
-        Entity::Partners => format.check(&what, Format::ROWS)?,
-        Entity::Agreements => format.check(&what, AGREEMENT_FORMATS)?,
+    let (command, can): (&str, &[Format]) = match a.entity {
+        ExportWhat::All => ("export all", &[Format::Xlsx]),
+        ExportWhat::One(Entity::Agreements) => (
+            "export agreements",
+            crate::cli::formats_of("export agreements"),
+        ),
+        ExportWhat::One(_) => ("export", crate::cli::formats_of("export")),
     };
+    let default = match a.entity {
+        ExportWhat::All => Format::Xlsx,
+        ExportWhat::One(_) => Format::Csv,
+    };
+    let format = choose_format(command, can, ctx.format, output, default)?;
+    if a.excel && format != Format::Csv {
+        return Err(Error::input(format!(
+            "--excel shapes CSV for spreadsheets; it does not apply to --format {}",
+            format.name()
+        ))
+        .with_hint("leave out --format, or use --format csv"));
+    }
     if a.remind.is_some() && format != Format::Ics {
         return Err(Error::input(format!(
             "--remind sets an alarm in a calendar; it does not apply to --format {}",
@@ -47,51 +51,104 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
                 .with_hint("leave out --columns with --format ics"),
         );
     }
-    if a.excel && format != Format::Csv {
-        return Err(Error::input(
-            format!(
-                "--excel shapes CSV for spreadsheets; it does not apply to --format {format:?}"
-            )
-            .to_lowercase(),
-        )
-        .with_hint("leave out --format, or use --format csv"));
+    if a.rtl && format != Format::Xlsx {
+        return Err(Error::input(format!(
+            "--rtl makes right-to-left sheets; it does not apply to --format {}",
+            format.name()
+        ))
+        .with_hint("write a workbook: -o FILE.xlsx"));
+    }
+    if a.with_contacts && a.entity != ExportWhat::All {
+        return Err(
+            Error::input("--with-contacts adds a Contacts sheet to `mou export all`")
+                .with_hint("leave it out, or export all"),
+        );
+    }
+    if output.is_none() {
+        refuse_binary_on_terminal(format, std::io::stdout().is_terminal())?;
     }
     let file = output.map(|p| ctx.output_file(p)).transpose()?;
     let mut store = ctx.open(Access::Read)?;
-    let mut filter = ctx.filter(&store, &a.filters)?;
-    let columns = apply_shape(a.entity, &a.shape, &mut filter)?;
+    let entity = match a.entity {
+        ExportWhat::One(e) => e,
+        ExportWhat::All => return export_all(ctx, a, &mut *store, Sink::open(file)?),
+    };
+    let mut filter = ctx.filter(&*store, &a.filters)?;
+    let columns = apply_shape(entity, &a.shape, &mut filter)?;
     let mut sink = Sink::open(file)?;
+    let chosen = columns.as_deref();
     if format == Format::Ics {
         let remind_days = a.remind.map(|t| t.approx_days());
-        write_calendar(&mut store, &filter, &mut sink, &ctx.now(), remind_days)?;
+        write_calendar(&mut *store, &filter, &mut sink, &ctx.now(), remind_days)?;
         return sink.commit();
     }
-    let chosen = columns.as_deref();
-    write_rows(
-        &mut store, a.entity, &filter, &mut sink, format, a.excel, chosen,
-    )?;
+    if format == Format::Xlsx {
+        let mut book = Workbook::new(book_options(ctx, a));
+        write_to(
+            &mut *store,
+            entity,
+            &filter,
+            Target::Sheet(&mut book),
+            chosen,
+        )?;
+        book.save(&mut sink)?;
+    } else {
+        write_rows(
+            &mut *store,
+            entity,
+            &filter,
+            &mut sink,
+            format,
+            a.excel,
+            chosen,
+        )?;
+    }
     sink.commit()?;
     if output.is_some() && format == Format::Markdown {
-        note_columns(a.entity, chosen);
+        note_columns(entity, chosen);
     }
     Ok(())
 }
 
-/// What `export agreements` writes: rows, or a calendar of their dates.
-const AGREEMENT_FORMATS: &[Format] = &[
-    Format::Csv,
-    Format::Json,
-    Format::Jsonl,
-    Format::Markdown,
-    Format::Table,
-    Format::Ics,
-];
-
-fn entity_word(entity: Entity) -> &'static str {
-    match entity {
-        Entity::Partners => "partners",
-        Entity::Agreements => "agreements",
+fn book_options(ctx: &Ctx, a: &ExportArgs) -> BookOptions {
+    BookOptions {
+        rtl: a.rtl,
+        sheet_rows: ctx.xlsx_sheet_rows,
     }
+}
+
+/// The kinds of record `export all` writes, each in its own sheet after the Summary.
+const ALL: &[Entity] = &[Entity::Partners, Entity::Agreements];
+
+/// `mou export all`: one workbook of the whole registry, a sheet each for the summary and
+/// every kind of record. Filters and columns belong to the export of one kind.
+fn export_all(ctx: &Ctx, a: &ExportArgs, store: &mut dyn Backend, mut sink: Sink) -> Result<()> {
+    let given_filter = crate::query::Filter::new(ctx.as_of);
+    let mut probe = crate::query::Filter::new(ctx.as_of);
+    if !ctx.filter(store, &a.filters)?.terms.is_empty()
+        || apply_shape(Entity::Partners, &a.shape, &mut probe)?.is_some()
+        || !probe.sort.is_empty()
+        || probe.limit.is_some()
+    {
+        return Err(Error::input(
+            "`mou export all` writes the whole registry; filters, --columns, --sort and --limit \
+             apply to the export of one kind",
+        )
+        .with_hint("leave them out, or export partners or agreements with them"));
+    }
+    let mut book = Workbook::new(book_options(ctx, a));
+    super::summary::write_summary_sheet(ctx, store, &mut book)?;
+    for entity in ALL {
+        write_to(
+            store,
+            *entity,
+            &given_filter,
+            Target::Sheet(&mut book),
+            None,
+        )?;
+    }
+    book.save(&mut sink)?;
+    sink.commit()
 }
 
 /// Says which columns a markdown file holds when they are fewer than the export's: a file
@@ -112,11 +169,11 @@ fn note_columns(entity: Entity, chosen: Option<&[&str]>) {
     );
 }
 
-/// The names of spreadsheet files, which mou does not write yet.
-const SPREADSHEETS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
+/// The names of spreadsheet files that mou does not write (it writes .xlsx).
+const SPREADSHEETS: &[&str] = &["xlsm", "xls", "ods"];
 
-/// Refuses an output named as a spreadsheet, whatever --format says: CSV in a file named
-/// `.xlsx` is a file Excel refuses to open.
+/// Refuses an output named as a spreadsheet mou does not write, whatever --format says: CSV
+/// in a file named `.xls` is a file Excel refuses to open.
 fn refuse_spreadsheet(out: &std::path::Path) -> Result<()> {
     let Some(ext) = out
         .extension()
@@ -130,10 +187,10 @@ fn refuse_spreadsheet(out: &std::path::Path) -> Result<()> {
     Err(Error::field(
         "output",
         &out.display().to_string(),
-        format!("mou does not write .{ext} files yet; nothing was written"),
+        format!("mou does not write .{ext} files; nothing was written"),
     )
     .with_hint(format!(
-        "give a name ending in .csv, e.g. {}: spreadsheets open it (add --excel to shape it for Excel)",
-        out.with_extension("csv").display()
+        "give a name ending in .xlsx, e.g. {}",
+        out.with_extension("xlsx").display()
     )))
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use super::{Ctx, Sink};
 use crate::error::{Error, Result};
 use crate::output::{Cell, RowWriter};
-use crate::store::{Access, Store};
+use crate::store::{Access, Backend};
 
 const COLUMNS: &[&str] = &[
     "id", "at", "actor", "action", "entity", "key", "before", "after", "hash",
@@ -13,7 +13,11 @@ const COLUMNS: &[&str] = &[
 const TABLE: &[&str] = &["id", "at", "actor", "action", "entity", "key"];
 
 /// Which entity a name refers to: an agreement (also one removed), else a partner.
-fn about(store: &Store, name: &str, ctx: &Ctx) -> Result<(&'static str, Option<i64>, String)> {
+fn about(
+    store: &dyn Backend,
+    name: &str,
+    ctx: &Ctx,
+) -> Result<(&'static str, Option<i64>, String)> {
     if let Some((a, _)) = store.try_find_agreement(name, ctx.as_of)? {
         return Ok(("agreement", Some(a.id), a.reference));
     }
@@ -22,7 +26,7 @@ fn about(store: &Store, name: &str, ctx: &Ctx) -> Result<(&'static str, Option<i
     }
     // A removed record is known by the key or ref it had.
     let mut found = None;
-    store.for_each_history(None, |e| {
+    store.scan_history(&mut |e| {
         if e.entity_key.eq_ignore_ascii_case(name.trim()) {
             found = Some(if e.entity == "agreement" {
                 "agreement"
@@ -55,30 +59,31 @@ pub fn run(ctx: &Ctx, a: &crate::cli::HistoryArgs) -> Result<()> {
     let target = a
         .name
         .as_deref()
-        .map(|n| about(&store, n, ctx))
+        .map(|n| about(store.as_ref(), n, ctx))
         .transpose()?;
     let mut out = Sink::open(None)?;
     let mut w = RowWriter::new(&mut out, ctx.format(), false, COLUMNS, Some(TABLE))?;
-    store.for_each_history(
-        target.as_ref().map(|(e, id, k)| (*e, *id, k.as_str())),
-        |e| {
-            let json = |s: Option<String>| match s {
-                Some(s) => Cell::Json(s),
-                None => Cell::Null,
-            };
-            w.row(vec![
-                Cell::Int(e.id),
-                Cell::Text(e.at),
-                Cell::Text(e.actor),
-                Cell::Text(e.action),
-                Cell::Text(e.entity),
-                Cell::Text(e.entity_key),
-                json(e.before),
-                json(e.after),
-                Cell::Text(e.hash),
-            ])
-        },
-    )?;
+    let mut row = |e: crate::store::HistoryEntry| {
+        let json = |s: Option<String>| match s {
+            Some(s) => Cell::Json(s),
+            None => Cell::Null,
+        };
+        w.row(vec![
+            Cell::Int(e.id),
+            Cell::Text(e.at),
+            Cell::Text(e.actor),
+            Cell::Text(e.action),
+            Cell::Text(e.entity),
+            Cell::Text(e.entity_key),
+            json(e.before),
+            json(e.after),
+            Cell::Text(e.hash),
+        ])
+    };
+    match &target {
+        Some((entity, id, key)) => store.scan_history_about(entity, *id, key, &mut row)?,
+        None => store.scan_history(&mut row)?,
+    }
     w.finish()?;
     out.flush()?;
     out.commit()

@@ -13,12 +13,12 @@ pub fn run(ctx: &Ctx, a: &ListArgs) -> Result<()> {
             .with_hint("e.g. mou list agreements, or mou list partners --category ngo")
     })?;
     let mut store = ctx.open(Access::Read)?;
-    let mut filter = ctx.filter(&store, &a.filters)?;
+    let mut filter = ctx.filter(&*store, &a.filters)?;
     let columns = apply_shape(entity, &a.shape, &mut filter)?;
     let mut sink = Sink::open(None)?;
     let format = ctx.format();
     write_rows(
-        &mut store,
+        &mut *store,
         entity,
         &filter,
         &mut sink,
@@ -43,7 +43,7 @@ pub fn query(ctx: &Ctx, a: &QueryArgs) -> Result<()> {
     let mut sink = Sink::open(None)?;
     let format = ctx.format();
     write_rows(
-        &mut store,
+        &mut *store,
         entity,
         &filter,
         &mut sink,

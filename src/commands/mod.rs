@@ -19,6 +19,7 @@ mod report;
 mod rows;
 pub mod shell;
 mod show;
+mod summary;
 
 use std::fmt;
 use std::io::{BufWriter, Write};
@@ -31,7 +32,7 @@ use crate::error::{Error, Result};
 use crate::output::Format;
 use crate::query::{check_values, Cond, Filter};
 use crate::registry::Registry;
-use crate::store::{self, Access, Backend, Location, Options, Store};
+use crate::store::{self, Access, Backend, Location, Options};
 pub use output_file::OutputFile;
 
 /// What every command needs from the global options and the environment, read once.
@@ -48,6 +49,8 @@ pub struct Ctx {
     pub actor: String,
     /// What the store takes from the environment.
     pub store: Options,
+    /// Data rows per sheet of a workbook (`MOU_XLSX_SHEET_ROWS`, else Excel's limit).
+    pub xlsx_sheet_rows: u32,
 }
 
 impl Ctx {
@@ -82,12 +85,15 @@ impl Ctx {
             today,
             actor,
             store: env.store,
+            xlsx_sheet_rows: env
+                .xlsx_sheet_rows
+                .unwrap_or(crate::output::xlsx::MAX_SHEET_ROWS),
         })
     }
 
     /// Opens the registry. A read of a registry that does not exist reads an empty one when
     /// it is the default location, and is an error when `--db` or `MOU_DB` named it.
-    pub fn open(&self, access: Access) -> Result<Store> {
+    pub fn open(&self, access: Access) -> Result<Box<dyn Backend>> {
         if access == Access::Read && !self.db.exists() {
             if self.db_named {
                 return Err(Error::registry(format!(
@@ -101,7 +107,6 @@ impl Ctx {
                 "note: no registry at {} yet; it is created on first write",
                 self.db
             ));
-            return Store::empty(&self.store);
         }
         store::open(&self.db, access, &self.store)
     }
@@ -128,7 +133,7 @@ impl Ctx {
     }
 
     /// The filter flags as a [`Filter`] at the as-of date, partner names resolved.
-    pub fn filter(&self, store: &Store, f: &FilterArgs) -> Result<Filter> {
+    pub fn filter(&self, store: &dyn Backend, f: &FilterArgs) -> Result<Filter> {
         let mut filter = Filter::new(self.as_of);
         for (flag, n) in [
             ("--category", f.categories.len()),

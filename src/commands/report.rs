@@ -55,9 +55,9 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<()> {
 
 fn summary(ctx: &Ctx, f: &FilterArgs, langs: &[Lang]) -> Result<()> {
     let store = ctx.open(Access::Read)?;
-    let filter = ctx.filter(&store, f)?;
+    let filter = ctx.filter(&*store, f)?;
     let mut acc = crate::report::SummaryAcc::new(filter.as_of);
-    store.for_each_report_row(&filter, |r| {
+    store.scan_report_rows(&filter, &mut |r| {
         acc.add(r);
         Ok(())
     })?;
@@ -161,10 +161,10 @@ fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result
         .shifted_quarters(1)
         .ok_or_else(|| Error::field("period", &a.period, "give an earlier quarter"))?;
     let store = ctx.open(Access::Read)?;
-    let mut filter = ctx.filter(&store, f)?;
+    let mut filter = ctx.filter(&*store, f)?;
     filter.as_of = q.end;
     let mut acc = crate::report::Quarterly::new(&[(q, next), (prev, q)]);
-    store.for_each_report_row(&filter, |r| {
+    store.scan_report_rows(&filter, &mut |r| {
         acc.add(r);
         Ok(())
     })?;
@@ -188,14 +188,14 @@ fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result
 
 fn by(ctx: &Ctx, field: CountBy, f: &FilterArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
-    let filter = ctx.filter(&store, f)?;
+    let filter = ctx.filter(&*store, f)?;
     let rows = crate::report::arrange_by(field, store.count_by(field, &filter)?);
     emit(ctx, &ByReport { field, rows })
 }
 
 fn count(ctx: &Ctx, more_than: Option<u64>, partners: bool, f: &FilterArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
-    let filter = ctx.filter(&store, f)?;
+    let filter = ctx.filter(&*store, f)?;
     let n = if partners {
         store.count_partners_with_agreements(&filter)?
     } else {

@@ -7,13 +7,14 @@ use std::collections::HashMap;
 use crate::cli::{Entity, ShapeArgs};
 use crate::error::{Error, Result};
 use crate::model::{Agreement, Status};
+use crate::output::xlsx::Workbook;
 use crate::output::{Cell, Format, RowWriter};
 use crate::query::{Filter, SortKey};
 use crate::records::{
     agreement_cells, partner_cells, AGREEMENT_COLUMNS, AGREEMENT_TABLE, PARTNER_COLUMNS,
     PARTNER_TABLE,
 };
-use crate::store::{Store, TextBatch};
+use crate::store::{Backend, TextBatch};
 
 /// The agreements' extra column: the parties' display names.
 pub const PARTY_NAMES: &str = "party_names";
@@ -124,11 +125,46 @@ fn layout<'a>(
     }
 }
 
+/// Where rows go: a stream in a text format, or a sheet of a workbook.
+pub enum Target<'a> {
+    Stream {
+        out: &'a mut dyn Write,
+        format: Format,
+        excel: bool,
+    },
+    Sheet(&'a mut Workbook),
+}
+
+impl<'a> Target<'a> {
+    /// The writer of `entity`'s rows of `columns` (`shown`: what a table shows people).
+    fn writer(
+        self,
+        entity: Entity,
+        columns: &'a [&'a str],
+        shown: Option<&[&str]>,
+    ) -> Result<RowWriter<'a, &'a mut dyn Write>> {
+        match self {
+            Target::Stream { out, format, excel } => {
+                RowWriter::new(out, format, excel, columns, shown)
+            }
+            Target::Sheet(book) => Ok(RowWriter::sheet(book, sheet_name(entity), columns)),
+        }
+    }
+}
+
+/// The sheet that holds `entity` in a workbook.
+pub fn sheet_name(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Partners => "Partners",
+        Entity::Agreements => "Agreements",
+    }
+}
+
 /// Streams the partners or agreements matching `filter` in `format` (all the columns, or the
 /// `chosen` ones in their order); says on stderr when nothing matched (an empty table would
 /// otherwise print nothing at all).
 pub fn write_rows(
-    store: &mut Store,
+    store: &mut dyn Backend,
     entity: Entity,
     filter: &Filter,
     out: &mut impl Write,
@@ -136,16 +172,29 @@ pub fn write_rows(
     excel: bool,
     chosen: Option<&[&'static str]>,
 ) -> Result<()> {
+    let target = Target::Stream { out, format, excel };
+    write_to(store, entity, filter, target, chosen)
+}
+
+/// Writes the matching rows to `target`: a stream or a workbook's sheet. A new kind of record
+/// is one arm here: its columns and table subset, and its rows' writer.
+pub fn write_to<'a>(
+    store: &mut dyn Backend,
+    entity: Entity,
+    filter: &Filter,
+    target: Target<'a>,
+    chosen: Option<&'a [&'static str]>,
+) -> Result<()> {
     let n = match entity {
         Entity::Partners => {
             let (columns, shown) = layout(chosen, PARTNER_COLUMNS, PARTNER_TABLE);
-            let w = RowWriter::new(out, format, excel, columns, shown)?;
+            let w = target.writer(entity, columns, shown)?;
             write_partners(store, filter, w, chosen)?
         }
         Entity::Agreements => {
             let (columns, shown) = layout(chosen, AGREEMENT_COLUMNS, AGREEMENT_TABLE);
-            let w = RowWriter::new(out, format, excel, columns, shown)?;
-            if format == Format::Csv && chosen.is_none() {
+            let w = target.writer(entity, columns, shown)?;
+            if w.format() == Format::Csv && chosen.is_none() {
                 write_agreement_text(store, filter, w)?
             } else {
                 let cells = AgreementCells::new(store, chosen)?;
@@ -163,7 +212,7 @@ pub fn write_rows(
 /// calendar of their notice and expiry dates (`now` stamps it); streamed, one agreement at a
 /// time.
 pub fn write_calendar(
-    store: &mut Store,
+    store: &mut dyn Backend,
     filter: &Filter,
     out: &mut impl Write,
     now: &str,
@@ -176,7 +225,7 @@ pub fn write_calendar(
     };
     let mut w = crate::output::ics::IcsWriter::new(out, now, "mou: agreements")?;
     let mut n = 0u64;
-    store.for_each_agreement(filter, |a, status| {
+    store.scan_agreements(filter, &mut |a, status| {
         if !crate::calendar::in_calendar(status) {
             return Ok(());
         }
@@ -195,14 +244,14 @@ pub fn write_calendar(
 
 /// Writes the partners; returns how many.
 fn write_partners<W: Write>(
-    store: &mut Store,
+    store: &mut dyn Backend,
     filter: &Filter,
     mut w: RowWriter<W>,
     chosen: Option<&[&'static str]>,
 ) -> Result<u64> {
     let mut n = 0u64;
     let pick = chosen.map(|c| Projection::new(PARTNER_COLUMNS, c));
-    store.for_each_partner(filter, |p| {
+    store.scan_partners(filter, &mut |p| {
         n += 1;
         let cells = partner_cells(p);
         w.row(match &pick {
@@ -217,13 +266,13 @@ fn write_partners<W: Write>(
 /// Writes every column of the agreements as CSV, copying stored text: no record is built per
 /// row. Returns how many.
 fn write_agreement_text<W: Write>(
-    store: &mut Store,
+    store: &mut dyn Backend,
     filter: &Filter,
     mut w: RowWriter<W>,
 ) -> Result<u64> {
     let mut n = 0u64;
     pipelined(
-        move |send| store.for_each_agreement_text(filter, BATCH, send),
+        move |send| store.scan_agreement_text(filter, BATCH, send),
         |batch: TextBatch| {
             for r in 0..batch.rows() {
                 n += 1;
@@ -244,7 +293,7 @@ struct AgreementCells {
 }
 
 impl AgreementCells {
-    fn new(store: &mut Store, chosen: Option<&[&'static str]>) -> Result<AgreementCells> {
+    fn new(store: &mut dyn Backend, chosen: Option<&[&'static str]>) -> Result<AgreementCells> {
         let names = match chosen {
             Some(c) if c.contains(&PARTY_NAMES) => Some(party_names(store)?),
             _ => None,
@@ -272,9 +321,9 @@ impl AgreementCells {
 
 /// Every partner's display name by key, for the `party_names` column (one map of the
 /// partners, however many agreements are written).
-fn party_names(store: &mut Store) -> Result<HashMap<String, String>> {
+fn party_names(store: &mut dyn Backend) -> Result<HashMap<String, String>> {
     let mut names = HashMap::new();
-    store.for_each_partner(&Filter::new(crate::dates::Date::default()), |p| {
+    store.scan_partners(&Filter::new(crate::dates::Date::default()), &mut |p| {
         names.insert(p.key, p.name);
         Ok(())
     })?;
@@ -284,7 +333,7 @@ fn party_names(store: &mut Store) -> Result<HashMap<String, String>> {
 /// Writes the agreements from their records (reading and formatting on two threads);
 /// returns how many.
 fn write_agreements<W: Write>(
-    store: &mut Store,
+    store: &mut dyn Backend,
     filter: &Filter,
     mut w: RowWriter<W>,
     cells: AgreementCells,
@@ -293,7 +342,7 @@ fn write_agreements<W: Write>(
     pipelined(
         move |send| {
             let mut batch = Vec::with_capacity(BATCH);
-            store.for_each_agreement(filter, |a, s| {
+            store.scan_agreements(filter, &mut |a, s| {
                 batch.push(cells.of(a, s));
                 if batch.len() == BATCH {
                     send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))?;

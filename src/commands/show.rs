@@ -11,17 +11,16 @@ use crate::query::{Cond, Filter};
 use crate::records::{
     agreement_cells, partner_cells, AGREEMENT_COLUMNS, AGREEMENT_TABLE, PARTNER_COLUMNS,
 };
-use crate::store::{Access, Store};
+use crate::store::{Access, Backend};
 
 pub fn run(ctx: &Ctx, a: &crate::cli::ShowArgs) -> Result<()> {
-    ctx.format().check("mou show", Format::ROWS)?;
     let store = ctx.open(Access::Read)?;
     let mut out = Sink::open(None)?;
     if let Some((ag, status)) = store.try_find_agreement(&a.name, ctx.as_of)? {
-        show_agreement(ctx, &store, &ag, status, &mut out)?;
+        show_agreement(ctx, &*store, &ag, status, &mut out)?;
     } else {
         match store.try_find_partner(&a.name)? {
-            Ok(p) => show_partner(ctx, &store, &p, &mut out)?,
+            Ok(p) => show_partner(ctx, &*store, &p, &mut out)?,
             Err(many) if many.len() > 1 => {
                 return Err(Error::input(format!(
                     "'{}' is ambiguous: it names {}",
@@ -75,7 +74,7 @@ fn vertical(out: &mut impl Write, format: Format, rows: &[Vec<String>]) -> Resul
 }
 
 /// The renewal chain through `a`, oldest first, each once.
-fn chain(store: &Store, a: &Agreement, ctx: &Ctx) -> Result<Vec<(Agreement, Status)>> {
+fn chain(store: &dyn Backend, a: &Agreement, ctx: &Ctx) -> Result<Vec<(Agreement, Status)>> {
     let mut seen = vec![a.reference.clone()];
     let mut back = Vec::new();
     let mut cur = a.renews.clone();
@@ -109,7 +108,7 @@ fn chain(store: &Store, a: &Agreement, ctx: &Ctx) -> Result<Vec<(Agreement, Stat
 
 fn show_agreement(
     ctx: &Ctx,
-    store: &Store,
+    store: &dyn Backend,
     a: &Agreement,
     status: Status,
     out: &mut impl Write,
@@ -155,8 +154,8 @@ fn show_agreement(
             w.row(agreement_cells(a.clone(), status))?;
             w.finish()?;
         }
-        // Ics and Html were refused in `run`.
-        Format::Table | Format::Markdown | Format::Ics | Format::Html => {
+        // Table and markdown; `show` writes no other format (refused when parsed).
+        _ => {
             vertical(
                 out,
                 format,
@@ -206,10 +205,10 @@ fn show_agreement(
     Ok(())
 }
 
-fn show_partner(ctx: &Ctx, store: &Store, p: &Partner, out: &mut impl Write) -> Result<()> {
+fn show_partner(ctx: &Ctx, store: &dyn Backend, p: &Partner, out: &mut impl Write) -> Result<()> {
     let filter = Filter::new(ctx.as_of).and(Cond::Partner(vec![p.id]));
     let mut agreements = Vec::new();
-    store.for_each_agreement(&filter, |a, s| {
+    store.scan_agreements(&filter, &mut |a, s| {
         agreements.push(agreement_cells(a, s));
         Ok(())
     })?;
@@ -239,8 +238,8 @@ fn show_partner(ctx: &Ctx, store: &Store, p: &Partner, out: &mut impl Write) -> 
             w.row(partner_cells(p.clone()))?;
             w.finish()?;
         }
-        // Ics and Html were refused in `run`.
-        Format::Table | Format::Markdown | Format::Ics | Format::Html => {
+        // Table and markdown; `show` writes no other format (refused when parsed).
+        _ => {
             vertical(
                 out,
                 format,

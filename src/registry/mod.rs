@@ -99,11 +99,10 @@ mod tests {
     use super::*;
     use crate::error::Error;
     use crate::store::conformance::partner;
-    use crate::store::Store;
 
     #[test]
     fn a_change_and_its_history_row_are_one_transaction() {
-        let mut store: Box<dyn Backend> = Box::new(Store::open_in_memory().unwrap());
+        let mut store: Box<dyn Backend> = crate::store::in_memory();
         let p = partner("unicef", "UNICEF", &[]);
         let failed = store.transact(&mut |s| {
             Registry::new(s, "tester", None).add_partner(&p)?;

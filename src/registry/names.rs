@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::error::{Error, Result};
 use crate::model::Partner;
-use crate::store::Store;
+use crate::store::Backend;
 use crate::text::{slug, transliterated_slug};
 use crate::validate::short;
 
@@ -13,7 +13,7 @@ use crate::validate::short;
 /// else the name (or the first alias) transliterated to Latin, else `p-<id>` (the id it is
 /// about to get); made unique with a numeric suffix when derived.
 pub fn derive_key(
-    store: &Store,
+    store: &dyn Backend,
     given: Option<&str>,
     name: &str,
     aliases: &[String],
@@ -44,7 +44,7 @@ pub fn derive_key(
 }
 
 /// Checks a partner against the others; returns warnings about near-duplicate names.
-pub fn check_partner(store: &Store, p: &Partner, except: Option<i64>) -> Result<Vec<String>> {
+pub fn check_partner(store: &dyn Backend, p: &Partner, except: Option<i64>) -> Result<Vec<String>> {
     if store.key_taken(&p.key, except)? {
         return Err(Error::field(
             "key",
@@ -138,9 +138,9 @@ struct Named {
 
 impl Lookalikes {
     /// The index of every partner in the registry.
-    pub fn load(store: &Store) -> Result<Lookalikes> {
+    pub fn load(store: &dyn Backend) -> Result<Lookalikes> {
         let mut index = Lookalikes::default();
-        store.for_each_partner(&every_partner(), |p| {
+        store.scan_partners(&every_partner(), &mut |p| {
             index.add(&p);
             Ok(())
         })?;
@@ -238,16 +238,16 @@ fn lookalike_message(text: &str, key: &str, other: &str) -> String {
 }
 
 /// Lookalike warnings for one partner being added or edited (reads every partner once).
-pub fn lookalikes(store: &Store, p: &Partner) -> Result<Vec<String>> {
+pub fn lookalikes(store: &dyn Backend, p: &Partner) -> Result<Vec<String>> {
     Ok(Lookalikes::load(store)?.warnings(p))
 }
 
 /// Names and aliases that mix scripts with a posing letter, and pairs of partners whose
 /// names look alike: `mou check` lists them beside the near duplicates.
-pub fn lookalike_problems(store: &Store) -> Result<Vec<String>> {
+pub fn lookalike_problems(store: &dyn Backend) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     let mut index = Lookalikes::default();
-    store.for_each_partner(&every_partner(), |p| {
+    store.scan_partners(&every_partner(), &mut |p| {
         problems.extend(
             mixed_script_warnings(&p)
                 .into_iter()

@@ -5,13 +5,48 @@
 
 use std::path::Path;
 
-use super::{Change, HistoryEntry, Verification};
+use std::collections::HashMap;
+
+use super::{
+    Change, CountBy, Entity, HistoryEntry, PartnerMatch, ReportRow, TextBatch, Verification,
+};
 use crate::dates::Date;
 use crate::error::Result;
-use crate::model::{Agreement, Kind, Partner, RenewalProblem, Status};
+use crate::model::{Agreement, Category, Kind, Partner, RenewalProblem, Status, StoredRow};
 use crate::query::Filter;
 
-pub trait Backend {
+/// What an import asks of the store before it writes: the store decides from it how to
+/// write (a large file of agreements into a registry smaller than it takes the store's bulk
+/// path), so the tactics of a large load stay the store's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportPlan {
+    /// The size in bytes of a regular file of agreements; `None` for partners, or for a
+    /// stream (stdin, a pipe), which cannot be read twice.
+    pub agreements_file_bytes: Option<u64>,
+    /// Nothing is to be written: the store keeps its usual mode.
+    pub dry_run: bool,
+}
+
+/// Where an import writes new agreements, inside its transaction (see [`Backend::import`]).
+/// Other writes (partners, updates, history) go through the store as usual.
+pub trait ImportWriter {
+    /// Whether the store writes these rows on its bulk path: refs repeated among the rows
+    /// are then found only by [`ImportWriter::finish`].
+    fn bulk(&self) -> bool;
+    /// The id of the agreement with this ref (any case), among those in the registry and
+    /// those written so far.
+    fn find(&mut self, reference: &str) -> Result<Option<i64>>;
+    /// Writes a new agreement (its `id` is ignored) and its parties; returns its id, or
+    /// `None` when an agreement with its ref exists already (then nothing is written). On
+    /// the bulk path, a ref repeated among the rows may be written and found at the end.
+    fn insert_new(&mut self, a: &Agreement, party_ids: &[i64]) -> Result<Option<i64>>;
+    /// Writes what is held back and restores what the bulk path set aside; returns the refs
+    /// that were written more than once (then the import must not commit). Call once, when
+    /// the rows are done.
+    fn finish(&mut self) -> Result<Vec<String>>;
+}
+
+pub trait Backend: Send {
     /// Runs `f` in one transaction: all of it is written when it returns `Ok(true)`, none of
     /// it when it returns `Ok(false)` (a dry run) or an error.
     fn transact(&mut self, f: &mut dyn FnMut(&dyn Backend) -> Result<bool>) -> Result<()>;
@@ -31,6 +66,18 @@ pub trait Backend {
         filter: &Filter,
         f: &mut dyn FnMut(Partner) -> Result<()>,
     ) -> Result<()>;
+    /// The partner a key, id, name or alias names; else the partners it could mean, as
+    /// `key (name)`, when it names more than one, and none when it names nobody.
+    fn try_find_partner(&self, name: &str) -> Result<std::result::Result<Partner, Vec<String>>>;
+    /// Up to `n` partner keys nearest to `name`, for hints.
+    fn nearest_partners(&self, name: &str, n: usize) -> Result<Vec<String>>;
+    /// The partner (other than `except`) whose name or an alias normalizes as `text` does.
+    fn name_taken(&self, text: &str, except: Option<i64>) -> Result<Option<PartnerMatch>>;
+    /// The names and aliases (of partners other than `except`) equal to `text` once
+    /// punctuation and spaces are gone.
+    fn near_names(&self, text: &str, except: Option<i64>) -> Result<Vec<PartnerMatch>>;
+    /// Every partner's id and key.
+    fn partner_keys(&self) -> Result<Vec<(i64, String)>>;
 
     // Agreements.
     fn agreement_by_ref(&self, reference: &str, as_of: Date)
@@ -39,6 +86,8 @@ pub trait Backend {
     /// The agreement a ref names (any case); an unknown one is an error with the nearest
     /// refs as its hint.
     fn find_agreement(&self, name: &str, as_of: Date) -> Result<(Agreement, Status)>;
+    /// Up to `n` refs nearest to `name`, for hints.
+    fn nearest_refs(&self, name: &str, n: usize) -> Result<Vec<String>>;
     fn try_find_agreement(&self, name: &str, as_of: Date) -> Result<Option<(Agreement, Status)>>;
     /// The next free generated ref of a kind and year (`MOU-2026-004`).
     fn next_ref(&self, kind: Kind, year: i32) -> Result<String>;
@@ -64,23 +113,140 @@ pub trait Backend {
         filter: &Filter,
         f: &mut dyn FnMut(Agreement, Status) -> Result<()>,
     ) -> Result<()>;
+    /// The agreements matching `filter` as the text of their export columns
+    /// ([`crate::records::AGREEMENT_COLUMNS`], lists `;`-joined, status derived), `batch`
+    /// rows at a time, in the order of [`Backend::scan_agreements`].
+    fn scan_agreement_text(
+        &self,
+        filter: &Filter,
+        batch: usize,
+        f: &mut dyn FnMut(TextBatch) -> Result<()>,
+    ) -> Result<()>;
+    /// The ref of an agreement with id up to `up_to_id` with this kind, signing date, title
+    /// and parties (in order): what an import row without a ref is.
+    fn same_agreement(
+        &self,
+        kind: Kind,
+        signed: Option<Date>,
+        title: &str,
+        party_ids: &[i64],
+        up_to_id: i64,
+    ) -> Result<Option<String>>;
+    /// Agreements after `after_id` whose `renews` names no agreement, as (ref, renews), in
+    /// id order. `most_are_new`: those rows are most of the registry (a large import).
+    fn new_dangling_renewals(
+        &self,
+        after_id: i64,
+        most_are_new: bool,
+    ) -> Result<Vec<(String, String)>>;
+    /// Renewal chains that branch or loop through the agreements after `after_id` (0: all).
+    fn renewal_problems(&self, after_id: i64, most_are_new: bool) -> Result<Vec<RenewalProblem>>;
+    /// Every agreement whose `renews` names no agreement, as (ref, renews), by ref.
+    fn dangling_renewals(&self) -> Result<Vec<(String, String)>>;
+    /// Every (ref, renews) link, by ref.
+    fn renewal_links(&self) -> Result<Vec<(String, String)>>;
+    /// The largest (partner, agreement) ids in use (0 when none).
+    fn max_ids(&self) -> Result<(i64, i64)>;
+    /// Whether the registry holds no partner, agreement or history row.
+    fn is_unused(&self) -> Result<bool>;
+
+    // Reports.
+    /// Partners matching `filter` counted per category, every category in vocabulary order.
+    fn partners_by_category(&self, filter: &Filter) -> Result<Vec<(Category, i64)>>;
+    /// Every partner's category, by id.
+    fn partner_categories(&self) -> Result<HashMap<i64, Category>>;
+    /// The agreements matching `filter` as lean [`ReportRow`]s, in id order.
+    fn scan_report_rows(
+        &self,
+        filter: &Filter,
+        f: &mut dyn FnMut(&ReportRow) -> Result<()>,
+    ) -> Result<()>;
+    /// Agreements matching `filter` counted per value of `by`, by value (see
+    /// [`CountBy`]); an agreement counts once under each of its goals, categories, countries.
+    fn count_by(&self, by: CountBy, filter: &Filter) -> Result<Vec<(String, i64)>>;
+    /// Agreements active or pending at the filter's as-of date, not renewed, whose expiry or
+    /// notice date comes by `until`: in order of the earlier of those dates, then ref.
+    fn scan_due(
+        &self,
+        filter: &Filter,
+        until: Date,
+        f: &mut dyn FnMut(Agreement, Status) -> Result<()>,
+    ) -> Result<()>;
+
+    // What `mou check` reads: records as stored, whoever wrote them.
+    /// Every partner as stored (aliases included) and as mou reads it, in id order.
+    fn scan_stored_partners(
+        &self,
+        f: &mut dyn FnMut(StoredRow, Partner) -> Result<()>,
+    ) -> Result<()>;
+    /// Every agreement as stored and as mou reads it, in id order.
+    fn scan_stored_agreements(
+        &self,
+        f: &mut dyn FnMut(StoredRow, Agreement) -> Result<()>,
+    ) -> Result<()>;
+    /// Whether a partner's stored normalized forms differ from what its names give.
+    fn partner_norms_stale(&self, id: i64) -> Result<bool>;
+    /// Pairs of partners whose names or aliases are equal once punctuation and spaces go.
+    fn near_duplicate_pairs(&self) -> Result<Vec<(PartnerMatch, PartnerMatch)>>;
+    /// Partners party to no agreement, as (key, name), by key.
+    fn partners_without_agreements(&self) -> Result<Vec<(String, String)>>;
+    /// The `after` of the last history row of each record of `entity`, by id.
+    fn last_recorded(&self, entity: Entity) -> Result<HashMap<i64, Option<String>>>;
 
     // History.
     /// Appends one history row; call inside the change's transaction.
     fn record(&self, c: Change) -> Result<()>;
     fn scan_history(&self, f: &mut dyn FnMut(HistoryEntry) -> Result<()>) -> Result<()>;
+    /// The history rows of one record, oldest first: by `entity` (`partner`, `agreement`),
+    /// its id when it still exists, and its key or ref (which a removed record is known by).
+    fn scan_history_about(
+        &self,
+        entity: &str,
+        id: Option<i64>,
+        key: &str,
+        f: &mut dyn FnMut(HistoryEntry) -> Result<()>,
+    ) -> Result<()>;
     fn verify_history(&self) -> Result<Verification>;
 
     // The store as a whole.
-    /// A bulk write of agreements: rows written by `f` through [`Backend::insert_agreement`]
-    /// with the store's own tactics for a large load (indexes rebuilt once at the end).
-    /// Returns the refs repeated among them (then nothing is written), or writes all of it.
-    fn bulk_insert_agreements(
+    /// An import in one transaction: `f` writes through the store and the [`ImportWriter`]
+    /// it is given, and returns whether to commit. The store chooses how to write from
+    /// `plan` (for SQLite, a large first load drops and rebuilds indexes and writes through a
+    /// rollback journal); the result is the same either way.
+    fn import(
         &mut self,
-        rows: &mut dyn Iterator<Item = (Agreement, Vec<i64>)>,
-    ) -> Result<Vec<String>>;
+        plan: &ImportPlan,
+        f: &mut dyn FnMut(&dyn Backend, &mut dyn ImportWriter) -> Result<bool>,
+    ) -> Result<()>;
     /// What is wrong with the store's files, empty when they are sound.
     fn integrity_problems(&self) -> Result<Vec<String>>;
     /// A consistent copy of the registry into the file `dest`, checked.
     fn backup_to(&self, dest: &Path) -> Result<()>;
+}
+
+impl dyn Backend + '_ {
+    /// Runs `f` in one transaction, all of it written or (on an error) none of it, and
+    /// returns its value.
+    pub fn write<T>(&mut self, f: impl FnOnce(&dyn Backend) -> Result<T>) -> Result<T> {
+        self.transaction(|s| f(s).map(|v| (v, true)))
+    }
+
+    /// Like [`write`](#method.write), but `f` also says whether to commit (false rolls
+    /// back, as for a dry run); its value is returned either way.
+    pub fn transaction<T>(
+        &mut self,
+        f: impl FnOnce(&dyn Backend) -> Result<(T, bool)>,
+    ) -> Result<T> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.transact(&mut |s| {
+            let f = f
+                .take()
+                .ok_or_else(|| crate::error::Error::registry("a transaction ran twice"))?;
+            let (v, commit) = f(s)?;
+            out = Some(v);
+            Ok(commit)
+        })?;
+        out.ok_or_else(|| crate::error::Error::registry("a transaction returned nothing"))
+    }
 }

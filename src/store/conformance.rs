@@ -2,7 +2,7 @@
 //! now (`store::sqlite::conformance`), and a PostgreSQL store runs the same [`run_all`] with
 //! its own factory. Each check takes a fresh, empty, migrated store.
 
-use super::{Action, Backend, Change, Entity};
+use super::{Action, Backend, Change, CountBy, Entity, ImportPlan};
 use crate::dates::{parse_stored, Date};
 use crate::error::{Error, Kind as ErrorKind, Result};
 use crate::model::{Agreement, Category, Kind, Partner, Status};
@@ -23,6 +23,16 @@ pub fn run_all(factory: Factory) {
         ("history chain", history_chain),
         ("filters", filters),
         ("bulk import", bulk_import),
+        (
+            "import, plain and bulk, gives one result",
+            import_either_way,
+        ),
+        ("partner names", partner_names),
+        ("agreement reads", agreement_reads),
+        ("renewal checks", renewal_checks),
+        ("report reads", report_reads),
+        ("stored rows for check", stored_rows),
+        ("history of one record", history_about),
         ("transactions roll back", transactions_roll_back),
     ];
     for (name, check) in checks {
@@ -273,30 +283,64 @@ fn filters(store: &mut dyn Backend) {
     assert_eq!(partners, 1);
 }
 
-fn bulk_import(store: &mut dyn Backend) {
-    let p = one_partner(store);
-    let rows = |n: usize, repeat: Option<usize>| {
-        (0..n).map(move |i| {
+/// Imports `rows` through [`Backend::import`] as a file of `bytes` bytes would be; returns
+/// the refs the writer found repeated (then nothing is committed).
+fn import_rows(
+    store: &mut dyn Backend,
+    bytes: Option<u64>,
+    dry_run: bool,
+    rows: &[(Agreement, Vec<i64>)],
+) -> Vec<String> {
+    let mut repeated = Vec::new();
+    store
+        .import(
+            &ImportPlan {
+                agreements_file_bytes: bytes,
+                dry_run,
+            },
+            &mut |_, w| {
+                for (a, parties) in rows {
+                    w.insert_new(a, parties)?;
+                }
+                repeated = w.finish()?;
+                Ok(repeated.is_empty() && !dry_run)
+            },
+        )
+        .unwrap();
+    repeated
+}
+
+fn bulk_rows(p: &Partner, n: usize, repeat: Option<usize>) -> Vec<(Agreement, Vec<i64>)> {
+    (0..n)
+        .map(|i| {
             let i = repeat.filter(|r| i == *r).map_or(i, |_| 0);
             (
                 agreement(&format!("BULK-{i:04}"), Some("2026-01-01"), None),
                 vec![p.id],
             )
         })
-    };
-    let repeated = store
-        .bulk_insert_agreements(&mut rows(50, Some(49)))
-        .unwrap();
+        .collect()
+}
+
+/// A large file into an empty registry: the store's bulk path, where it takes one.
+const LARGE: Option<u64> = Some(1 << 30);
+
+fn bulk_import(store: &mut dyn Backend) {
+    let p = one_partner(store);
+    let repeated = import_rows(store, LARGE, false, &bulk_rows(&p, 50, Some(49)));
     assert_eq!(repeated, ["BULK-0000"], "a repeated ref is found");
     assert_eq!(
         store.agreement_count().unwrap(),
         0,
         "and nothing is written"
     );
-    assert!(store
-        .bulk_insert_agreements(&mut rows(200, None))
-        .unwrap()
-        .is_empty());
+    assert!(import_rows(store, LARGE, true, &bulk_rows(&p, 20, None)).is_empty());
+    assert_eq!(
+        store.agreement_count().unwrap(),
+        0,
+        "a dry run writes nothing"
+    );
+    assert!(import_rows(store, LARGE, false, &bulk_rows(&p, 200, None)).is_empty());
     assert_eq!(store.agreement_count().unwrap(), 200);
     assert_eq!(
         store
@@ -312,6 +356,406 @@ fn bulk_import(store: &mut dyn Backend) {
     );
     assert_eq!(store.agreement_ids_of_partner(p.id).unwrap().len(), 200);
     assert!(store.integrity_problems().unwrap().is_empty());
+    let dup = store.transact(&mut |s| {
+        s.insert_agreement(&agreement("bulk-0007", None, None), &[p.id])?;
+        Ok(true)
+    });
+    assert!(dup.is_err(), "the ref index is back after a bulk import");
+}
+
+/// Whatever path the store takes, an import's writer finds refs and refuses repeated ones;
+/// the rows read back the same.
+fn import_either_way(store: &mut dyn Backend) {
+    let p = one_partner(store);
+    let mut texts = Vec::new();
+    for (n, bytes) in [(0, None), (1, LARGE)] {
+        let mut seen = (None, None, None);
+        store
+            .import(
+                &ImportPlan {
+                    agreements_file_bytes: bytes,
+                    dry_run: false,
+                },
+                &mut |s, w| {
+                    let a = agreement(&format!("IMP-{n}-001"), Some("2026-01-01"), None);
+                    let id = w.insert_new(&a, &[p.id])?;
+                    w.insert_new(&agreement(&format!("IMP-{n}-002"), None, None), &[p.id])?;
+                    seen.0 = id;
+                    seen.1 = w.find(&format!("imp-{n}-001"))?;
+                    assert!(w.finish()?.is_empty());
+                    seen.2 = s.max_ids().ok().map(|m| m.1);
+                    Ok(true)
+                },
+            )
+            .unwrap();
+        assert!(seen.0.is_some(), "a new ref is written");
+        assert_eq!(seen.0, seen.1, "and found, in any case");
+        assert_eq!(seen.2, seen.0.map(|id| id + 1), "ids are the store's");
+        let mut text = Vec::new();
+        store
+            .scan_agreement_text(&Filter::new(day("2026-06-30")), 10, &mut |b| {
+                for r in 0..b.rows() {
+                    let row: Vec<String> = b.row(r).map(str::to_owned).collect();
+                    if row[0].starts_with(&format!("IMP-{n}-")) {
+                        text.push(row);
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+        for row in &mut text {
+            row[0] = row[0].replace(&format!("IMP-{n}"), "IMP");
+            row[2] = row[2].replace(&format!("IMP-{n}"), "IMP");
+        }
+        texts.push(text);
+    }
+    assert_eq!(texts[0].len(), 2, "{:?}", texts[0]);
+    assert_eq!(
+        texts[0], texts[1],
+        "the bulk path writes what the plain one does"
+    );
+    // An existing ref is not written again by the plain path's writer.
+    let mut again = Some(0);
+    store
+        .import(&ImportPlan::default(), &mut |_, w| {
+            again = w.insert_new(&agreement("IMP-0-001", None, None), &[p.id])?;
+            Ok(false)
+        })
+        .unwrap();
+    assert_eq!(again, None);
+}
+
+fn partner_names(store: &mut dyn Backend) {
+    assert!(store.is_unused().unwrap());
+    assert_eq!(store.max_ids().unwrap(), (0, 0));
+    let p = one_partner(store);
+    write(store, |s| {
+        s.insert_partner(&partner("unhcr", "U.N.H.C.R.", &["Refugee Agency"]))
+            .map(|_| ())
+    });
+    let s = &*store;
+    assert!(!s.is_unused().unwrap());
+    assert_eq!(s.max_ids().unwrap().0, p.id + 1);
+    assert_eq!(s.try_find_partner("Unicef").unwrap().unwrap().id, p.id);
+    assert_eq!(
+        s.try_find_partner("nobody at all").unwrap().unwrap_err(),
+        Vec::<String>::new(),
+        "nobody"
+    );
+    assert_eq!(
+        s.nearest_partners("unicfe", 3)
+            .unwrap()
+            .first()
+            .map(String::as_str),
+        Some("unicef")
+    );
+    let taken = s
+        .name_taken("united nations CHILDREN'S fund", None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (taken.key.as_str(), taken.matched.as_str()),
+        ("unicef", "United Nations Children's Fund")
+    );
+    assert!(
+        s.name_taken("unicef", Some(p.id)).unwrap().is_none(),
+        "except the partner itself"
+    );
+    let near = s.near_names("UNHCR", None).unwrap();
+    assert_eq!(
+        near.iter().map(|m| m.key.as_str()).collect::<Vec<_>>(),
+        ["unhcr"]
+    );
+    let mut keys = s.partner_keys().unwrap();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            (p.id, "unicef".to_string()),
+            (p.id + 1, "unhcr".to_string())
+        ]
+    );
+}
+
+fn agreement_reads(store: &mut dyn Backend) {
+    let p = one_partner(store);
+    let mut g = agreement("MOU-2026-001", Some("2026-01-01"), Some("2027-12-31"));
+    g.notice_days = Some(30);
+    g.title = "Water, sanitation".into();
+    write(store, |s| {
+        s.insert_agreement(&g, &[p.id])?;
+        s.insert_agreement(&agreement("MOU-2026-002", None, None), &[p.id])
+            .map(|_| ())
+    });
+    let s = &*store;
+    assert_eq!(s.nearest_refs("MOU-2026-01", 3).unwrap().len(), 2);
+    let mut rows = Vec::new();
+    s.scan_agreement_text(&Filter::new(day("2026-06-30")), 1, &mut |b| {
+        assert_eq!(b.rows(), 1, "batches of the size asked");
+        rows.push(b.row(0).map(str::to_owned).collect::<Vec<_>>());
+        Ok(())
+    })
+    .unwrap();
+    let first: Vec<&str> = rows[0].iter().map(String::as_str).collect();
+    assert_eq!(
+        first,
+        [
+            "MOU-2026-001",
+            "mou",
+            "Water, sanitation",
+            "unicef",
+            "2026-01-01",
+            "2026-01-01",
+            "2027-12-31",
+            "",
+            "",
+            "30",
+            "",
+            "4;16",
+            "water",
+            "",
+            "",
+            "active",
+            "2026-01-01T00:00:00Z",
+            "2026-01-01T00:00:00Z"
+        ]
+    );
+    assert_eq!(rows[1][15], "draft");
+    let same = |up_to| {
+        s.same_agreement(
+            Kind::Mou,
+            Some(day("2026-01-01")),
+            "Water, sanitation",
+            &[p.id],
+            up_to,
+        )
+        .unwrap()
+    };
+    assert_eq!(same(10).as_deref(), Some("MOU-2026-001"));
+    assert_eq!(same(0), None, "only up to the id given");
+    assert_eq!(
+        s.same_agreement(
+            Kind::Loi,
+            Some(day("2026-01-01")),
+            "Water, sanitation",
+            &[p.id],
+            10
+        )
+        .unwrap(),
+        None
+    );
+}
+
+fn renewal_checks(store: &mut dyn Backend) {
+    let p = one_partner(store);
+    let renewing = |r: &str, renews: &str| Agreement {
+        renews: Some(renews.into()),
+        ..agreement(r, Some("2026-01-01"), None)
+    };
+    write(store, |s| {
+        s.insert_agreement(
+            &agreement("MOU-2020-001", Some("2020-01-01"), None),
+            &[p.id],
+        )?;
+        s.insert_agreement(&renewing("MOU-2026-001", "mou-2020-001"), &[p.id])?;
+        s.insert_agreement(&renewing("MOU-2026-002", "MOU-2020-001"), &[p.id])?;
+        s.insert_agreement(&renewing("MOU-2026-003", "MOU-1999-001"), &[p.id])
+            .map(|_| ())
+    });
+    let s = &*store;
+    let dangling = [("MOU-2026-003".to_string(), "MOU-1999-001".to_string())];
+    assert_eq!(s.dangling_renewals().unwrap(), dangling);
+    for most_are_new in [false, true] {
+        assert_eq!(s.new_dangling_renewals(1, most_are_new).unwrap(), dangling);
+        assert!(s.new_dangling_renewals(4, most_are_new).unwrap().is_empty());
+        let problems = s.renewal_problems(0, most_are_new).unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].to_string().contains("MOU-2026-002"),
+            "{}",
+            problems[0]
+        );
+    }
+    assert_eq!(s.renewal_links().unwrap().len(), 3);
+}
+
+fn report_reads(store: &mut dyn Backend) {
+    let p = one_partner(store);
+    let mut other = partner("dic", "Danube Interfaith Council", &[]);
+    other.category = Category::Religious;
+    other.country = None;
+    let mut q = None;
+    let mut soon = agreement("MOU-2026-001", Some("2026-01-01"), Some("2026-08-31"));
+    soon.sdgs = vec![16];
+    let mut later = agreement("MOU-2026-002", Some("2026-04-01"), Some("2026-07-31"));
+    later.notice_days = Some(90);
+    write(store, |s| {
+        q = Some(s.insert_partner(&other)?);
+        s.insert_agreement(&soon, &[p.id])?;
+        s.insert_agreement(&later, &[p.id])?;
+        s.insert_agreement(
+            &agreement("MOU-2026-003", Some("2026-05-01"), None),
+            &[p.id],
+        )?;
+        s.insert_agreement(&agreement("MOU-2026-004", None, None), &[p.id])
+            .map(|_| ())
+    });
+    let q = q.unwrap();
+    let s = &*store;
+    let as_of = day("2026-06-30");
+    let all = Filter::new(as_of);
+    let by_cat = s.partners_by_category(&all).unwrap();
+    assert_eq!(
+        by_cat.len(),
+        Category::ALL.len(),
+        "every category, in order"
+    );
+    assert!(by_cat.contains(&(Category::Ngo, 1)) && by_cat.contains(&(Category::Religious, 1)));
+    let cats = s.partner_categories().unwrap();
+    assert_eq!(
+        (cats[&p.id], cats[&q.id]),
+        (Category::Ngo, Category::Religious)
+    );
+    let mut rows = Vec::new();
+    s.scan_report_rows(&all, &mut |r| {
+        rows.push((r.kind, r.signed_on, r.expires_on, r.sdgs, r.parties.clone()));
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(
+        rows[0],
+        (
+            Kind::Mou,
+            Some(day("2026-01-01")),
+            Some(day("2026-08-31")),
+            1 << 15,
+            vec![p.id]
+        )
+    );
+    let count = |by| s.count_by(by, &all).unwrap();
+    assert_eq!(count(CountBy::Kind), [("mou".to_string(), 4)]);
+    assert_eq!(
+        count(CountBy::Quarter),
+        [("2026Q1".to_string(), 1), ("2026Q2".to_string(), 2)]
+    );
+    assert_eq!(
+        count(CountBy::Sdg),
+        [("4".to_string(), 3), ("16".to_string(), 4)]
+    );
+    assert_eq!(count(CountBy::Category), [("ngo".to_string(), 4)]);
+    assert_eq!(
+        count(CountBy::Status).iter().map(|(_, n)| n).sum::<i64>(),
+        4
+    );
+    let mut due = Vec::new();
+    s.scan_due(&all, day("2026-09-30"), &mut |a, st| {
+        due.push((a.reference, st));
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(
+        due,
+        [
+            ("MOU-2026-002".to_string(), Status::Active),
+            ("MOU-2026-001".to_string(), Status::Active)
+        ],
+        "by the earlier of notice and expiry"
+    );
+}
+
+fn stored_rows(store: &mut dyn Backend) {
+    let p = one_partner(store);
+    let mut twin = partner("unicef-2", "U N I C E F", &[]);
+    twin.country = None;
+    let mut id = 0;
+    write(store, |s| {
+        s.insert_partner(&twin)?;
+        s.insert_partner(&partner("idle", "Idle Partner", &[]))?;
+        id = s.insert_agreement(
+            &agreement("MOU-2026-001", Some("2026-01-01"), None),
+            &[p.id],
+        )?;
+        s.record(Change {
+            entity_id: Some(p.id),
+            ..change("unicef", Action::Add)
+        })?;
+        s.record(Change {
+            entity_id: Some(p.id),
+            after: Some(serde_json::json!({"key": "unicef", "n": 2})),
+            ..change("unicef", Action::Edit)
+        })
+    });
+    let s = &*store;
+    let mut partners = Vec::new();
+    s.scan_stored_partners(&mut |row, q| {
+        partners.push((row.id, q.key.clone(), row.aliases.len()));
+        assert_eq!(row.get("key"), &crate::model::Stored::Text(q.key));
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(partners[0], (p.id, "unicef".to_string(), 1));
+    assert_eq!(partners.len(), 3);
+    let mut agreements = Vec::new();
+    s.scan_stored_agreements(&mut |row, a| {
+        agreements.push((row.id, a.reference));
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(agreements, [(id, "MOU-2026-001".to_string())]);
+    assert!(!s.partner_norms_stale(p.id).unwrap());
+    let pairs = s.near_duplicate_pairs().unwrap();
+    assert_eq!(pairs.len(), 1);
+    assert_eq!(
+        (pairs[0].0.key.as_str(), pairs[0].1.key.as_str()),
+        ("unicef", "unicef-2")
+    );
+    let idle: Vec<String> = s
+        .partners_without_agreements()
+        .unwrap()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(idle, ["idle", "unicef-2"]);
+    let last = s.last_recorded(Entity::Partner).unwrap();
+    let after: serde_json::Value = serde_json::from_str(last[&p.id].as_deref().unwrap()).unwrap();
+    assert_eq!(after["n"], 2, "the last row of each record");
+    assert!(s.last_recorded(Entity::Agreement).unwrap().is_empty());
+}
+
+fn history_about(store: &mut dyn Backend) {
+    write(store, |s| {
+        s.record(Change {
+            entity_id: Some(1),
+            ..change("a", Action::Add)
+        })?;
+        s.record(Change {
+            entity_id: Some(2),
+            ..change("b", Action::Add)
+        })?;
+        s.record(Change {
+            entity_id: None,
+            ..change("a", Action::Remove)
+        })
+    });
+    let about = |entity: &str, id, key: &str| {
+        let mut rows = Vec::new();
+        store
+            .scan_history_about(entity, id, key, &mut |e| {
+                rows.push((e.action, e.entity_key));
+                Ok(())
+            })
+            .unwrap();
+        rows
+    };
+    let a = |action: &str| (action.to_string(), "a".to_string());
+    assert_eq!(about("partner", Some(1), "a"), [a("add"), a("remove")]);
+    assert_eq!(
+        about("partner", None, "a"),
+        [a("add"), a("remove")],
+        "by key when removed"
+    );
+    assert!(about("agreement", Some(1), "a").is_empty());
 }
 
 fn transactions_roll_back(store: &mut dyn Backend) {

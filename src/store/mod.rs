@@ -7,13 +7,14 @@ mod backend;
 mod change;
 #[cfg(test)]
 pub mod conformance;
+mod rows;
 pub mod sqlite;
 
-pub use backend::Backend;
+pub use backend::{Backend, ImportPlan, ImportWriter};
 pub use change::{Action, Change, Entity};
+pub use rows::TextBatch;
 pub use sqlite::{
-    AgreementWriter, CountBy, HistoryEntry, PartnerMatch, ReportRow, Store, TextBatch,
-    Verification, APPLICATION_ID, SCHEMA_VERSION,
+    CountBy, HistoryEntry, PartnerMatch, ReportRow, Verification, APPLICATION_ID, SCHEMA_VERSION,
 };
 
 use std::fmt;
@@ -67,14 +68,13 @@ impl fmt::Display for Location {
     }
 }
 
-/// Opens (and for [`Access::Write`] creates and migrates) the registry at `location`.
 /// Takes away a registry that this command created and left holding nothing (a dry run, or a
 /// write that was refused), so that a mistyped path is not left behind as an empty registry.
 /// A registry holding any record or history row is kept, whoever made it.
 pub fn remove_if_unused(location: &Location, options: &Options) {
     match location {
-        Location::File(path) => {
-            let unused = Store::open(path, Access::Read, options)
+        Location::File(_) => {
+            let unused = open(location, Access::Read, options)
                 .and_then(|s| s.is_unused())
                 .unwrap_or(false);
             if unused {
@@ -86,10 +86,23 @@ pub fn remove_if_unused(location: &Location, options: &Options) {
     }
 }
 
-pub fn open(location: &Location, access: Access, options: &Options) -> crate::error::Result<Store> {
+/// Opens (and for [`Access::Write`] creates and migrates) the registry at `location`, as the
+/// store that keeps it. A read of a registry not created yet sees an empty one, written
+/// nowhere.
+pub fn open(
+    location: &Location,
+    access: Access,
+    options: &Options,
+) -> crate::error::Result<Box<dyn Backend>> {
     match location {
-        Location::File(path) => Store::open(path, access, options),
+        Location::File(path) => Ok(Box::new(sqlite::Store::open(path, access, options)?)),
     }
+}
+
+/// An empty store in memory, for tests of the layers above the store.
+#[cfg(test)]
+pub fn in_memory() -> Box<dyn Backend> {
+    Box::new(sqlite::Store::open_in_memory().expect("an in-memory store opens"))
 }
 
 /// How long a command waits for another writer unless `MOU_BUSY_TIMEOUT_MS` says otherwise.

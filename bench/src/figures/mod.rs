@@ -6,6 +6,7 @@ mod export;
 mod import;
 mod registry;
 mod report;
+mod xlsx;
 
 use std::path::Path;
 
@@ -21,6 +22,7 @@ pub use export::figure as export;
 pub use import::figure as import;
 pub use registry::prepare as prepare_registry;
 pub use report::figure as report;
+pub use xlsx::figure as xlsx;
 
 /// What every figure works with.
 pub struct Bench<'a> {

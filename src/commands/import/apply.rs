@@ -11,7 +11,7 @@ use crate::error::{Error, Kind as ErrorKind, Result};
 use crate::model::{Agreement, Category, Kind, Partner};
 use crate::records::{agreement_json, partner_json, AGREEMENT_COLUMNS, PARTNER_COLUMNS};
 use crate::registry;
-use crate::store::{Action, AgreementWriter, Store};
+use crate::store::{Action, Backend, ImportWriter};
 use crate::validate;
 
 /// Why a row was not written.
@@ -51,7 +51,7 @@ fn from_err(e: Error) -> RowFail {
 pub struct Job<'a> {
     ctx: &'a Ctx,
     args: &'a ImportArgs,
-    store: &'a Store,
+    store: &'a dyn Backend,
     /// The errors listed (at most [`MAX_REPORTED`]), and how many more there are.
     pub errors: Vec<RowError>,
     pub more_errors: usize,
@@ -66,19 +66,19 @@ pub struct Job<'a> {
     keys: HashMap<i64, String>,
     /// Next generated ref sequence per prefix.
     next_seq: HashMap<String, u32>,
-    writer: AgreementWriter<'a>,
+    /// Where new agreements are written.
+    writer: &'a mut dyn ImportWriter,
     now: &'a str,
     /// Every partner's names by skeleton, loaded at the first partner row.
     lookalikes: Option<registry::Lookalikes>,
 }
 
 impl<'a> Job<'a> {
-    /// `unindexed_refs`: the ref index was dropped for a bulk write (see `Store::drop_bulk_indexes`).
     pub fn new(
         ctx: &'a Ctx,
         args: &'a ImportArgs,
-        store: &'a Store,
-        unindexed_refs: bool,
+        store: &'a dyn Backend,
+        writer: &'a mut dyn ImportWriter,
         now: &'a str,
     ) -> Result<Self> {
         Ok(Job {
@@ -93,15 +93,16 @@ impl<'a> Job<'a> {
             parties: Default::default(),
             keys: HashMap::new(),
             next_seq: HashMap::new(),
-            writer: store.agreement_writer(unindexed_refs)?,
+            writer,
             now,
             lookalikes: None,
         })
     }
 
-    /// Writes what the writer holds back; call when the rows are done.
-    pub fn flush(&mut self) -> Result<()> {
-        self.writer.flush()
+    /// Writes what the writer holds back; call when the rows are done. Returns the refs
+    /// written more than once (found only now on the store's bulk path).
+    pub fn finish(&mut self) -> Result<Vec<String>> {
+        self.writer.finish()
     }
 
     /// A bad row, with its one error.

@@ -6,6 +6,7 @@
 mod apply;
 mod parse;
 mod read;
+mod records;
 mod stream;
 
 use std::path::Path;
@@ -14,7 +15,7 @@ use std::sync::mpsc::sync_channel;
 use super::Ctx;
 use crate::cli::{Entity, ImportArgs};
 use crate::error::{Error, Result};
-use crate::store::{self, Access, Store};
+use crate::store::{self, Access, ImportPlan};
 use apply::{Job, RowResult};
 use parse::{AgreementColumns, ParseResult, PartnerColumns, Row};
 use read::{Item, Source};
@@ -47,19 +48,28 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         )
         .with_hint("leave out --date-format"));
     }
-    let mut source = Source::open(a)?;
+    let source = Source::open(a)?;
     let bar = source.bar.clone();
+    let places = source.places.clone();
     let mut store = ctx.open(Access::Write)?;
     let file_name = read::input_name(&a.file);
-    // Only a regular file can take the bulk path: the lines of refs repeated in the file are
-    // found by reading it again.
-    let bulk = a.entity == Entity::Agreements && store.takes_bulk_path(source.size)?;
-    let origin = if bulk { source.take_origin() } else { None };
+    // Only a regular file of agreements can take the store's bulk path: the lines of refs
+    // repeated in the file are found by reading it again.
+    let plan = ImportPlan {
+        agreements_file_bytes: source.size.filter(|_| a.entity == Entity::Agreements),
+        dry_run: a.dry_run,
+    };
     let now = ctx.now();
-    let body = |s: &Store| {
-        let unindexed_refs = bulk && s.drop_bulk_indexes()?;
-        let mut job = Job::new(ctx, a, s, unindexed_refs, &now)?;
+    let mut source = Some(source);
+    let mut outcome = None;
+    store.import(&plan, &mut |s, writer| {
+        let Some(mut source) = source.take() else {
+            return Err(Error::registry("the import's rows were read already"));
+        };
+        let bulk = writer.bulk();
+        let origin = if bulk { source.take_origin() } else { None };
         let ref_column = source.index.get("ref").copied();
+        let mut job = Job::new(ctx, a, s, writer, &now)?;
         match a.entity {
             Entity::Partners => {
                 let cols = PartnerColumns::new(&source.index);
@@ -80,9 +90,8 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                 )?;
             }
         }
-        job.flush()?;
-        if bulk {
-            let repeated = s.rebuild_bulk_indexes()?;
+        let repeated = job.finish()?;
+        if !repeated.is_empty() {
             let mut lines = read::repeated_refs(origin, ref_column, &repeated)?;
             // Never commit without the unique ref index, even when no line is found.
             if lines.is_empty() {
@@ -122,7 +131,8 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             ..
         } = job;
         if bad_rows > 0 {
-            return Ok((Err((errors, more_errors, bad_rows)), false));
+            outcome = Some(Err((errors, more_errors, bad_rows)));
+            return Ok(false);
         }
         if !a.dry_run && tally.added > 0 {
             let entity = match a.entity {
@@ -137,17 +147,16 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             });
             ctx.registry(s).record_import(entity, &file_name, summary)?;
         }
-        Ok((Ok(tally), !a.dry_run))
-    };
-    let outcome = if bulk {
-        store.bulk_transaction(a.dry_run, body)
-    } else {
-        store.transaction(body)
+        outcome = Some(Ok(tally));
+        Ok(!a.dry_run)
+    })?;
+    let Some(outcome) = outcome else {
+        return Err(Error::registry("the import wrote nothing and said nothing"));
     };
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    match outcome? {
+    match outcome {
         Ok(t) => {
             let summary = || {
                 super::say(format_args!(
@@ -170,15 +179,8 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         Err((errors, more, bad_rows)) => {
             let mut msg = format!("{file_name}: {bad_rows} bad row(s); nothing was imported");
             for e in &errors {
-                let place = if e.line > 0 {
-                    format!("line {}", e.line)
-                } else {
-                    "file".into()
-                };
-                match &e.column {
-                    Some(c) => msg.push_str(&format!("\n  {place}, column {c}: {}", e.reason)),
-                    None => msg.push_str(&format!("\n  {place}: {}", e.reason)),
-                }
+                let place = places.describe(e.line, e.column.as_deref());
+                msg.push_str(&format!("\n  {place}: {}", e.reason));
             }
             if more > 0 {
                 msg.push_str(&format!("\n  ... and {more} more"));
@@ -237,6 +239,7 @@ pub fn import_dir(ctx: &Ctx, dir: &Path) -> Result<()> {
                 delimiter: None,
                 date_format: None,
                 ignore_columns: Vec::new(),
+                sheet: None,
             },
         )?;
     }

@@ -3,12 +3,13 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{IsTerminal, Seek, SeekFrom};
+use std::io::{IsTerminal, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender};
 
 use super::parse::{shown, Bad, ParseResult, Row};
-use super::stream::{detect_delimiter, Rows, Stream, MAX_ROW_TEXT};
+use super::records;
+use super::stream::{detect_delimiter, Rows, Stream, MAX_ROW_BYTES, MAX_ROW_TEXT};
 use super::RowError;
 use crate::cli::{Entity, ImportArgs};
 use crate::error::{Error, Result};
@@ -56,7 +57,15 @@ pub struct Origin {
 
 /// An open import file whose header has been read and checked.
 pub struct Source {
-    rows: Rows,
+    /// The CSV rows; None for another kind of file, read from `other`.
+    rows: Option<Rows>,
+    other: Option<Other>,
+    /// How the rows' places are named in errors.
+    pub places: Places,
+    /// Keys of JSON records that `--ignore-column` skips.
+    ignored: Vec<String>,
+    /// The header of a JSON file: the columns in the order its records' fields are given.
+    header: Vec<String>,
     /// Each known column's position in the rows.
     pub index: HashMap<String, usize>,
     width: usize,
@@ -72,6 +81,16 @@ impl Source {
         let name = input_name(&a.file);
         let cannot = |e: std::io::Error| Error::input(format!("cannot read {name}: {e}"));
         let mut file = open_input(&a.file).map_err(cannot)?;
+        let kind = records::FileKind::of(&a.file, &peek(&mut file));
+        if kind != records::FileKind::Csv {
+            return Source::open_other(a, &name, file, kind);
+        }
+        if a.sheet.is_some() {
+            return Err(Error::input(format!(
+                "--sheet names a sheet of a workbook; {name} is read as CSV"
+            ))
+            .with_hint("give an .xlsx file, or leave out --sheet"));
+        }
         let mut origin = match file.metadata() {
             Ok(m) if m.is_file() => {
                 let offset = file.stream_position().map_err(cannot)?;
@@ -128,10 +147,107 @@ impl Source {
             // the `'` that export put before formula-like cells is taken off again. The BOM
             // is seen on the stream itself, which is read only once.
             excel: rows.bom(),
-            rows,
+            rows: Some(rows),
+            other: None,
+            places: Places::Lines,
+            ignored: Vec::new(),
+            header: Vec::new(),
             size,
             origin,
             bar,
+        })
+    }
+
+    /// A workbook or JSON file: its header read (a workbook's first row; for JSON, every column
+    /// import knows, each record naming its own).
+    fn open_other(
+        a: &ImportArgs,
+        name: &str,
+        file: File,
+        kind: records::FileKind,
+    ) -> Result<Source> {
+        if a.delimiter.is_some() {
+            return Err(Error::input(format!(
+                "--delimiter separates the fields of CSV; {name} is not CSV"
+            ))
+            .with_hint("leave out --delimiter"));
+        }
+        if a.sheet.is_some() && kind != records::FileKind::Xlsx {
+            return Err(Error::input(format!(
+                "--sheet names a sheet of a workbook; {name} is not one"
+            ))
+            .with_hint("leave out --sheet"));
+        }
+        let ignored: Vec<String> = a
+            .ignore_columns
+            .iter()
+            .map(|c| c.trim().to_ascii_lowercase())
+            .collect();
+        let (headers, other, places) = match kind {
+            records::FileKind::Xlsx => {
+                let mut book = records::Workbook::open(file, name, a.sheet.as_deref())?;
+                let mut header = None;
+                book.each_row(|r, fields| {
+                    header = Some((r, fields));
+                    false
+                })
+                .map_err(|e| Error::input(format!("{name}: cannot read the workbook: {e}")))?;
+                let Some((row, fields)) = header else {
+                    return Err(Error::input(format!(
+                        "{name}: sheet {} is empty: it has no header row",
+                        book.sheet
+                    )));
+                };
+                let fields = fields.map_err(|(c, e)| {
+                    Error::input(format!(
+                        "{name}: sheet {}, row {row}, column {}: {e}",
+                        book.sheet,
+                        crate::output::xlsx::column_letters(c as u16)
+                    ))
+                })?;
+                let headers: Vec<String> = fields
+                    .iter()
+                    .map(|h| h.trim().to_ascii_lowercase())
+                    .collect();
+                let places = Places::Sheet {
+                    name: book.sheet.clone(),
+                    letters: records::letters(&headers),
+                };
+                (headers, Other::Xlsx(Box::new(book), row), places)
+            }
+            records::FileKind::Json | records::FileKind::Jsonl => {
+                // The header is every column import knows, and the keys --ignore-column skips.
+                let mut headers: Vec<String> = known_columns(a.entity)
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect();
+                headers.extend(
+                    ignored
+                        .iter()
+                        .filter(|c| !headers.contains(c))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                );
+                if kind == records::FileKind::Json {
+                    (headers, Other::Json(file), Places::Records)
+                } else {
+                    (headers, Other::Jsonl(file), Places::Lines)
+                }
+            }
+            records::FileKind::Csv => unreachable!("CSV is read by Source::open"),
+        };
+        Ok(Source {
+            index: column_index(a, name, &headers)?,
+            header: headers.clone(),
+            width: headers.len(),
+            excel: false,
+            rows: None,
+            other: Some(other),
+            places,
+            ignored,
+            size: None,
+            origin: None,
+            bar: None,
         })
     }
 
@@ -157,6 +273,9 @@ impl Source {
         tx: SyncSender<Vec<Item<T>>>,
         returned: Receiver<Vec<Item<T>>>,
     ) {
+        if let Some(other) = self.other.take() {
+            return self.parse_other(other, parse, tx, returned);
+        }
         let fresh = || match returned.try_recv() {
             Ok(mut used) => {
                 used.clear();
@@ -173,10 +292,10 @@ impl Source {
                 reason,
             }])
         };
-        loop {
-            // A StringRecord checks a whole row's UTF-8 at once.
-            let (read, line) = self.rows.next(|csv| csv.read_record(&mut record));
-            if let Some((opened, field)) = self.rows.unclosed_quote() {
+        // A StringRecord checks a whole row's UTF-8 at once.
+        while let Some(rows) = self.rows.as_mut() {
+            let (read, line) = rows.next(|csv| csv.read_record(&mut record));
+            if let Some((opened, field)) = rows.unclosed_quote() {
                 batch.push(bad(
                     opened,
                     self.column_name(field),
@@ -187,7 +306,7 @@ impl Source {
             let item = match read {
                 Ok(false) => break,
                 Ok(true) => self.parse_record(&record, line, &parse),
-                Err(_) if self.rows.tripped() => {
+                Err(_) if rows.tripped() => {
                     batch.push(bad(line, None, format!(
                         "a row longer than {MAX_ROW_TEXT}: a field holds at most 1 MiB, so the file is not read further"
                     )));
@@ -251,29 +370,196 @@ impl Source {
         } else {
             record.iter().collect()
         };
-        Some(match parse(&Row { fields: &fields }) {
-            Ok(v) => Item::Row(line, v),
-            Err(bads) => Item::Bad(
-                bads.into_iter()
-                    .map(|Bad { column, reason }| RowError {
-                        line,
-                        column,
-                        reason,
+        Some(parsed(line, &fields, parse))
+    }
+
+    /// Reads a workbook's or a JSON file's records (in place of CSV rows), as
+    /// [`Source::parse_into`] does.
+    fn parse_other<T>(
+        self,
+        other: Other,
+        parse: impl Fn(&Row) -> ParseResult<T>,
+        tx: SyncSender<Vec<Item<T>>>,
+        returned: Receiver<Vec<Item<T>>>,
+    ) {
+        let mut batch: Vec<Item<T>> = Vec::with_capacity(BATCH);
+        let mut gone = false;
+        let mut push = |item: Item<T>| {
+            batch.push(item);
+            if batch.len() >= BATCH {
+                let fresh = match returned.try_recv() {
+                    Ok(mut used) => {
+                        used.clear();
+                        used
+                    }
+                    Err(_) => Vec::with_capacity(BATCH),
+                };
+                gone = tx.send(std::mem::replace(&mut batch, fresh)).is_err();
+            }
+            !gone
+        };
+        let bad = |line: u64, column: Option<String>, reason: String| {
+            Item::Bad(vec![RowError {
+                line,
+                column,
+                reason,
+            }])
+        };
+        let width = self.width;
+        let fields_of = |line: u64, mut fields: Vec<String>| -> Item<T> {
+            if let Some(extra) = fields.iter().skip(width).position(|f| !f.is_empty()) {
+                let col = crate::output::xlsx::column_letters((width + extra) as u16);
+                return bad(
+                    line,
+                    None,
+                    format!("a value in column {col}, past the header's last column"),
+                );
+            }
+            fields.resize(width, String::new());
+            let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+            parsed(line, &refs, &parse)
+        };
+        let failed = match other {
+            Other::Xlsx(mut book, header_row) => book
+                .each_row(|r, fields| {
+                    if r <= header_row {
+                        return true;
+                    }
+                    let line = u64::from(r);
+                    push(match fields {
+                        Ok(f) if f.iter().all(|x| x.is_empty()) => return true,
+                        Ok(f) => fields_of(line, f),
+                        Err((c, e)) => bad(line, Some(self.column_at(c)), e),
                     })
-                    .collect(),
-            ),
-        })
+                })
+                .err(),
+            Other::Json(file) => {
+                let mut n = 0u64;
+                records::each_json_element(file, |v| {
+                    n += 1;
+                    push(match records::json_record(v, &self.header, &self.ignored) {
+                        Ok(f) => fields_of(n, f),
+                        Err((c, e)) => bad(n, c, e),
+                    })
+                })
+                .err()
+            }
+            Other::Jsonl(file) => records::each_json_line(file, MAX_ROW_BYTES, |n, v| {
+                push(
+                    match v.map(|v| records::json_record(v, &self.header, &self.ignored)) {
+                        Ok(Ok(f)) => fields_of(n, f),
+                        Ok(Err((c, e))) => bad(n, c, e),
+                        Err(e) => bad(n, None, e),
+                    },
+                )
+            })
+            .err()
+            .map(|e| e.to_string()),
+        };
+        if let Some(e) = failed {
+            push(bad(0, None, format!("unreadable file: {e}")));
+        }
+        if !batch.is_empty() && !gone {
+            let _ = tx.send(batch);
+        }
+    }
+
+    /// The name of the workbook column at `i`, for errors.
+    fn column_at(&self, i: usize) -> String {
+        self.column_name(i).unwrap_or_default()
+    }
+}
+
+/// A row's fields, checked by `parse`; the row starts on `line`.
+fn parsed<T>(line: u64, fields: &[&str], parse: &impl Fn(&Row) -> ParseResult<T>) -> Item<T> {
+    match parse(&Row { fields }) {
+        Ok(v) => Item::Row(line, v),
+        Err(bads) => Item::Bad(
+            bads.into_iter()
+                .map(|Bad { column, reason }| RowError {
+                    line,
+                    column,
+                    reason,
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// A file that is not CSV: a workbook (with the row of its header), or JSON.
+enum Other {
+    Xlsx(Box<records::Workbook>, u32),
+    Json(File),
+    Jsonl(File),
+}
+
+/// How the places of rows are named in errors.
+#[derive(Clone)]
+pub enum Places {
+    /// `line N` (CSV, JSON lines).
+    Lines,
+    /// `sheet S, row N, column C (name)`.
+    Sheet {
+        name: String,
+        letters: HashMap<String, String>,
+    },
+    /// `record N` of a JSON array.
+    Records,
+}
+
+impl Places {
+    /// Where row `line` (0: the whole file) and its `column` are.
+    pub fn describe(&self, line: u64, column: Option<&str>) -> String {
+        let place = match (self, line) {
+            (_, 0) => "file".to_string(),
+            (Places::Lines, n) => format!("line {n}"),
+            (Places::Sheet { name, .. }, n) => format!("sheet {name}, row {n}"),
+            (Places::Records, n) => format!("record {n}"),
+        };
+        match (self, column) {
+            (_, None) => place,
+            (Places::Sheet { letters, .. }, Some(c)) => match letters.get(c) {
+                Some(l) => format!("{place}, column {l} ({c})"),
+                None => format!("{place}, column {c}"),
+            },
+            (_, Some(c)) => format!("{place}, column {c}"),
+        }
+    }
+}
+
+/// The first bytes of a regular file, read and given back (the file is where it was again);
+/// nothing for stdin or a pipe, which cannot be read twice.
+fn peek(file: &mut File) -> Vec<u8> {
+    let mut head = vec![0; 8];
+    let regular = file.metadata().is_ok_and(|m| m.is_file());
+    let Some(at) = regular.then(|| file.stream_position().ok()).flatten() else {
+        return Vec::new();
+    };
+    let n = file.read(&mut head).unwrap_or(0);
+    head.truncate(n);
+    if file.seek(SeekFrom::Start(at)).is_err() {
+        return Vec::new();
+    }
+    head
+}
+
+/// The columns an import of `entity` reads.
+fn known_columns(entity: Entity) -> Vec<&'static str> {
+    match entity {
+        Entity::Partners => PARTNER_COLUMNS.to_vec(),
+        Entity::Agreements => {
+            let mut k = AGREEMENT_COLUMNS.to_vec();
+            k.extend(["partner_category", "partner_country"]);
+            k
+        }
     }
 }
 
 fn column_index(a: &ImportArgs, name: &str, headers: &[String]) -> Result<HashMap<String, usize>> {
-    let (known, required): (Vec<&str>, &[&str]) = match a.entity {
-        Entity::Partners => (PARTNER_COLUMNS.to_vec(), &["name", "category"]),
-        Entity::Agreements => {
-            let mut k = AGREEMENT_COLUMNS.to_vec();
-            k.extend(["partner_category", "partner_country"]);
-            (k, &["parties"])
-        }
+    let known = known_columns(a.entity);
+    let required: &[&str] = match a.entity {
+        Entity::Partners => &["name", "category"],
+        Entity::Agreements => &["parties"],
     };
     let ignored: Vec<String> = a
         .ignore_columns

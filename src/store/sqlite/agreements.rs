@@ -13,6 +13,7 @@ use crate::model::{
     StoredRow,
 };
 use crate::query::Filter;
+use crate::store::TextBatch;
 
 /// A ref's compared form in SQL (see [`crate::model::ref_norm`]): what the unique index
 /// `agreement_ref` holds, and what lookups compare [`ref_key`] with.
@@ -210,47 +211,6 @@ fn bind_columns(st: &mut rusqlite::Statement, a: &Agreement) -> rusqlite::Result
     st.raw_bind_parameter(15, &a.created_at)?;
     st.raw_bind_parameter(16, &a.updated_at)?;
     st.raw_bind_parameter(17, ref_norm(&a.reference))
-}
-
-/// Rows of agreement fields as text, one buffer for many rows.
-pub struct TextBatch {
-    text: String,
-    ends: Vec<usize>,
-}
-
-/// Fields per row of a [`TextBatch`]: the columns of an agreement.
-const TEXT_FIELDS: usize = 18;
-
-impl TextBatch {
-    fn with_capacity(rows: usize) -> Self {
-        TextBatch {
-            text: String::with_capacity(rows * 256),
-            ends: Vec::with_capacity(rows * TEXT_FIELDS),
-        }
-    }
-
-    fn end_field(&mut self) {
-        self.ends.push(self.text.len());
-    }
-
-    pub fn rows(&self) -> usize {
-        self.ends.len() / TEXT_FIELDS
-    }
-
-    /// The fields of row `r`.
-    pub fn row(&self, r: usize) -> impl Iterator<Item = &str> {
-        let ends = &self.ends[r * TEXT_FIELDS..(r + 1) * TEXT_FIELDS];
-        let first = if r == 0 {
-            0
-        } else {
-            self.ends[r * TEXT_FIELDS - 1]
-        };
-        ends.iter().scan(first, move |start, &end| {
-            let field = &self.text[*start..end];
-            *start = end;
-            Some(field)
-        })
-    }
 }
 
 /// The party ids of agreements visited in increasing id order, from one scan of
@@ -961,14 +921,14 @@ impl Store {
         let push = |out: &mut TextBatch, v: ValueRef| {
             match v {
                 ValueRef::Text(t) | ValueRef::Blob(t) => match std::str::from_utf8(t) {
-                    Ok(s) => out.text.push_str(s),
-                    Err(_) => out.text.push_str(&String::from_utf8_lossy(t)),
+                    Ok(s) => out.text_mut().push_str(s),
+                    Err(_) => out.text_mut().push_str(&String::from_utf8_lossy(t)),
                 },
                 ValueRef::Integer(n) => {
-                    let _ = write!(out.text, "{n}");
+                    let _ = write!(out.text_mut(), "{n}");
                 }
                 ValueRef::Real(x) => {
-                    let _ = write!(out.text, "{x}");
+                    let _ = write!(out.text_mut(), "{x}");
                 }
                 ValueRef::Null => {}
             }
@@ -981,9 +941,9 @@ impl Store {
             if let Some((ids, keys)) = merged {
                 for (n, key) in ids.iter().filter_map(|id| keys.get(id)).enumerate() {
                     if n > 0 {
-                        out.text.push(';');
+                        out.text_mut().push(';');
                     }
-                    out.text.push_str(key);
+                    out.text_mut().push_str(key);
                 }
                 out.end_field();
             } else {

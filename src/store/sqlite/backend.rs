@@ -1,14 +1,50 @@
 //! The SQLite store as a [`Backend`]: each method is one of its own, called once per
 //! operation.
 
+use std::collections::HashMap;
 use std::path::Path;
 
-use super::Store;
+use super::{AgreementWriter, Store};
 use crate::dates::Date;
-use crate::error::Result;
-use crate::model::{Agreement, Kind, Partner, RenewalProblem, Status};
+use crate::error::{Error, Result};
+use crate::model::{Agreement, Category, Kind, Partner, RenewalProblem, Status, StoredRow};
 use crate::query::Filter;
-use crate::store::{Backend, Change, HistoryEntry, Verification};
+use crate::store::{
+    Backend, Change, CountBy, Entity, HistoryEntry, ImportPlan, ImportWriter, PartnerMatch,
+    ReportRow, TextBatch, Verification,
+};
+
+/// An import's writer of new agreements: the store's prepared statements, and on the bulk
+/// path the indexes to rebuild at the end.
+struct Import<'a> {
+    store: &'a Store,
+    writer: AgreementWriter<'a>,
+    bulk: bool,
+    finished: bool,
+}
+
+impl ImportWriter for Import<'_> {
+    fn bulk(&self) -> bool {
+        self.bulk
+    }
+
+    fn find(&mut self, reference: &str) -> Result<Option<i64>> {
+        self.writer.find(reference)
+    }
+
+    fn insert_new(&mut self, a: &Agreement, party_ids: &[i64]) -> Result<Option<i64>> {
+        self.writer.insert_new(a, party_ids)
+    }
+
+    fn finish(&mut self) -> Result<Vec<String>> {
+        self.finished = true;
+        self.writer.flush()?;
+        if self.bulk {
+            return self.store.rebuild_bulk_indexes();
+        }
+        Ok(Vec::new())
+    }
+}
 
 impl Backend for Store {
     fn transact(&mut self, f: &mut dyn FnMut(&dyn Backend) -> Result<bool>) -> Result<()> {
@@ -51,6 +87,26 @@ impl Backend for Store {
         self.for_each_partner(filter, f)
     }
 
+    fn try_find_partner(&self, name: &str) -> Result<std::result::Result<Partner, Vec<String>>> {
+        Store::try_find_partner(self, name)
+    }
+
+    fn nearest_partners(&self, name: &str, n: usize) -> Result<Vec<String>> {
+        Store::nearest_partners(self, name, n)
+    }
+
+    fn name_taken(&self, text: &str, except: Option<i64>) -> Result<Option<PartnerMatch>> {
+        Store::name_taken(self, text, except)
+    }
+
+    fn near_names(&self, text: &str, except: Option<i64>) -> Result<Vec<PartnerMatch>> {
+        Store::near_names(self, text, except)
+    }
+
+    fn partner_keys(&self) -> Result<Vec<(i64, String)>> {
+        Store::partner_keys(self)
+    }
+
     fn agreement_by_ref(
         &self,
         reference: &str,
@@ -65,6 +121,10 @@ impl Backend for Store {
 
     fn find_agreement(&self, name: &str, as_of: Date) -> Result<(Agreement, Status)> {
         Store::find_agreement(self, name, as_of)
+    }
+
+    fn nearest_refs(&self, name: &str, n: usize) -> Result<Vec<String>> {
+        Store::nearest_refs(self, name, n)
     }
 
     fn try_find_agreement(&self, name: &str, as_of: Date) -> Result<Option<(Agreement, Status)>> {
@@ -136,6 +196,113 @@ impl Backend for Store {
         self.for_each_agreement(filter, f)
     }
 
+    fn scan_agreement_text(
+        &self,
+        filter: &Filter,
+        batch: usize,
+        f: &mut dyn FnMut(TextBatch) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_agreement_text(filter, batch, f)
+    }
+
+    fn same_agreement(
+        &self,
+        kind: Kind,
+        signed: Option<Date>,
+        title: &str,
+        party_ids: &[i64],
+        up_to_id: i64,
+    ) -> Result<Option<String>> {
+        Store::same_agreement(self, kind, signed, title, party_ids, up_to_id)
+    }
+
+    fn new_dangling_renewals(
+        &self,
+        after_id: i64,
+        most_are_new: bool,
+    ) -> Result<Vec<(String, String)>> {
+        Store::new_dangling_renewals(self, after_id, most_are_new)
+    }
+
+    fn renewal_problems(&self, after_id: i64, most_are_new: bool) -> Result<Vec<RenewalProblem>> {
+        Store::renewal_problems(self, after_id, most_are_new)
+    }
+
+    fn dangling_renewals(&self) -> Result<Vec<(String, String)>> {
+        Store::dangling_renewals(self)
+    }
+
+    fn renewal_links(&self) -> Result<Vec<(String, String)>> {
+        Store::renewal_links(self)
+    }
+
+    fn max_ids(&self) -> Result<(i64, i64)> {
+        Store::max_ids(self)
+    }
+
+    fn is_unused(&self) -> Result<bool> {
+        Store::is_unused(self)
+    }
+
+    fn partners_by_category(&self, filter: &Filter) -> Result<Vec<(Category, i64)>> {
+        Store::partners_by_category(self, filter)
+    }
+
+    fn partner_categories(&self) -> Result<HashMap<i64, Category>> {
+        Store::partner_categories(self)
+    }
+
+    fn scan_report_rows(
+        &self,
+        filter: &Filter,
+        f: &mut dyn FnMut(&ReportRow) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_report_row(filter, f)
+    }
+
+    fn count_by(&self, by: CountBy, filter: &Filter) -> Result<Vec<(String, i64)>> {
+        Store::count_by(self, by, filter)
+    }
+
+    fn scan_due(
+        &self,
+        filter: &Filter,
+        until: Date,
+        f: &mut dyn FnMut(Agreement, Status) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_due(filter, until, f)
+    }
+
+    fn scan_stored_partners(
+        &self,
+        f: &mut dyn FnMut(StoredRow, Partner) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_stored_partner(f)
+    }
+
+    fn scan_stored_agreements(
+        &self,
+        f: &mut dyn FnMut(StoredRow, Agreement) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_stored_agreement(f)
+    }
+
+    fn partner_norms_stale(&self, id: i64) -> Result<bool> {
+        Store::partner_norms_stale(self, id)
+    }
+
+    fn near_duplicate_pairs(&self) -> Result<Vec<(PartnerMatch, PartnerMatch)>> {
+        Store::near_duplicate_pairs(self)
+    }
+
+    fn partners_without_agreements(&self) -> Result<Vec<(String, String)>> {
+        Store::partners_without_agreements(self)
+    }
+
+    fn last_recorded(&self, entity: Entity) -> Result<HashMap<i64, Option<String>>> {
+        Store::last_recorded(self, entity)
+    }
+
     fn record(&self, c: Change) -> Result<()> {
         Store::record(self, c)
     }
@@ -144,30 +311,48 @@ impl Backend for Store {
         self.for_each_history(None, f)
     }
 
+    fn scan_history_about(
+        &self,
+        entity: &str,
+        id: Option<i64>,
+        key: &str,
+        f: &mut dyn FnMut(HistoryEntry) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_history(Some((entity, id, key)), f)
+    }
+
     fn verify_history(&self) -> Result<Verification> {
         Store::verify_history(self)
     }
 
-    fn bulk_insert_agreements(
+    fn import(
         &mut self,
-        rows: &mut dyn Iterator<Item = (Agreement, Vec<i64>)>,
-    ) -> Result<Vec<String>> {
-        self.bulk_transaction(false, |s| {
-            let unindexed = s.drop_bulk_indexes()?;
-            let mut repeated = Vec::new();
-            {
-                let mut writer = s.agreement_writer(unindexed)?;
-                for (a, party_ids) in rows {
-                    if writer.insert_new(&a, &party_ids)?.is_none() {
-                        repeated.push(a.reference);
-                    }
-                }
-                writer.flush()?;
+        plan: &ImportPlan,
+        f: &mut dyn FnMut(&dyn Backend, &mut dyn ImportWriter) -> Result<bool>,
+    ) -> Result<()> {
+        let bulk = self.takes_bulk_path(plan.agreements_file_bytes)?;
+        let body = |s: &Store| {
+            let unindexed = bulk && s.drop_bulk_indexes()?;
+            let mut w = Import {
+                store: s,
+                writer: s.agreement_writer(unindexed)?,
+                bulk,
+                finished: false,
+            };
+            let commit = f(s, &mut w)?;
+            // Never commit without what the bulk path set aside (the unique ref index).
+            if commit && !w.finished && !w.finish()?.is_empty() {
+                return Err(Error::input(
+                    "a ref appears more than once among the rows imported; nothing was imported",
+                ));
             }
-            repeated.extend(s.rebuild_bulk_indexes()?);
-            let commit = repeated.is_empty();
-            Ok((repeated, commit))
-        })
+            Ok(((), commit))
+        };
+        if bulk {
+            self.bulk_transaction(plan.dry_run, body)
+        } else {
+            self.transaction(body)
+        }
     }
 
     fn integrity_problems(&self) -> Result<Vec<String>> {

@@ -12,7 +12,7 @@ mod reports;
 #[cfg(test)]
 mod store_tests;
 
-pub use agreements::{AgreementWriter, TextBatch};
+pub use agreements::AgreementWriter;
 pub use history::{HistoryEntry, Verification};
 pub use partners::PartnerMatch;
 pub use reports::{CountBy, ReportRow};
