@@ -223,9 +223,10 @@ fn format_rules() {
             "table, csv, json, jsonl or markdown",
         ],
     );
+    // Agreements also write a calendar (tests/calendar.rs); partners do not.
     env.run(&[
         "export",
-        "agreements",
+        "partners",
         "-o",
         env.path("a.ics").to_str().unwrap(),
     ])
