@@ -55,6 +55,8 @@ pub enum Cell {
     Word(&'static str),
     /// A date, written as ISO `YYYY-MM-DD`.
     Date(crate::dates::Date),
+    /// A yes/no value: `true`/`false` in CSV and tables, a boolean in JSON.
+    Bool(bool),
 }
 
 impl Cell {
@@ -74,6 +76,7 @@ impl Cell {
             Cell::Null => b"",
             Cell::Text(s) | Cell::Json(s) => s.as_bytes(),
             Cell::Word(s) => s.as_bytes(),
+            Cell::Bool(b) => bool_word(*b).as_bytes(),
             Cell::Date(d) => {
                 crate::dates::push_iso(buf, *d);
                 buf.as_bytes()
@@ -109,6 +112,7 @@ impl Cell {
             Cell::Null => String::new(),
             Cell::Text(s) | Cell::Json(s) => s.clone(),
             Cell::Word(s) => s.to_string(),
+            Cell::Bool(b) => bool_word(*b).to_string(),
             Cell::Date(d) => crate::dates::iso(*d),
             Cell::Int(n) => n.to_string(),
             Cell::List(v) => v.join(";"),
@@ -147,7 +151,17 @@ impl Cell {
             Cell::Json(s) => serde_json::from_str(s).unwrap_or_else(|_| Json::String(s.clone())),
             Cell::Word(s) => Json::String(s.to_string()),
             Cell::Date(d) => Json::String(crate::dates::iso(*d)),
+            Cell::Bool(b) => Json::Bool(*b),
         }
+    }
+}
+
+/// How a yes/no value is written in CSV and tables.
+pub fn bool_word(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
     }
 }
 

@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_refs.sql"),
     include_str!("migrations/0003_engagements.sql"),
+    include_str!("migrations/0004_history_digest.sql"),
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -279,6 +280,9 @@ impl Store {
                 }
                 if to == 2 {
                     s.seed_ref_marks()?;
+                }
+                if to == 4 {
+                    s.upgrade_history_chain()?;
                 }
                 Ok(())
             })?;
