@@ -13,7 +13,7 @@ pub use backend::Backend;
 pub use change::{Action, Change, Entity};
 pub use sqlite::{
     AgreementWriter, CountBy, HistoryEntry, PartnerMatch, ReportRow, Store, TextBatch,
-    Verification, APPLICATION_ID, SCHEMA_VERSION,
+    Verification, APPLICATION_ID, ERASED_ROWS, FORGOTTEN_NAME, SCHEMA_VERSION,
 };
 
 use std::fmt;

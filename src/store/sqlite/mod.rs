@@ -4,6 +4,7 @@
 
 mod agreements;
 mod backend;
+mod contacts;
 mod error;
 mod filter;
 mod history;
@@ -13,7 +14,8 @@ mod reports;
 mod store_tests;
 
 pub use agreements::{AgreementWriter, TextBatch};
-pub use history::{HistoryEntry, Verification};
+pub use contacts::FORGOTTEN_NAME;
+pub use history::{HistoryEntry, Verification, ERASED_ROWS};
 pub use partners::PartnerMatch;
 pub use reports::{CountBy, ReportRow};
 
