@@ -1,7 +1,7 @@
 //! `mou export partners|agreements`: CSV by default, streamed, to stdout (or `-o -`) or
 //! `-o FILE`.
 
-use super::rows::{apply_shape, write_rows};
+use super::rows::{apply_shape, write_contacts, write_rows};
 use super::{Ctx, Sink};
 use crate::cli::{Entity, ExportArgs};
 use crate::error::{Error, Result};
@@ -40,6 +40,23 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
     }
     let file = output.map(|p| ctx.output_file(p)).transpose()?;
     let mut store = ctx.open(Access::Read)?;
+    if a.entity == Entity::Contacts {
+        // Every contact, former ones too: an export is the whole record, so that importing
+        // it gives the same registry back.
+        let mut cf = super::contact_filter(ctx, &store, &a.filters, true)?;
+        let mut filter = crate::query::Filter::new(ctx.as_of);
+        let columns = apply_shape(a.entity, &a.shape, &mut filter)?;
+        cf.sort = filter.sort;
+        cf.limit = filter.limit;
+        let mut sink = Sink::open(file)?;
+        let chosen = columns.as_deref();
+        write_contacts(&store, &cf, &mut sink, format, a.excel, chosen)?;
+        sink.commit()?;
+        if output.is_some() && format == Format::Markdown {
+            note_columns(a.entity, chosen);
+        }
+        return Ok(());
+    }
     let mut filter = ctx.filter(&store, &a.filters)?;
     let columns = apply_shape(a.entity, &a.shape, &mut filter)?;
     let mut sink = Sink::open(file)?;
@@ -60,6 +77,10 @@ fn note_columns(entity: Entity, chosen: Option<&[&str]>) {
     let (all, table) = match entity {
         Entity::Partners => (PARTNER_COLUMNS, PARTNER_TABLE),
         Entity::Agreements => (AGREEMENT_COLUMNS, AGREEMENT_TABLE),
+        Entity::Contacts => (
+            crate::records::CONTACT_COLUMNS,
+            crate::records::CONTACT_TABLE,
+        ),
     };
     let written = chosen.unwrap_or(table);
     if all.iter().all(|c| written.contains(c)) {

@@ -4,6 +4,7 @@
 //! bad, everything is rolled back and every bad row is reported.
 
 mod apply;
+mod contacts;
 mod parse;
 mod read;
 mod stream;
@@ -18,6 +19,26 @@ use crate::store::{self, Access, Store};
 use apply::{Job, RowResult};
 use parse::{AgreementColumns, ParseResult, PartnerColumns, Row};
 use read::{Item, Source};
+
+/// The message of a failed import: each bad row with its line and column.
+fn bad_rows_error(file_name: &str, bad_rows: u64, errors: &[RowError], more: usize) -> Error {
+    let mut msg = format!("{file_name}: {bad_rows} bad row(s); nothing was imported");
+    for e in errors {
+        let place = if e.line > 0 {
+            format!("line {}", e.line)
+        } else {
+            "file".into()
+        };
+        match &e.column {
+            Some(c) => msg.push_str(&format!("\n  {place}, column {c}: {}", e.reason)),
+            None => msg.push_str(&format!("\n  {place}: {}", e.reason)),
+        }
+    }
+    if more > 0 {
+        msg.push_str(&format!("\n  ... and {more} more"));
+    }
+    Error::input(msg).with_hint("fix the rows listed and import the file again")
+}
 
 /// How many bad rows are listed before the rest are only counted.
 const MAX_REPORTED: usize = 50;
@@ -41,6 +62,9 @@ pub struct RowError {
 }
 
 pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
+    if a.entity == Entity::Contacts {
+        return contacts::run(ctx, a);
+    }
     if a.entity == Entity::Partners && a.date_format.is_some() {
         return Err(Error::input(
             "--date-format reads the date columns of agreements; a partners file has none",
@@ -70,6 +94,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                     Job::partner,
                 )?;
             }
+            Entity::Contacts => unreachable!("contacts are imported by contacts::run"),
             Entity::Agreements => {
                 let cols = AgreementColumns::new(&source.index, a.date_format.clone());
                 pipeline(
@@ -128,6 +153,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             let entity = match a.entity {
                 Entity::Partners => store::Entity::Partner,
                 Entity::Agreements => store::Entity::Agreement,
+                Entity::Contacts => store::Entity::Contact,
             };
             let summary = serde_json::json!({
                 "file": file_name,

@@ -269,6 +269,10 @@ impl Source {
 fn column_index(a: &ImportArgs, name: &str, headers: &[String]) -> Result<HashMap<String, usize>> {
     let (known, required): (Vec<&str>, &[&str]) = match a.entity {
         Entity::Partners => (PARTNER_COLUMNS.to_vec(), &["name", "category"]),
+        Entity::Contacts => (
+            crate::records::CONTACT_COLUMNS.to_vec(),
+            &["partner", "name"],
+        ),
         Entity::Agreements => {
             let mut k = AGREEMENT_COLUMNS.to_vec();
             k.extend(["partner_category", "partner_country"]);
