@@ -54,7 +54,6 @@ pub struct FilterArgs {
 pub enum Entity {
     Partners,
     Agreements,
-    /// Contacts: personal data, never part of another export
     Contacts,
 }
 
