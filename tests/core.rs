@@ -22,7 +22,7 @@ fn init_is_idempotent_and_sets_schema() {
         let s = String::from_utf8_lossy(&out.stdout);
         assert_eq!(
             s.lines().collect::<Vec<_>>(),
-            vec!["1297044785", "3", "wal"]
+            vec!["1297044785", "4", "wal"]
         );
     }
 }

@@ -245,12 +245,18 @@ fn pipeline<'j, T: Send>(
     })
 }
 
-/// Loads a sample or exported registry folder (partners.csv, then agreements.csv).
+/// Loads a sample or exported registry folder (partners.csv, agreements.csv, then
+/// contacts.csv when there is one).
 pub fn import_dir(ctx: &Ctx, dir: &Path) -> Result<()> {
     for (entity, file) in [
         (Entity::Partners, "partners.csv"),
         (Entity::Agreements, "agreements.csv"),
+        (Entity::Contacts, "contacts.csv"),
     ] {
+        // A folder without contacts (an older sample, an export) loads as before.
+        if entity == Entity::Contacts && !dir.join(file).exists() {
+            continue;
+        }
         run(
             ctx,
             &ImportArgs {
