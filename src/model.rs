@@ -499,3 +499,37 @@ mod tests {
         assert_eq!(join_sdgs(&[4, 16]), "4;16");
     }
 }
+
+/// A contact: a focal point at a partner (personal data, kept apart from every other export).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub id: i64,
+    pub partner_id: i64,
+    /// The partner's key.
+    pub partner: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// ISO 639-1 codes, lower case, each once, in the order given.
+    pub languages: Vec<String>,
+    pub primary: bool,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+    pub notes: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Contact {
+    /// A former contact: one whose `until` has passed at `as_of` (on the `until` day itself
+    /// the contact is still current, as an agreement is active on its expiry day).
+    pub fn is_former(&self, as_of: Date) -> bool {
+        self.until.is_some_and(|u| u < as_of)
+    }
+
+    /// The primary contact of its partner at `as_of`: marked primary and not former.
+    pub fn is_current_primary(&self, as_of: Date) -> bool {
+        self.primary && !self.is_former(as_of)
+    }
+}

@@ -479,3 +479,32 @@ mod tests {
         assert!(parse("partner:nobody").is_err());
     }
 }
+
+/// Which contacts a listing or export takes: of some partners, matching a text, current
+/// ones only (at `as_of`) or former ones too; in an order, up to a limit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactFilter {
+    pub as_of: Date,
+    /// Partner ids (any of them); empty: every partner.
+    pub partners: Vec<i64>,
+    /// Normalized text searched in names, roles, emails and partner keys.
+    pub text: Option<String>,
+    /// Whether former contacts (their `until` passed at `as_of`) are taken too.
+    pub former: bool,
+    pub sort: Vec<SortKey>,
+    pub limit: Option<u64>,
+}
+
+impl ContactFilter {
+    /// Every contact, current and former, by id.
+    pub fn all(as_of: Date) -> ContactFilter {
+        ContactFilter {
+            as_of,
+            partners: Vec::new(),
+            text: None,
+            former: true,
+            sort: Vec::new(),
+            limit: None,
+        }
+    }
+}

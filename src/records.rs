@@ -115,3 +115,63 @@ pub fn agreement_json(a: &Agreement) -> serde_json::Value {
     m.insert("id".into(), a.id.into());
     serde_json::Value::Object(m)
 }
+
+pub const CONTACT_COLUMNS: &[&str] = &[
+    "id",
+    "partner",
+    "name",
+    "role",
+    "email",
+    "phone",
+    "languages",
+    "primary",
+    "since",
+    "until",
+    "notes",
+    "created_at",
+    "updated_at",
+];
+
+/// What a table shows of a contact.
+pub const CONTACT_TABLE: &[&str] = &[
+    "id",
+    "partner",
+    "name",
+    "role",
+    "email",
+    "phone",
+    "languages",
+    "primary",
+];
+
+/// The fields of a contact that are personal data: what `mou forget contact` erases from
+/// the record and from every history row of it.
+pub const CONTACT_PERSONAL: &[&str] = &["name", "email", "phone", "notes"];
+
+/// A contact's cells in [`CONTACT_COLUMNS`] order.
+pub fn contact_cells(c: crate::model::Contact) -> Vec<Cell> {
+    let date = |d: Option<crate::dates::Date>| d.map_or(Cell::Null, Cell::Date);
+    vec![
+        Cell::Int(c.id),
+        Cell::Text(c.partner),
+        Cell::Text(c.name),
+        Cell::opt(c.role),
+        Cell::opt(c.email),
+        Cell::opt(c.phone),
+        Cell::List(c.languages),
+        Cell::Bool(c.primary),
+        date(c.since),
+        date(c.until),
+        Cell::opt(c.notes),
+        Cell::Text(c.created_at),
+        Cell::Text(c.updated_at),
+    ]
+}
+
+/// A contact as one JSON object, for history's before/after.
+pub fn contact_json(c: &crate::model::Contact) -> serde_json::Value {
+    serde_json::Value::Object(crate::output::json_object(
+        CONTACT_COLUMNS,
+        &contact_cells(c.clone()),
+    ))
+}

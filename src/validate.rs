@@ -198,3 +198,97 @@ pub fn agreement(a: &Agreement) -> Result<()> {
     }
     Ok(())
 }
+
+/// An email address, checked with the `email_address` crate (RFC 5322 address syntax, a
+/// domain with a dot, no display name); stored as typed, trimmed. Empty is none.
+pub fn email(s: &str) -> Result<Option<String>> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let options = email_address::Options::default()
+        .with_required_tld()
+        .without_display_text()
+        .without_domain_literal();
+    match email_address::EmailAddress::parse_with_options(t, options) {
+        Ok(_) => Ok(Some(t.to_string())),
+        Err(e) => Err(Error::field(
+            "email",
+            &short(s),
+            format!("{e}; give an address such as name@example.org"),
+        )),
+    }
+}
+
+/// A phone number: digits, spaces and `+ - ( ) . /`, with at least three digits, and an
+/// extension after `ext` or `x` (`+43 1 123 4567 ext 12`). Empty is none.
+pub fn phone(s: &str) -> Result<Option<String>> {
+    let t = nfc(s.trim());
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let lower = t.to_ascii_lowercase();
+    let (main, ext) = match lower.find("ext").or_else(|| lower.find('x')) {
+        Some(i) => {
+            let rest = lower[i..].trim_start_matches("ext").trim_start_matches('x');
+            (&lower[..i], Some(rest.trim_start_matches(['.', ':', ' '])))
+        }
+        None => (lower.as_str(), None),
+    };
+    let main_ok = main
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-()./".contains(c))
+        && main.chars().filter(|c| c.is_ascii_digit()).count() >= 3;
+    let ext_ok = ext.is_none_or(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_digit()));
+    if main_ok && ext_ok && t.len() <= 64 {
+        return Ok(Some(t));
+    }
+    Err(Error::field(
+        "phone",
+        &short(s),
+        "a phone number is digits, spaces and + - ( ) . /, with at least three digits and an optional extension, e.g. +43 1 260 60 ext 12",
+    ))
+}
+
+/// One language: an ISO 639-1 code (two letters, `ar`, `en`), checked against the
+/// standard's list; stored in lower case.
+pub fn language(s: &str) -> Result<String> {
+    let t = s.trim().to_ascii_lowercase();
+    if t.len() == 2 && isolang::Language::from_639_1(&t).is_some() {
+        return Ok(t);
+    }
+    Err(Error::field(
+        "languages",
+        &short(s),
+        "a language is an ISO 639-1 code of two letters, e.g. ar, en, fr; several are separated by ';' or given with --lang each",
+    ))
+}
+
+/// Languages, each once, in the order given.
+pub fn languages(items: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        let code = language(item)?;
+        if !out.contains(&code) {
+            out.push(code);
+        }
+    }
+    Ok(out)
+}
+
+/// The rules of one contact that need no registry: dates in order.
+pub fn contact(c: &crate::model::Contact) -> Result<()> {
+    if let (Some(since), Some(until)) = (c.since, c.until) {
+        if until < since {
+            return Err(Error::field(
+                "until",
+                &iso(until),
+                format!(
+                    "a contact's until is not before its since ({}); give a later --until or an earlier --since",
+                    iso(since)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -22,7 +22,7 @@ fn init_is_idempotent_and_sets_schema() {
         let s = String::from_utf8_lossy(&out.stdout);
         assert_eq!(
             s.lines().collect::<Vec<_>>(),
-            vec!["1297044785", "3", "wal"]
+            vec!["1297044785", "4", "wal"]
         );
     }
 }
@@ -862,6 +862,7 @@ fn an_existing_registry_upgrades_and_seeds_the_marks_from_history() {
         .arg(
             "DROP TABLE engagement_partner; DROP TABLE engagement; DROP TABLE contact;
              ALTER TABLE partner DROP COLUMN public;
+             ALTER TABLE history DROP COLUMN digest; ALTER TABLE history DROP COLUMN sealed;
              DROP TABLE IF EXISTS ref_mark; DROP INDEX IF EXISTS agreement_ref;
              ALTER TABLE agreement DROP COLUMN ref_norm;
              CREATE UNIQUE INDEX agreement_ref ON agreement (ref); PRAGMA user_version = 1;",
@@ -976,6 +977,7 @@ fn an_upgrade_keeps_refs_that_are_the_same_once_normalized_and_check_lists_them(
         .arg(
             "DROP TABLE engagement_partner; DROP TABLE engagement; DROP TABLE contact;
              ALTER TABLE partner DROP COLUMN public;
+             ALTER TABLE history DROP COLUMN digest; ALTER TABLE history DROP COLUMN sealed;
              DROP TABLE IF EXISTS ref_mark; DROP INDEX IF EXISTS agreement_ref;
              ALTER TABLE agreement DROP COLUMN ref_norm;
              CREATE UNIQUE INDEX agreement_ref ON agreement (ref); PRAGMA user_version = 1;
@@ -1085,7 +1087,7 @@ fn a_schema_2_registry_upgrades_in_place() {
     let version: i32 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     drop(conn);
     let partners = env.run(&["export", "partners"]).ok().to_string();
     assert!(partners.contains("sample-foundation,Sample Foundation,SF;مؤسسة العينة,ngo,AT"));

@@ -54,6 +54,7 @@ pub struct FilterArgs {
 pub enum Entity {
     Partners,
     Agreements,
+    Contacts,
 }
 
 #[derive(Debug, Args)]
@@ -63,6 +64,9 @@ pub struct ListArgs {
     pub entity: Option<Entity>,
     #[command(flatten)]
     pub filters: FilterArgs,
+    /// Contacts: list former ones too (whose --until has passed at --as-of)
+    #[arg(long, help_heading = "Filters")]
+    pub all: bool,
     #[command(flatten)]
     pub shape: ShapeArgs,
 }

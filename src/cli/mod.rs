@@ -72,28 +72,31 @@ pub enum Command {
     Init,
     /// Load the sample registry from data/ into a throwaway registry and show it
     Demo(DemoArgs),
-    /// Record a partner or an agreement
+    /// Record a partner, an agreement or a contact
     #[command(subcommand)]
     Add(AddCommand),
-    /// List partners or agreements
+    /// List partners, agreements or contacts
     List(ListArgs),
     /// One record in full: a partner with its agreements, an agreement with its parties and renewal chain
     Show(ShowArgs),
-    /// Change fields of a partner or an agreement
+    /// Change fields of a partner, an agreement or a contact
     #[command(subcommand)]
     Edit(EditCommand),
     /// Record a new agreement that renews an existing one
     Renew(RenewArgs),
     /// End an agreement early
     Terminate(TerminateArgs),
-    /// Remove a partner or an agreement (history keeps it)
+    /// Remove a partner, an agreement or a contact (history keeps it)
     #[command(subcommand)]
     Remove(RemoveCommand),
+    /// Erase a contact's personal data everywhere, history included
+    #[command(subcommand)]
+    Forget(ForgetCommand),
     /// Agreements (or partners) matching a query expression
     Query(QueryArgs),
-    /// Write partners or agreements as CSV (or --format json|jsonl|xlsx; `all`: one workbook)
+    /// Write partners, agreements or contacts as CSV (or --format json|jsonl|xlsx; `all`: one workbook)
     Export(ExportArgs),
-    /// Bring partners or agreements in from a CSV file
+    /// Bring partners, agreements or contacts in from a CSV file
     Import(ImportArgs),
     /// Headline counts and the milestone sentence; quarterly reports; counts
     Report(ReportArgs),
@@ -129,6 +132,7 @@ const TAKEN_BY: &[(&str, &[&str])] = &[
             "renew",
             "terminate",
             "remove*",
+            "forget*",
             "query",
             "export",
             "import",
@@ -161,7 +165,15 @@ const TAKEN_BY: &[(&str, &[&str])] = &[
     ),
     (
         "actor",
-        &["add*", "edit*", "renew", "terminate", "remove*", "import"],
+        &[
+            "add*",
+            "edit*",
+            "renew",
+            "terminate",
+            "remove*",
+            "forget*",
+            "import",
+        ],
     ),
     (
         "color",

@@ -16,6 +16,49 @@ pub enum AddCommand {
     Agreement(AddAgreementArgs),
     /// Record an MoU (an agreement of kind mou)
     Mou(AgreementArgs),
+    /// Record a contact: a focal point at a partner (prints the new id)
+    Contact(AddContactArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddContactArgs {
+    /// The person's name, in any script
+    #[arg(value_parser = text, allow_hyphen_values = true)]
+    pub name: String,
+    /// The partner, by key, id, name or alias
+    #[arg(long, value_parser = text, add = ArgValueCompleter::new(partner_keys))]
+    pub partner: String,
+    #[command(flatten)]
+    pub fields: ContactFields,
+}
+
+/// The fields of a contact that add and edit share.
+#[derive(Debug, Args, Default)]
+pub struct ContactFields {
+    /// The person's role or title at the partner
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
+    pub role: Option<String>,
+    /// Email address (checked), e.g. name@example.org
+    #[arg(long, value_parser = text)]
+    pub email: Option<String>,
+    /// Phone number: digits, spaces and + - ( ) . /, e.g. "+43 1 260 60"
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
+    pub phone: Option<String>,
+    /// A language the person works in, ISO 639-1 (comma-separated or repeated), e.g. ar,en
+    #[arg(long = "lang", value_name = "L", value_parser = text, value_delimiter = ',')]
+    pub languages: Vec<String>,
+    /// The partner's primary contact (another current primary one is no longer)
+    #[arg(long)]
+    pub primary: bool,
+    /// The first day as the partner's contact
+    #[arg(long, value_parser = date, value_name = "DATE")]
+    pub since: Option<Date>,
+    /// The last day as the partner's contact (after it the contact is a former one)
+    #[arg(long, value_parser = date, value_name = "DATE")]
+    pub until: Option<Date>,
+    /// A free note
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -102,6 +145,38 @@ pub enum EditCommand {
     Partner(EditPartnerArgs),
     /// Change an agreement
     Agreement(EditAgreementArgs),
+    /// Change a contact
+    Contact(EditContactArgs),
+}
+
+/// The optional fields of a contact that `edit contact --clear` empties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ContactField {
+    Role,
+    Email,
+    Phone,
+    Languages,
+    Primary,
+    Since,
+    Until,
+    Notes,
+}
+
+#[derive(Debug, Args)]
+pub struct EditContactArgs {
+    /// The contact, by id, by email, or as PARTNER:NAME
+    pub contact: String,
+    /// The new name
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
+    pub name: Option<String>,
+    /// Move the contact to another partner (by key, id, name or alias)
+    #[arg(long, value_parser = text, add = ArgValueCompleter::new(partner_keys))]
+    pub partner: Option<String>,
+    #[command(flatten)]
+    pub fields: ContactFields,
+    /// Empty an optional field (repeatable; `primary` makes it no longer the primary contact)
+    #[arg(long = "clear", value_name = "FIELD", value_enum)]
+    pub clear: Vec<ContactField>,
 }
 
 #[derive(Debug, Args)]
@@ -246,6 +321,30 @@ pub enum RemoveCommand {
     Partner(RemovePartnerArgs),
     /// Remove an agreement
     Agreement(RemoveAgreementArgs),
+    /// Remove a contact (history keeps it until it is forgotten)
+    Contact(ContactArg),
+}
+
+#[derive(Debug, Args)]
+pub struct ContactArg {
+    /// The contact, by id, by email, or as PARTNER:NAME
+    pub contact: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ForgetCommand {
+    /// Erase a contact's name, email, phone and notes from the registry and from every
+    /// history row; history --verify still passes
+    Contact(ForgetContactArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ForgetContactArgs {
+    /// The contact, by id (also a removed one), by email, or as PARTNER:NAME
+    pub contact: String,
+    /// Why (recorded in history; give no personal data here)
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
+    pub reason: String,
 }
 
 #[derive(Debug, Args)]

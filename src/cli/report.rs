@@ -96,6 +96,9 @@ pub struct HistoryArgs {
     /// Only the history of this agreement (ref) or partner (key, name or alias)
     #[arg(add = ArgValueCompleter::new(record_names))]
     pub name: Option<String>,
+    /// Only the history of this contact (by id, also a removed one, by email, or as PARTNER:NAME)
+    #[arg(long, value_name = "C", conflicts_with = "name")]
+    pub contact: Option<String>,
     /// Check the hash chain; exit 1 naming the first broken row
     #[arg(long)]
     pub verify: bool,

@@ -4,7 +4,7 @@ use chrono::Datelike;
 use std::io::Write;
 
 use super::{after_commit, say, stdout, Ctx};
-use crate::cli::{AddCommand, AddPartnerArgs, AgreementArgs};
+use crate::cli::{AddCommand, AddContactArgs, AddPartnerArgs, AgreementArgs};
 use crate::error::{Error, Result};
 use crate::model::{Agreement, Kind, Partner};
 use crate::registry::{self, dedupe};
@@ -18,7 +18,45 @@ pub fn run(ctx: &Ctx, cmd: AddCommand) -> Result<()> {
             add_agreement(ctx, &a.agreement, a.kind.unwrap_or(Kind::Agreement))
         }
         AddCommand::Mou(a) => add_agreement(ctx, &a, Kind::Mou),
+        AddCommand::Contact(a) => add_contact(ctx, &a),
     }
+}
+
+fn add_contact(ctx: &Ctx, a: &AddContactArgs) -> Result<()> {
+    let now = ctx.now();
+    let mut c = crate::model::Contact {
+        id: 0,
+        partner_id: 0,
+        partner: String::new(),
+        name: validate::name("name", &a.name)?,
+        role: None,
+        email: None,
+        phone: None,
+        languages: Vec::new(),
+        primary: false,
+        since: None,
+        until: None,
+        notes: None,
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    super::apply_contact_fields(&a.fields, &mut c)?;
+    validate::contact(&c)?;
+    let mut store = ctx.open(Access::Write)?;
+    let (id, demoted) = store.write(|s| {
+        let p = s.find_partner(&a.partner)?;
+        c.partner_id = p.id;
+        c.partner = p.key;
+        ctx.registry(s).add_contact(&c, ctx.today)
+    })?;
+    after_commit(&format!("contact {id}"), || {
+        super::say_demoted(&demoted, id)?;
+        say(format_args!("added contact {id} at {}", c.partner))?;
+        let mut out = stdout();
+        writeln!(out, "{id}")?;
+        out.flush()?;
+        Ok(())
+    })
 }
 
 fn add_partner(ctx: &Ctx, a: &AddPartnerArgs) -> Result<()> {

@@ -51,6 +51,13 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
             None,
         )?;
         writeln!(out)?;
+        let current = crate::query::ContactFilter {
+            former: false,
+            ..crate::query::ContactFilter::all(demo.as_of)
+        };
+        writeln!(out, "Current contacts (made up; see data/README.md)\n")?;
+        super::rows::write_contacts(&*store, &current, &mut out, demo.format(), false, None)?;
+        writeln!(out)?;
         out.commit()?;
         super::report::run(
             &demo,

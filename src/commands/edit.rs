@@ -1,7 +1,7 @@
 //! `mou edit partner|agreement`: change fields; one history row with before and after.
 
 use super::{after_commit, say, Ctx};
-use crate::cli::{EditAgreementArgs, EditCommand, EditPartnerArgs};
+use crate::cli::{ContactField, EditAgreementArgs, EditCommand, EditContactArgs, EditPartnerArgs};
 use crate::error::{Error, Result};
 use crate::registry::{self, dedupe};
 use crate::store::{Access, Action};
@@ -12,7 +12,53 @@ pub fn run(ctx: &Ctx, cmd: EditCommand) -> Result<()> {
     match cmd {
         EditCommand::Partner(a) => edit_partner(ctx, &a),
         EditCommand::Agreement(a) => edit_agreement(ctx, &a),
+        EditCommand::Contact(a) => edit_contact(ctx, &a),
     }
+}
+
+fn edit_contact(ctx: &Ctx, a: &EditContactArgs) -> Result<()> {
+    let mut store = ctx.open(Access::Write)?;
+    let (id, changed, demoted) = store.write(|s| {
+        let r = ctx.registry(s);
+        let before = r.find_contact(&a.contact)?;
+        let mut c = before.clone();
+        if let Some(n) = &a.name {
+            c.name = validate::name("name", n)?;
+        }
+        if let Some(p) = &a.partner {
+            let p = s.find_partner(p)?;
+            c.partner_id = p.id;
+            c.partner = p.key;
+        }
+        super::apply_contact_fields(&a.fields, &mut c)?;
+        for f in &a.clear {
+            match f {
+                ContactField::Role => c.role = None,
+                ContactField::Email => c.email = None,
+                ContactField::Phone => c.phone = None,
+                ContactField::Languages => c.languages.clear(),
+                ContactField::Primary => c.primary = false,
+                ContactField::Since => c.since = None,
+                ContactField::Until => c.until = None,
+                ContactField::Notes => c.notes = None,
+            }
+        }
+        validate::contact(&c)?;
+        if c == before {
+            return Ok((c.id, false, Vec::new()));
+        }
+        c.updated_at = ctx.now();
+        let demoted = r.update_contact(&before, &c, ctx.today)?;
+        Ok((c.id, true, demoted))
+    })?;
+    after_commit(&format!("the edit of contact {id}"), || {
+        super::say_demoted(&demoted, id)?;
+        if changed {
+            say(format_args!("edited contact {id}"))
+        } else {
+            say(format_args!("contact {id} unchanged"))
+        }
+    })
 }
 
 fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {

@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 
-use super::rows::{apply_shape, write_calendar, write_rows, write_to, Target};
+use super::rows::{apply_shape, write_calendar, write_contacts, write_rows, write_to, Target};
 use super::{Ctx, Sink};
 use crate::cli::{Entity, ExportArgs, ExportWhat};
 use crate::error::{Error, Result};
@@ -73,6 +73,27 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
         ExportWhat::One(e) => e,
         ExportWhat::All => return export_all(ctx, a, &mut *store, Sink::open(file)?),
     };
+    if entity == Entity::Contacts {
+        if format == Format::Xlsx {
+            return Err(Error::input("contacts are not written to workbooks yet")
+                .with_hint("export contacts as CSV or JSON"));
+        }
+        // Every contact, former ones too: an export is the whole record, so that importing
+        // it gives the same registry back.
+        let mut cf = super::contact_filter(ctx, &*store, &a.filters, true)?;
+        let mut filter = crate::query::Filter::new(ctx.as_of);
+        let columns = apply_shape(entity, &a.shape, &mut filter)?;
+        cf.sort = filter.sort;
+        cf.limit = filter.limit;
+        let mut sink = Sink::open(file)?;
+        let chosen = columns.as_deref();
+        write_contacts(&*store, &cf, &mut sink, format, a.excel, chosen)?;
+        sink.commit()?;
+        if output.is_some() && format == Format::Markdown {
+            note_columns(entity, chosen);
+        }
+        return Ok(());
+    }
     let mut filter = ctx.filter(&*store, &a.filters)?;
     let columns = apply_shape(entity, &a.shape, &mut filter)?;
     let mut sink = Sink::open(file)?;
@@ -157,6 +178,10 @@ fn note_columns(entity: Entity, chosen: Option<&[&str]>) {
     let (all, table) = match entity {
         Entity::Partners => (PARTNER_COLUMNS, PARTNER_TABLE),
         Entity::Agreements => (AGREEMENT_COLUMNS, AGREEMENT_TABLE),
+        Entity::Contacts => (
+            crate::records::CONTACT_COLUMNS,
+            crate::records::CONTACT_TABLE,
+        ),
     };
     let written = chosen.unwrap_or(table);
     if all.iter().all(|c| written.contains(c)) {

@@ -24,6 +24,11 @@ fn about(
     if let Ok(p) = store.try_find_partner(name)? {
         return Ok(("partner", Some(p.id), p.key));
     }
+    if name.contains('@') || name.contains(':') {
+        if let Ok(c) = ctx.registry(store).find_contact(name) {
+            return Ok(("contact", Some(c.id), c.id.to_string()));
+        }
+    }
     // A removed record is known by the key or ref it had.
     let mut found = None;
     store.scan_history(&mut |e| {
@@ -44,6 +49,21 @@ fn about(
     }
 }
 
+/// A contact by id (also a removed one), email or `PARTNER:NAME`.
+fn contact(
+    store: &dyn Backend,
+    name: &str,
+    ctx: &Ctx,
+) -> Result<(&'static str, Option<i64>, String)> {
+    match ctx.registry(store).find_contact(name) {
+        Ok(c) => Ok(("contact", Some(c.id), c.id.to_string())),
+        Err(e) => match crate::text::ascii_digits(name.trim()).parse::<i64>() {
+            Ok(id) if store.contact_in_history(id)? => Ok(("contact", Some(id), id.to_string())),
+            _ => Err(e),
+        },
+    }
+}
+
 pub fn run(ctx: &Ctx, a: &crate::cli::HistoryArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
     if a.verify {
@@ -56,11 +76,11 @@ pub fn run(ctx: &Ctx, a: &crate::cli::HistoryArgs) -> Result<()> {
             Some((id, why)) => Err(Error::no(format!("history is broken at row {id}: {why}"))),
         };
     }
-    let target = a
-        .name
-        .as_deref()
-        .map(|n| about(store.as_ref(), n, ctx))
-        .transpose()?;
+    let target = match (&a.contact, &a.name) {
+        (Some(c), _) => Some(contact(&*store, c, ctx)?),
+        (None, Some(n)) => Some(about(&*store, n, ctx)?),
+        (None, None) => None,
+    };
     let mut out = Sink::open(None)?;
     let mut w = RowWriter::new(&mut out, ctx.format(), false, COLUMNS, Some(TABLE))?;
     let mut row = |e: crate::store::HistoryEntry| {

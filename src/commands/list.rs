@@ -1,6 +1,6 @@
 //! `mou list partners|agreements` and `mou query 'EXPR'`: rows streamed to stdout.
 
-use super::rows::{apply_shape, write_rows};
+use super::rows::{apply_shape, write_contacts, write_rows};
 use super::{Ctx, Sink};
 use crate::cli::{Entity, ListArgs, QueryArgs};
 use crate::error::{Error, Result};
@@ -9,10 +9,33 @@ use crate::store::Access;
 
 pub fn run(ctx: &Ctx, a: &ListArgs) -> Result<()> {
     let entity = a.entity.ok_or_else(|| {
-        Error::input("list needs what to list: partners or agreements")
+        Error::input("list needs what to list: partners, agreements or contacts")
             .with_hint("e.g. mou list agreements, or mou list partners --category ngo")
     })?;
     let mut store = ctx.open(Access::Read)?;
+    if entity == Entity::Contacts {
+        let mut cf = super::contact_filter(ctx, &*store, &a.filters, a.all)?;
+        let mut filter = crate::query::Filter::new(ctx.as_of);
+        let columns = apply_shape(entity, &a.shape, &mut filter)?;
+        cf.sort = filter.sort;
+        cf.limit = filter.limit;
+        let mut sink = Sink::open(None)?;
+        write_contacts(
+            &*store,
+            &cf,
+            &mut sink,
+            ctx.format(),
+            false,
+            columns.as_deref(),
+        )?;
+        return sink.commit();
+    }
+    if a.all {
+        return Err(Error::input(
+            "--all lists former contacts too; it does not apply to partners or agreements",
+        )
+        .with_hint("leave out --all"));
+    }
     let mut filter = ctx.filter(&*store, &a.filters)?;
     let columns = apply_shape(entity, &a.shape, &mut filter)?;
     let mut sink = Sink::open(None)?;

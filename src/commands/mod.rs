@@ -8,6 +8,7 @@ mod demo;
 mod due;
 mod edit;
 mod export;
+mod forget;
 mod history;
 pub mod import;
 mod init;
@@ -197,6 +198,100 @@ impl Ctx {
     }
 }
 
+/// Puts the contact fields given on the command line into `c` (those not given stay), each
+/// checked: name, email, phone and languages by their rules, the rest as free text.
+pub fn apply_contact_fields(
+    f: &crate::cli::ContactFields,
+    c: &mut crate::model::Contact,
+) -> Result<()> {
+    use crate::validate;
+    if let Some(r) = &f.role {
+        c.role = validate::free_text("role", r)?;
+    }
+    if let Some(e) = &f.email {
+        c.email = validate::email(e)?;
+    }
+    if let Some(p) = &f.phone {
+        c.phone = validate::phone(p)?;
+    }
+    if !f.languages.is_empty() {
+        c.languages = validate::languages(&f.languages)?;
+    }
+    if f.primary {
+        c.primary = true;
+    }
+    if f.since.is_some() {
+        c.since = f.since;
+    }
+    if f.until.is_some() {
+        c.until = f.until;
+    }
+    if let Some(n) = &f.note {
+        c.notes = validate::free_text("note", n)?;
+    }
+    Ok(())
+}
+
+/// Says on stderr that each of `demoted` is no longer its partner's primary contact.
+pub fn say_demoted(demoted: &[crate::model::Contact], now_primary: i64) -> Result<()> {
+    for d in demoted {
+        say(format_args!(
+            "contact {} ({}) is no longer the primary contact of {}: contact {now_primary} is",
+            d.id,
+            crate::text::escaped(&d.name),
+            d.partner
+        ))?;
+    }
+    Ok(())
+}
+
+/// The contact filter of `list contacts` and `export contacts`: `--partner` and `--search`;
+/// every other filter is refused, naming the ones that apply.
+pub fn contact_filter(
+    ctx: &Ctx,
+    store: &dyn Backend,
+    f: &FilterArgs,
+    former: bool,
+) -> Result<crate::query::ContactFilter> {
+    for (flag, given) in [
+        ("--category", !f.categories.is_empty()),
+        ("--country", !f.countries.is_empty()),
+        ("--kind", !f.kinds.is_empty()),
+        ("--status", !f.statuses.is_empty()),
+        ("--sdg", !f.sdgs.is_empty()),
+        ("--tag", !f.tags.is_empty()),
+        ("--signed-in", f.signed_in.is_some()),
+        ("--expires-in", f.expires_in.is_some()),
+        ("--active-on", f.active_on.is_some()),
+    ] {
+        if given {
+            return Err(Error::input(format!(
+                "{flag} does not apply to contacts; nothing was listed"
+            ))
+            .with_hint("contacts take --partner, --search and --all (former ones too)"));
+        }
+    }
+    check_values("--partner", f.partners.len())?;
+    let partners = f
+        .partners
+        .iter()
+        .map(|p| store.find_partner(p).map(|p| p.id))
+        .collect::<Result<Vec<_>>>()?;
+    let text = f
+        .search
+        .as_deref()
+        .map(crate::text::normalize)
+        .filter(|t| !t.is_empty());
+    Ok(crate::query::ContactFilter {
+        as_of: ctx.as_of,
+        partners,
+        text,
+        former,
+        sort: Vec::new(),
+        limit: None,
+    })
+}
+
 /// Prints what a write command says once its change is committed (`print` writes it). A
 /// failure is exit 4, whose message names `what` was recorded; it is reported here, never by a
 /// panic, since stderr may be the stream that failed (and then nobody hears it).
@@ -302,6 +397,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Renew(a) => lifecycle::renew(ctx, &a),
         Command::Terminate(a) => lifecycle::terminate(ctx, &a),
         Command::Remove(a) => remove::run(ctx, &a),
+        Command::Forget(a) => forget::run(ctx, &a),
         Command::Query(a) => list::query(ctx, &a),
         Command::Export(a) => export::run(ctx, &a),
         Command::Import(a) => import::run(ctx, &a),

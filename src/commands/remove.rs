@@ -17,6 +17,19 @@ pub fn run(ctx: &Ctx, cmd: &RemoveCommand) -> Result<()> {
                 say(format_args!("removed agreement {r} (kept in history)"))
             })
         }
+        RemoveCommand::Contact(a) => {
+            let id = store.write(|s| {
+                let r = ctx.registry(s);
+                let c = r.find_contact(&a.contact)?;
+                r.remove_contact(&c)?;
+                Ok(c.id)
+            })?;
+            after_commit(&format!("the removal of contact {id}"), || {
+                say(format_args!(
+                    "removed contact {id} (kept in history; `mou forget contact {id}` erases it there)"
+                ))
+            })
+        }
         RemoveCommand::Partner(a) => {
             let (key, removed, detached) = store.write(|s| {
                 let p = s.find_partner(&a.partner)?;

@@ -23,6 +23,7 @@ pub const PARTY_NAMES: &str = "party_names";
 pub fn valid_columns(entity: Entity) -> Vec<&'static str> {
     match entity {
         Entity::Partners => PARTNER_COLUMNS.to_vec(),
+        Entity::Contacts => crate::records::CONTACT_COLUMNS.to_vec(),
         Entity::Agreements => {
             let mut v = AGREEMENT_COLUMNS.to_vec();
             v.push(PARTY_NAMES);
@@ -48,10 +49,10 @@ fn column(entity: Entity, flag: &str, name: &str) -> Result<&'static str> {
 }
 
 fn entity_name(entity: Entity) -> &'static str {
-    if entity == Entity::Partners {
-        "partners"
-    } else {
-        "agreements"
+    match entity {
+        Entity::Partners => "partners",
+        Entity::Agreements => "agreements",
+        Entity::Contacts => "contacts",
     }
 }
 
@@ -157,6 +158,7 @@ pub fn sheet_name(entity: Entity) -> &'static str {
     match entity {
         Entity::Partners => "Partners",
         Entity::Agreements => "Agreements",
+        Entity::Contacts => "Contacts",
     }
 }
 
@@ -186,6 +188,9 @@ pub fn write_to<'a>(
     chosen: Option<&'a [&'static str]>,
 ) -> Result<()> {
     let n = match entity {
+        Entity::Contacts => {
+            return Err(Error::input("contacts are written with their own filter"));
+        }
         Entity::Partners => {
             let (columns, shown) = layout(chosen, PARTNER_COLUMNS, PARTNER_TABLE);
             let w = target.writer(entity, columns, shown)?;
@@ -400,4 +405,34 @@ fn pipelined<T: Send>(
         written?;
         read
     })
+}
+
+/// Streams the contacts matching `filter` (sorted and cut by `shape`'s `--sort` and `--limit`,
+/// already checked into `shaped`) in `format`; says on stderr when none matched.
+pub fn write_contacts(
+    store: &dyn Backend,
+    filter: &crate::query::ContactFilter,
+    out: &mut impl Write,
+    format: Format,
+    excel: bool,
+    chosen: Option<&[&'static str]>,
+) -> Result<()> {
+    use crate::records::{contact_cells, CONTACT_COLUMNS, CONTACT_TABLE};
+    let (columns, shown) = layout(chosen, CONTACT_COLUMNS, CONTACT_TABLE);
+    let mut w = RowWriter::new(out, format, excel, columns, shown)?;
+    let pick = chosen.map(|c| Projection::new(CONTACT_COLUMNS, c));
+    let mut n = 0u64;
+    store.scan_contacts(filter, &mut |c| {
+        n += 1;
+        let cells = contact_cells(c);
+        w.row(match &pick {
+            Some(pick) => pick.pick(cells),
+            None => cells,
+        })
+    })?;
+    w.finish()?;
+    if n == 0 {
+        crate::note!("no contacts match");
+    }
+    Ok(())
 }

@@ -9,7 +9,8 @@ use crate::model::{Agreement, Partner, Status};
 use crate::output::{json_object, write_markdown, write_table, Cell, Format, RowWriter};
 use crate::query::{Cond, Filter};
 use crate::records::{
-    agreement_cells, partner_cells, AGREEMENT_COLUMNS, AGREEMENT_TABLE, PARTNER_COLUMNS,
+    agreement_cells, contact_cells, partner_cells, AGREEMENT_COLUMNS, AGREEMENT_TABLE,
+    CONTACT_COLUMNS, CONTACT_TABLE, PARTNER_COLUMNS,
 };
 use crate::store::{Access, Backend};
 
@@ -212,6 +213,16 @@ fn show_partner(ctx: &Ctx, store: &dyn Backend, p: &Partner, out: &mut impl Writ
         agreements.push(agreement_cells(a, s));
         Ok(())
     })?;
+    let mut contacts = Vec::new();
+    let current = crate::query::ContactFilter {
+        partners: vec![p.id],
+        former: false,
+        ..crate::query::ContactFilter::all(ctx.as_of)
+    };
+    store.scan_contacts(&current, &mut |c| {
+        contacts.push(contact_cells(c));
+        Ok(())
+    })?;
     let format = ctx.format();
     match format {
         Format::Json | Format::Jsonl => {
@@ -222,6 +233,15 @@ fn show_partner(ctx: &Ctx, store: &dyn Backend, p: &Partner, out: &mut impl Writ
                     agreements
                         .iter()
                         .map(|c| Json::Object(json_object(AGREEMENT_COLUMNS, c)))
+                        .collect(),
+                ),
+            );
+            obj.insert(
+                "contacts".into(),
+                Json::Array(
+                    contacts
+                        .iter()
+                        .map(|c| Json::Object(json_object(CONTACT_COLUMNS, c)))
                         .collect(),
                 ),
             );
@@ -257,6 +277,24 @@ fn show_partner(ctx: &Ctx, store: &dyn Backend, p: &Partner, out: &mut impl Writ
                 w.row(c)?;
             }
             w.finish()?;
+            if !contacts.is_empty() {
+                heading(
+                    out,
+                    format,
+                    &format!("Current contacts ({})", contacts.len()),
+                )?;
+                let mut w = RowWriter::new(
+                    &mut *out,
+                    format,
+                    false,
+                    CONTACT_COLUMNS,
+                    Some(CONTACT_TABLE),
+                )?;
+                for c in contacts {
+                    w.row(c)?;
+                }
+                w.finish()?;
+            }
         }
     }
     Ok(())

@@ -145,8 +145,8 @@ impl Cell {
     }
 }
 
-/// A yes/no value as CSV writes it.
-fn bool_word(b: bool) -> &'static str {
+/// How a yes/no value is written in CSV and tables.
+pub fn bool_word(b: bool) -> &'static str {
     if b {
         "true"
     } else {

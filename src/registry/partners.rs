@@ -60,6 +60,18 @@ impl Registry<'_> {
     ) -> Result<(usize, usize)> {
         let s = self.store;
         let ids = s.agreement_ids_of_partner(p.id)?;
+        let contacts = s.contacts_of_partner(p.id)?;
+        if !contacts.is_empty() && !cascade {
+            return Err(Error::input(format!(
+                "partner {} has {} contact(s); nothing was removed",
+                p.key,
+                contacts.len()
+            ))
+            .with_hint("add --cascade to remove its contacts (and agreements) too, or remove the contacts first"));
+        }
+        for c in &contacts {
+            self.remove_contact(c)?;
+        }
         if !ids.is_empty() && !cascade {
             return Err(Error::input(format!(
                 "partner {} is a party to {} agreement(s); nothing was removed",

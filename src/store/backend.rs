@@ -12,8 +12,10 @@ use super::{
 };
 use crate::dates::Date;
 use crate::error::Result;
-use crate::model::{Agreement, Category, Kind, Partner, RenewalProblem, Status, StoredRow};
-use crate::query::Filter;
+use crate::model::{
+    Agreement, Category, Contact, Kind, Partner, RenewalProblem, Status, StoredRow,
+};
+use crate::query::{ContactFilter, Filter};
 
 /// What an import asks of the store before it writes: the store decides from it how to
 /// write (a large file of agreements into a registry smaller than it takes the store's bulk
@@ -193,6 +195,31 @@ pub trait Backend: Send {
     /// The `after` of the last history row of each record of `entity`, by id.
     fn last_recorded(&self, entity: Entity) -> Result<HashMap<i64, Option<String>>>;
 
+    // Contacts.
+    fn contact_by_id(&self, id: i64) -> Result<Option<Contact>>;
+    /// Contacts with this email (compared without case).
+    fn contacts_by_email(&self, email: &str) -> Result<Vec<Contact>>;
+    /// Contacts of one partner with this normalized name.
+    fn contacts_named(&self, partner_id: i64, name_norm: &str) -> Result<Vec<Contact>>;
+    fn contacts_of_partner(&self, partner_id: i64) -> Result<Vec<Contact>>;
+    /// Up to `n` contacts nearest a name, email or `partner:name`, for a hint.
+    fn nearest_contacts(&self, text: &str, n: usize) -> Result<Vec<String>>;
+    /// Inserts a contact (id 0: the next free id; ids are never reused); returns its id.
+    fn insert_contact(&self, c: &Contact) -> Result<i64>;
+    fn update_contact(&self, c: &Contact) -> Result<()>;
+    fn delete_contact(&self, id: i64) -> Result<()>;
+    fn scan_contacts(
+        &self,
+        filter: &ContactFilter,
+        f: &mut dyn FnMut(Contact) -> Result<()>,
+    ) -> Result<()>;
+    /// Erases a contact's name, email, phone and notes from its row, at time `at`.
+    fn forget_contact_row(&self, id: i64, at: &str) -> Result<()>;
+    /// When the contact was forgotten, if it was.
+    fn contact_forgotten(&self, id: i64) -> Result<Option<String>>;
+    /// Whether history holds rows of contact `id` (also once it is removed).
+    fn contact_in_history(&self, id: i64) -> Result<bool>;
+
     // History.
     /// Appends one history row; call inside the change's transaction.
     fn record(&self, c: Change) -> Result<()>;
@@ -207,6 +234,21 @@ pub trait Backend: Send {
         f: &mut dyn FnMut(HistoryEntry) -> Result<()>,
     ) -> Result<()>;
     fn verify_history(&self) -> Result<Verification>;
+    /// The history rows of one record by id (also once it is removed), oldest first.
+    fn scan_history_of(
+        &self,
+        entity: Entity,
+        id: i64,
+        f: &mut dyn FnMut(HistoryEntry) -> Result<()>,
+    ) -> Result<()>;
+    /// Sets `fields` to null in the before/after of every history row of one record, so
+    /// that the chain still verifies (see the store's history module); call inside the
+    /// forget's transaction. Returns the ids of the rows changed, which the forget row lists
+    /// under `erased_rows`.
+    fn erase_history(&self, entity: Entity, id: i64, fields: &[&str]) -> Result<Vec<i64>>;
+    /// After an erasure is committed: removes earlier copies of the erased data from the
+    /// store's files (logs, freed pages). Returns what could not be done, for a warning.
+    fn purge_erased(&self) -> Result<Option<String>>;
 
     // The store as a whole.
     /// An import in one transaction: `f` writes through the store and the [`ImportWriter`]

@@ -13,16 +13,19 @@ pub enum Action {
     Renew,
     Terminate,
     Import,
+    /// Personal data erased (`mou forget contact`).
+    Forget,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::Add,
         Action::Edit,
         Action::Remove,
         Action::Renew,
         Action::Terminate,
         Action::Import,
+        Action::Forget,
     ];
 
     /// The word a history row holds.
@@ -34,6 +37,7 @@ impl Action {
             Action::Renew => "renew",
             Action::Terminate => "terminate",
             Action::Import => "import",
+            Action::Forget => "forget",
         }
     }
 }
@@ -43,16 +47,18 @@ impl Action {
 pub enum Entity {
     Partner,
     Agreement,
+    Contact,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 2] = [Entity::Partner, Entity::Agreement];
+    pub const ALL: [Entity; 3] = [Entity::Partner, Entity::Agreement, Entity::Contact];
 
     /// The word a history row holds.
     pub fn as_str(self) -> &'static str {
         match self {
             Entity::Partner => "partner",
             Entity::Agreement => "agreement",
+            Entity::Contact => "contact",
         }
     }
 }
@@ -91,9 +97,17 @@ mod tests {
         let actions: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
         assert_eq!(
             actions,
-            ["add", "edit", "remove", "renew", "terminate", "import"]
+            [
+                "add",
+                "edit",
+                "remove",
+                "renew",
+                "terminate",
+                "import",
+                "forget"
+            ]
         );
         let entities: Vec<&str> = Entity::ALL.iter().map(|e| e.as_str()).collect();
-        assert_eq!(entities, ["partner", "agreement"]);
+        assert_eq!(entities, ["partner", "agreement", "contact"]);
     }
 }

@@ -5,8 +5,8 @@
 use super::{Action, Backend, Change, CountBy, Entity, ImportPlan};
 use crate::dates::{parse_stored, Date};
 use crate::error::{Error, Kind as ErrorKind, Result};
-use crate::model::{Agreement, Category, Kind, Partner, Status};
-use crate::query::{Cond, Filter};
+use crate::model::{Agreement, Category, Contact, Kind, Partner, Status};
+use crate::query::{Cond, ContactFilter, Filter};
 
 /// Makes a fresh, empty store.
 pub type Factory<'a> = &'a dyn Fn() -> Box<dyn Backend>;
@@ -34,6 +34,9 @@ pub fn run_all(factory: Factory) {
         ("stored rows for check", stored_rows),
         ("history of one record", history_about),
         ("transactions roll back", transactions_roll_back),
+        ("contacts", contacts),
+        ("contact filters", contact_filters),
+        ("history erasure", history_erasure),
     ];
     for (name, check) in checks {
         let mut store = factory();
@@ -781,4 +784,189 @@ fn transactions_roll_back(store: &mut dyn Backend) {
         s.insert_partner(&partner("c", "C", &[])).map(|_| ())
     });
     assert_eq!(store.partner_count().unwrap(), 1);
+}
+
+pub(crate) fn contact(partner: &Partner, name: &str, email: Option<&str>) -> Contact {
+    Contact {
+        id: 0,
+        partner_id: partner.id,
+        partner: partner.key.clone(),
+        name: name.into(),
+        role: Some("focal point".into()),
+        email: email.map(str::to_string),
+        phone: Some("+43 1 260 60".into()),
+        languages: vec!["ar".into(), "en".into()],
+        primary: false,
+        since: Some(day("2024-01-01")),
+        until: None,
+        notes: Some("met in Vienna".into()),
+        created_at: "2026-01-01T00:00:00Z".into(),
+        updated_at: "2026-01-01T00:00:00Z".into(),
+    }
+}
+
+fn contacts(store: &mut dyn Backend) {
+    let p = one_partner(store);
+    let mut ids = (0, 0);
+    write(store, |s| {
+        ids.0 = s.insert_contact(&contact(&p, "Layla Haddad", Some("Layla@Example.org")))?;
+        let mut c = contact(&p, "Jonas Berger", None);
+        c.id = 40;
+        ids.1 = s.insert_contact(&c)?;
+        Ok(())
+    });
+    assert_eq!(ids.1, 40, "an explicit id is kept");
+    let got = store.contact_by_id(ids.0).unwrap().unwrap();
+    let mut want = contact(&p, "Layla Haddad", Some("Layla@Example.org"));
+    want.id = ids.0;
+    assert_eq!(got, want, "a contact reads back as written");
+    let by_email = store.contacts_by_email("layla@example.ORG").unwrap();
+    assert_eq!(by_email.len(), 1);
+    let named = store
+        .contacts_named(p.id, &crate::text::normalize("LAYLA haddad"))
+        .unwrap();
+    assert_eq!(named.iter().map(|c| c.id).collect::<Vec<_>>(), [ids.0]);
+    assert_eq!(store.contacts_of_partner(p.id).unwrap().len(), 2);
+    assert!(store
+        .nearest_contacts("layla hadad", 3)
+        .unwrap()
+        .iter()
+        .any(|h| h.starts_with(&format!("{} ", ids.0))));
+    let mut edited = got.clone();
+    edited.primary = true;
+    edited.languages = vec!["fr".into()];
+    edited.until = Some(day("2026-12-31"));
+    write(store, |s| s.update_contact(&edited));
+    assert_eq!(store.contact_by_id(ids.0).unwrap().unwrap(), edited);
+    // Ids are never reused: after the highest is removed, the next is higher still.
+    write(store, |s| s.delete_contact(40));
+    assert!(store.contact_by_id(40).unwrap().is_none());
+    let mut next = 0;
+    write(store, |s| {
+        next = s.insert_contact(&contact(&p, "Sara Novak", None))?;
+        Ok(())
+    });
+    assert!(next > 40, "id {next} reused");
+    write(store, |s| {
+        s.forget_contact_row(ids.0, "2026-02-01T00:00:00Z")
+    });
+    let f = store.contact_by_id(ids.0).unwrap().unwrap();
+    assert_eq!(
+        (f.name.as_str(), f.email, f.phone, f.notes),
+        (crate::store::FORGOTTEN_NAME, None, None, None)
+    );
+    assert_eq!((f.role, f.primary), (edited.role, true), "the rest stays");
+    assert!(store.contact_forgotten(ids.0).unwrap().is_some());
+    assert!(store.contact_forgotten(next).unwrap().is_none());
+}
+
+fn contact_filters(store: &mut dyn Backend) {
+    let p = one_partner(store);
+    let mut q = None;
+    write(store, |s| {
+        q = Some(s.insert_partner(&partner("kaiciid", "KAICIID", &[]))?);
+        Ok(())
+    });
+    let q = q.unwrap();
+    write(store, |s| {
+        let mut former = contact(&p, "Old Friend", Some("old@example.org"));
+        former.until = Some(day("2025-12-31"));
+        s.insert_contact(&former)?;
+        let mut today = contact(&p, "Last Day", None);
+        today.until = Some(day("2026-03-01"));
+        today.role = Some("Programme Officer".into());
+        s.insert_contact(&today)?;
+        s.insert_contact(&contact(&q, "Ahmad Saleh", Some("ahmad@example.org")))?;
+        Ok(())
+    });
+    let names = |f: &ContactFilter| {
+        let mut v = Vec::new();
+        store
+            .scan_contacts(f, &mut |c| {
+                v.push(c.name);
+                Ok(())
+            })
+            .unwrap();
+        v
+    };
+    let mut f = ContactFilter::all(day("2026-03-01"));
+    assert_eq!(names(&f), ["Old Friend", "Last Day", "Ahmad Saleh"]);
+    f.former = false;
+    assert_eq!(
+        names(&f),
+        ["Last Day", "Ahmad Saleh"],
+        "until today is current"
+    );
+    f.partners = vec![q.id];
+    assert_eq!(names(&f), ["Ahmad Saleh"]);
+    let mut f = ContactFilter::all(day("2026-03-01"));
+    f.text = Some(crate::text::normalize("programme"));
+    assert_eq!(names(&f), ["Last Day"], "text in the role");
+    f.text = Some("ahmad@".into());
+    assert_eq!(names(&f), ["Ahmad Saleh"], "text in the email");
+    let mut f = ContactFilter::all(day("2026-03-01"));
+    f.sort = vec![crate::query::SortKey {
+        column: "name",
+        descending: true,
+    }];
+    f.limit = Some(2);
+    assert_eq!(names(&f), ["Old Friend", "Last Day"]);
+}
+
+fn history_erasure(store: &mut dyn Backend) {
+    let p = one_partner(store);
+    let c = contact(&p, "Layla Haddad", Some("layla@example.org"));
+    let json = crate::records::contact_json(&c);
+    let change = |action, before, after| Change {
+        at: "2026-11-29T10:00:00Z",
+        actor: "tester",
+        action,
+        entity: Entity::Contact,
+        entity_id: Some(7),
+        entity_key: "7",
+        before,
+        after,
+    };
+    write(store, |s| {
+        s.record(change(Action::Add, None, Some(json.clone())))?;
+        s.record(Change {
+            entity: Entity::Partner,
+            entity_id: Some(p.id),
+            entity_key: "unicef",
+            ..change(
+                Action::Edit,
+                None,
+                Some(serde_json::json!({"name": "UNICEF"})),
+            )
+        })?;
+        s.record(change(Action::Edit, Some(json.clone()), Some(json.clone())))
+    });
+    let mut erased = Vec::new();
+    write(store, |s| {
+        erased = s.erase_history(Entity::Contact, 7, crate::records::CONTACT_PERSONAL)?;
+        // Until the forget row names the rows, they do not verify.
+        let v = s.verify_history()?;
+        assert_eq!(v.first_broken.map(|b| b.0), Some(1));
+        s.record(change(
+            Action::Forget,
+            None,
+            Some(serde_json::json!({ crate::store::ERASED_ROWS: erased.clone() })),
+        ))
+    });
+    assert_eq!(erased, [1, 3], "the contact's rows, not the partner's");
+    let v = store.verify_history().unwrap();
+    assert_eq!((v.rows, v.first_broken), (4, None));
+    let mut text = String::new();
+    store
+        .scan_history(&mut |e| {
+            text.push_str(&format!("{:?} {:?}\n", e.before, e.after));
+            Ok(())
+        })
+        .unwrap();
+    assert!(!text.contains("Layla") && !text.contains("layla@") && !text.contains("Vienna"));
+    assert!(
+        text.contains("focal point") && text.contains("UNICEF"),
+        "{text}"
+    );
+    assert_eq!(store.purge_erased().unwrap(), None);
 }

@@ -4,6 +4,7 @@
 //! bad, everything is rolled back and every bad row is reported.
 
 mod apply;
+mod contacts;
 mod parse;
 mod read;
 mod records;
@@ -19,6 +20,26 @@ use crate::store::{self, Access, ImportPlan};
 use apply::{Job, RowResult};
 use parse::{AgreementColumns, ParseResult, PartnerColumns, Row};
 use read::{Item, Source};
+
+/// The message of a failed import: each bad row with its line and column.
+fn bad_rows_error(file_name: &str, bad_rows: u64, errors: &[RowError], more: usize) -> Error {
+    let mut msg = format!("{file_name}: {bad_rows} bad row(s); nothing was imported");
+    for e in errors {
+        let place = if e.line > 0 {
+            format!("line {}", e.line)
+        } else {
+            "file".into()
+        };
+        match &e.column {
+            Some(c) => msg.push_str(&format!("\n  {place}, column {c}: {}", e.reason)),
+            None => msg.push_str(&format!("\n  {place}: {}", e.reason)),
+        }
+    }
+    if more > 0 {
+        msg.push_str(&format!("\n  ... and {more} more"));
+    }
+    Error::input(msg).with_hint("fix the rows listed and import the file again")
+}
 
 /// How many bad rows are listed before the rest are only counted.
 const MAX_REPORTED: usize = 50;
@@ -42,6 +63,9 @@ pub struct RowError {
 }
 
 pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
+    if a.entity == Entity::Contacts {
+        return contacts::run(ctx, a);
+    }
     if a.entity == Entity::Partners && a.date_format.is_some() {
         return Err(Error::input(
             "--date-format reads the date columns of agreements; a partners file has none",
@@ -80,6 +104,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                     Job::partner,
                 )?;
             }
+            Entity::Contacts => unreachable!("contacts are imported by contacts::run"),
             Entity::Agreements => {
                 let cols = AgreementColumns::new(&source.index, a.date_format.clone());
                 pipeline(
@@ -138,6 +163,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             let entity = match a.entity {
                 Entity::Partners => store::Entity::Partner,
                 Entity::Agreements => store::Entity::Agreement,
+                Entity::Contacts => store::Entity::Contact,
             };
             let summary = serde_json::json!({
                 "file": file_name,
@@ -221,12 +247,18 @@ fn pipeline<'j, T: Send>(
     })
 }
 
-/// Loads a sample or exported registry folder (partners.csv, then agreements.csv).
+/// Loads a sample or exported registry folder (partners.csv, agreements.csv, then
+/// contacts.csv when there is one).
 pub fn import_dir(ctx: &Ctx, dir: &Path) -> Result<()> {
     for (entity, file) in [
         (Entity::Partners, "partners.csv"),
         (Entity::Agreements, "agreements.csv"),
+        (Entity::Contacts, "contacts.csv"),
     ] {
+        // A folder without contacts (an older sample, an export) loads as before.
+        if entity == Entity::Contacts && !dir.join(file).exists() {
+            continue;
+        }
         run(
             ctx,
             &ImportArgs {

@@ -78,7 +78,7 @@ pub fn col_err(column: &str, e: impl std::fmt::Display) -> Bad {
 #[derive(Clone, Copy)]
 pub struct Slot(Option<usize>);
 
-fn slot(index: &HashMap<String, usize>, name: &str) -> Slot {
+pub fn slot(index: &HashMap<String, usize>, name: &str) -> Slot {
     Slot(index.get(name).copied())
 }
 

@@ -547,6 +547,7 @@ fn peek(file: &mut File) -> Vec<u8> {
 fn known_columns(entity: Entity) -> Vec<&'static str> {
     match entity {
         Entity::Partners => PARTNER_COLUMNS.to_vec(),
+        Entity::Contacts => crate::records::CONTACT_COLUMNS.to_vec(),
         Entity::Agreements => {
             let mut k = AGREEMENT_COLUMNS.to_vec();
             k.extend(["partner_category", "partner_country"]);
@@ -559,6 +560,7 @@ fn column_index(a: &ImportArgs, name: &str, headers: &[String]) -> Result<HashMa
     let known = known_columns(a.entity);
     let required: &[&str] = match a.entity {
         Entity::Partners => &["name", "category"],
+        Entity::Contacts => &["partner", "name"],
         Entity::Agreements => &["parties"],
     };
     let ignored: Vec<String> = a

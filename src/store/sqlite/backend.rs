@@ -7,8 +7,10 @@ use std::path::Path;
 use super::{AgreementWriter, Store};
 use crate::dates::Date;
 use crate::error::{Error, Result};
-use crate::model::{Agreement, Category, Kind, Partner, RenewalProblem, Status, StoredRow};
-use crate::query::Filter;
+use crate::model::{
+    Agreement, Category, Contact, Kind, Partner, RenewalProblem, Status, StoredRow,
+};
+use crate::query::{ContactFilter, Filter};
 use crate::store::{
     Backend, Change, CountBy, Entity, HistoryEntry, ImportPlan, ImportWriter, PartnerMatch,
     ReportRow, TextBatch, Verification,
@@ -303,6 +305,58 @@ impl Backend for Store {
         Store::last_recorded(self, entity)
     }
 
+    fn contact_by_id(&self, id: i64) -> Result<Option<Contact>> {
+        Store::contact_by_id(self, id)
+    }
+
+    fn contacts_by_email(&self, email: &str) -> Result<Vec<Contact>> {
+        Store::contacts_by_email(self, email)
+    }
+
+    fn contacts_named(&self, partner_id: i64, name_norm: &str) -> Result<Vec<Contact>> {
+        Store::contacts_named(self, partner_id, name_norm)
+    }
+
+    fn contacts_of_partner(&self, partner_id: i64) -> Result<Vec<Contact>> {
+        Store::contacts_of_partner(self, partner_id)
+    }
+
+    fn nearest_contacts(&self, text: &str, n: usize) -> Result<Vec<String>> {
+        Store::nearest_contacts(self, text, n)
+    }
+
+    fn insert_contact(&self, c: &Contact) -> Result<i64> {
+        Store::insert_contact(self, c)
+    }
+
+    fn update_contact(&self, c: &Contact) -> Result<()> {
+        Store::update_contact(self, c)
+    }
+
+    fn delete_contact(&self, id: i64) -> Result<()> {
+        Store::delete_contact(self, id)
+    }
+
+    fn scan_contacts(
+        &self,
+        filter: &ContactFilter,
+        f: &mut dyn FnMut(Contact) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_contact(filter, f)
+    }
+
+    fn forget_contact_row(&self, id: i64, at: &str) -> Result<()> {
+        Store::forget_contact_row(self, id, at)
+    }
+
+    fn contact_forgotten(&self, id: i64) -> Result<Option<String>> {
+        Store::contact_forgotten(self, id)
+    }
+
+    fn contact_in_history(&self, id: i64) -> Result<bool> {
+        Store::contact_in_history(self, id)
+    }
+
     fn record(&self, c: Change) -> Result<()> {
         Store::record(self, c)
     }
@@ -323,6 +377,23 @@ impl Backend for Store {
 
     fn verify_history(&self) -> Result<Verification> {
         Store::verify_history(self)
+    }
+
+    fn scan_history_of(
+        &self,
+        entity: Entity,
+        id: i64,
+        f: &mut dyn FnMut(HistoryEntry) -> Result<()>,
+    ) -> Result<()> {
+        self.history_of(entity.as_str(), id, f)
+    }
+
+    fn erase_history(&self, entity: Entity, id: i64, fields: &[&str]) -> Result<Vec<i64>> {
+        Store::erase_history(self, entity.as_str(), id, fields)
+    }
+
+    fn purge_erased(&self) -> Result<Option<String>> {
+        Store::purge_erased(self)
     }
 
     fn import(

@@ -1,5 +1,19 @@
-//! The audit trail. Each row's hash covers its content and the previous row's hash, so an
-//! edited or deleted row breaks the chain from there on.
+//! The audit trail, chained by hash over content digests (schema 4).
+//!
+//! Each row stores a *digest* of its content: SHA-256 over its fields (at, actor, action,
+//! entity, entity_id, entity_key) and over the SHA-256 of `before` and of `after` (its two
+//! *parts*). The chain hashes the digests: `hash = SHA-256(previous hash, digest)`. So `--verify`
+//! checks two things: that each row's hash follows from the row before it and its digest (the
+//! chain), and that each row's content gives its digest. Personal data can then be erased from
+//! a row's before/after (`mou forget contact`) without breaking the chain: the erased row keeps
+//! its original parts in `sealed`, so its other fields are still checked against the digest,
+//! and the forget row that erased it (itself chained and checked) lists its id. A row marked
+//! sealed that no later forget row names is reported as broken.
+//!
+//! Schema 3 and before chained the content itself (`hash = SHA-256(previous hash, fields,
+//! before, after)`); the upgrade to 4 verifies that old chain first, then computes digests and
+//! the new hashes. A chain already broken then is not made whole by the upgrade: the break is
+//! kept in meta (`history_broken`) and `--verify` reports it from then on.
 
 use rusqlite::types::{Type, ValueRef};
 use rusqlite::{params, OptionalExtension, Row};
@@ -21,6 +35,10 @@ pub struct HistoryEntry {
     pub before: Option<String>,
     pub after: Option<String>,
     pub hash: String,
+    /// The digest of the content (None only in a row that predates schema 4 and its upgrade).
+    pub digest: Option<String>,
+    /// The original parts of a row whose before/after were erased.
+    pub sealed: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +48,9 @@ pub struct Verification {
     pub first_broken: Option<(i64, String)>,
 }
 
-fn chain_hash(prev: &str, e: &HistoryEntry) -> String {
+/// The chain of schema 3 and before: the hash covers the content itself. Kept to verify an
+/// old chain before its upgrade.
+fn chain_hash_v1(prev: &str, e: &HistoryEntry) -> String {
     let mut h = Sha256::new();
     for part in [
         prev,
@@ -48,6 +68,114 @@ fn chain_hash(prev: &str, e: &HistoryEntry) -> String {
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
+
+fn sha_hex(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for part in parts {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The digest of a before or after value: what the row's digest covers of it.
+fn part(v: Option<&str>) -> String {
+    sha_hex(&[v.unwrap_or("\u{0}")])
+}
+
+/// The two parts of a row's content as stored: `before` and `after`.
+fn parts(e: &HistoryEntry) -> (String, String) {
+    (part(e.before.as_deref()), part(e.after.as_deref()))
+}
+
+/// A row's content digest, from its fields and the parts of its before and after.
+fn content_digest(e: &HistoryEntry, (before, after): (&str, &str)) -> String {
+    sha_hex(&[
+        "mou-history-2",
+        &e.at,
+        &e.actor,
+        &e.action,
+        &e.entity,
+        &e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
+        &e.entity_key,
+        before,
+        after,
+    ])
+}
+
+/// The hash of a row in the chain: the previous row's hash and this row's digest.
+fn chain_hash(prev: &str, digest: &str) -> String {
+    sha_hex(&[prev, digest])
+}
+
+/// `sealed` as two parts.
+fn unseal(sealed: &str) -> Option<(&str, &str)> {
+    let (b, a) = sealed.split_once(' ')?;
+    let hex = |s: &str| s.len() == 64 && s.bytes().all(|c| c.is_ascii_hexdigit());
+    (hex(b) && hex(a)).then_some((b, a))
+}
+
+/// What is wrong with row `e` after the row whose hash is `prev`, if anything. `erased`:
+/// the ids that forget rows say they erased.
+fn row_problem(
+    prev: &str,
+    e: &HistoryEntry,
+    erased: &std::collections::HashSet<i64>,
+) -> Option<String> {
+    let Some(digest) = e.digest.as_deref() else {
+        return Some("it has no digest".into());
+    };
+    if chain_hash(prev, digest) != e.hash {
+        return Some("its hash does not follow from the row before it".into());
+    }
+    let stored;
+    let (before, after) = match e.sealed.as_deref() {
+        None => {
+            stored = parts(e);
+            (stored.0.as_str(), stored.1.as_str())
+        }
+        Some(sealed) => {
+            if !erased.contains(&e.id) {
+                return Some("it is marked erased, but no forget row erased it".into());
+            }
+            match unseal(sealed) {
+                Some(p) => p,
+                None => return Some("its sealed parts are not two digests".into()),
+            }
+        }
+    };
+    (content_digest(e, (before, after)) != digest)
+        .then(|| "its content was changed (it does not match its digest)".into())
+}
+
+/// A JSON object with the values of `fields` set to null (other JSON is left as it is).
+fn scrub(json: &str, fields: &[&str]) -> String {
+    match serde_json::from_str::<serde_json::Value>(json) {
+        Ok(serde_json::Value::Object(mut m)) => {
+            let mut changed = false;
+            for f in fields {
+                if let Some(v) = m.get_mut(*f) {
+                    if !v.is_null() {
+                        *v = serde_json::Value::Null;
+                        changed = true;
+                    }
+                }
+            }
+            if changed {
+                serde_json::Value::Object(m).to_string()
+            } else {
+                json.to_string()
+            }
+        }
+        _ => json.to_string(),
+    }
+}
+
+/// The meta key that keeps a break found in the old chain when it was upgraded.
+const BROKEN_KEY: &str = "history_broken";
+
+/// The key of a forget row's after that lists the ids of the rows it erased.
+pub const ERASED_ROWS: &str = "erased_rows";
 
 /// A row as stored, or why it cannot be one: a column holding the wrong type (a BLOB put there
 /// with the sqlite3 shell) is named, so that `--verify` reports the row as tampered with.
@@ -84,6 +212,8 @@ fn entry_from_row(r: &Row) -> rusqlite::Result<(i64, Result<HistoryEntry, String
             before: optional(7, "before")?,
             after: optional(8, "after")?,
             hash: text(9, "hash")?,
+            digest: optional(10, "digest")?,
+            sealed: optional(11, "sealed")?,
         })
     })();
     Ok((id, entry))
@@ -100,7 +230,12 @@ fn wrong_type(column: &str, v: ValueRef, expected: &str) -> String {
     format!("column {column} holds {found}, not {expected}")
 }
 
-const COLUMNS: &str = "id, at, actor, action, entity, entity_id, entity_key, before, after, hash";
+const COLUMNS: &str =
+    "id, at, actor, action, entity, entity_id, entity_key, before, after, hash, digest, sealed";
+
+/// The columns of schema 3, for the upgrade.
+const COLUMNS_V1: &str =
+    "id, at, actor, action, entity, entity_id, entity_key, before, after, hash, NULL, NULL";
 
 impl Store {
     /// Appends one history row; call inside the write's transaction.
@@ -125,12 +260,17 @@ impl Store {
             before: c.before.map(|v| v.to_string()),
             after: c.after.map(|v| v.to_string()),
             hash: String::new(),
+            digest: None,
+            sealed: None,
         };
-        e.hash = chain_hash(&prev, &e);
+        let (b, a) = parts(&e);
+        let digest = content_digest(&e, (&b, &a));
+        e.hash = chain_hash(&prev, &digest);
+        e.digest = Some(digest);
         self.conn
             .prepare_cached(
-                "INSERT INTO history (at, actor, action, entity, entity_id, entity_key, before, after, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO history (at, actor, action, entity, entity_id, entity_key, before, after, hash, digest)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 e.at,
@@ -141,7 +281,8 @@ impl Store {
                 e.entity_key,
                 e.before,
                 e.after,
-                e.hash
+                e.hash,
+                e.digest
             ])?;
         Ok(())
     }
@@ -167,13 +308,22 @@ impl Store {
     fn for_each_history_row(
         &self,
         about: Option<(&str, Option<i64>, &str)>,
+        f: impl FnMut(i64, Result<HistoryEntry, String>) -> Result<()>,
+    ) -> Result<()> {
+        self.scan_history_rows(COLUMNS, about, f)
+    }
+
+    fn scan_history_rows(
+        &self,
+        columns: &str,
+        about: Option<(&str, Option<i64>, &str)>,
         mut f: impl FnMut(i64, Result<HistoryEntry, String>) -> Result<()>,
     ) -> Result<()> {
         let (sql, p): (String, Vec<rusqlite::types::Value>) = match about {
-            None => (format!("SELECT {COLUMNS} FROM history ORDER BY id"), vec![]),
+            None => (format!("SELECT {columns} FROM history ORDER BY id"), vec![]),
             Some((entity, id, key)) => (
                 format!(
-                    "SELECT {COLUMNS} FROM history WHERE entity = ?1 AND (entity_id = ?2 OR entity_key = ?3)
+                    "SELECT {columns} FROM history WHERE entity = ?1 AND (entity_id = ?2 OR entity_key = ?3)
                      ORDER BY id"
                 ),
                 vec![
@@ -193,8 +343,62 @@ impl Store {
         Ok(())
     }
 
-    /// Recomputes the hash chain and names the first row that does not match.
+    /// The history rows of one record, by its id (also once it is removed), oldest first.
+    pub fn history_of(
+        &self,
+        entity: &str,
+        id: i64,
+        mut f: impl FnMut(HistoryEntry) -> Result<()>,
+    ) -> Result<()> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM history WHERE entity = ?1 AND entity_id = ?2 ORDER BY id"
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let mut rows = st.query(params![entity, id])?;
+        while let Some(r) = rows.next()? {
+            match entry_from_row(r)? {
+                (_, Ok(e)) => f(e)?,
+                (id, Err(why)) => {
+                    return Err(Error::registry(format!(
+                        "history row {id} was changed outside mou: {why}"
+                    ))
+                    .with_hint("run `mou history --verify`"))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The ids of the rows that forget rows say they erased. A forget row is trusted for this
+    /// only as far as the chain and its own digest check out, which [`Store::verify_history`]
+    /// checks on the same pass.
+    fn erased_by_forget_rows(&self) -> Result<std::collections::HashSet<i64>> {
+        let mut ids = std::collections::HashSet::new();
+        let mut st = self.conn.prepare(
+            "SELECT after FROM history WHERE action = 'forget' AND typeof(after) = 'text'",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let after: String = r.get(0)?;
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&after) {
+                if let Some(list) = v.get(ERASED_ROWS).and_then(|l| l.as_array()) {
+                    ids.extend(list.iter().filter_map(|i| i.as_i64()));
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Checks the hash chain and every row's content against its digest, and names the first
+    /// row that does not match (or the break kept from before the upgrade to schema 4).
     pub fn verify_history(&self) -> Result<Verification> {
+        let kept: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [BROKEN_KEY], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let erased = self.erased_by_forget_rows()?;
         let mut prev = String::new();
         let mut rows = 0u64;
         let mut expected_id = None::<i64>;
@@ -210,8 +414,8 @@ impl Store {
             }
             match entry {
                 Ok(e) => {
-                    if broken.is_none() && chain_hash(&prev, &e) != e.hash {
-                        broken = Some((id, "its content or the row before it was changed".into()));
+                    if broken.is_none() {
+                        broken = row_problem(&prev, &e, &erased).map(|why| (id, why));
                     }
                     prev = e.hash;
                 }
@@ -225,10 +429,134 @@ impl Store {
             expected_id = Some(id + 1);
             Ok(())
         })?;
+        if let Some(kept) = kept {
+            let (id, why) = kept.split_once(' ').unwrap_or(("0", kept.as_str()));
+            broken = Some((
+                id.parse().unwrap_or(0),
+                format!("{why} (found when the history was upgraded to schema 4, and kept)"),
+            ));
+        }
         Ok(Verification {
             rows,
             first_broken: broken,
         })
+    }
+
+    /// The upgrade to schema 4 (inside its migration's transaction): verifies the old chain,
+    /// then gives every row its digest and its hash in the new chain. A break in the old chain
+    /// is kept in meta, so that the new hashes never make a tampered history look whole.
+    pub(super) fn upgrade_history_chain(&self) -> Result<()> {
+        let mut prev_v1 = String::new();
+        let mut expected_id = None::<i64>;
+        let mut broken: Option<(i64, String)> = None;
+        let mut new_rows: Vec<(i64, String, String)> = Vec::new();
+        let mut prev = String::new();
+        self.scan_history_rows(COLUMNS_V1, None, |id, entry| {
+            if broken.is_none() {
+                if let Some(want) = expected_id {
+                    if id != want {
+                        broken = Some((id, format!("rows {want}..{} are missing", id - 1)));
+                    }
+                }
+            }
+            expected_id = Some(id + 1);
+            let digest = match entry {
+                Ok(e) => {
+                    let (b, a) = parts(&e);
+                    let digest = content_digest(&e, (&b, &a));
+                    // A row chained the new way already (written by this mou into a file
+                    // whose schema version was set back) is as sound as one chained the old.
+                    let sound = chain_hash_v1(&prev_v1, &e) == e.hash
+                        || chain_hash(&prev, &digest) == e.hash;
+                    if broken.is_none() && !sound {
+                        broken = Some((id, "its content or the row before it was changed".into()));
+                    }
+                    prev_v1 = e.hash.clone();
+                    digest
+                }
+                Err(why) => {
+                    if broken.is_none() {
+                        broken = Some((id, why));
+                    }
+                    prev_v1 = String::new();
+                    String::new()
+                }
+            };
+            let hash = chain_hash(&prev, &digest);
+            prev = hash.clone();
+            new_rows.push((id, digest, hash));
+            Ok(())
+        })?;
+        let mut st = self
+            .conn
+            .prepare("UPDATE history SET digest = ?2, hash = ?3 WHERE id = ?1")?;
+        for (id, digest, hash) in new_rows {
+            st.execute(params![id, digest, hash])?;
+        }
+        if let Some((id, why)) = broken {
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                params![BROKEN_KEY, format!("{id} {why}")],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Erases `fields` from the before/after JSON of every history row of one record (inside
+    /// the forget's transaction): each changed row keeps its original parts in `sealed`, so
+    /// that its digest and the chain still verify once the forget row names it. Freed and
+    /// rewritten space is zeroed from here on (`secure_delete`). Returns the ids of the rows
+    /// changed, for the forget row to list under [`ERASED_ROWS`].
+    pub fn erase_history(&self, entity: &str, id: i64, fields: &[&str]) -> Result<Vec<i64>> {
+        self.conn.pragma_update(None, "secure_delete", "ON")?;
+        let mut rows = Vec::new();
+        self.history_of(entity, id, |e| {
+            rows.push(e);
+            Ok(())
+        })?;
+        let mut changed = Vec::new();
+        let mut st = self
+            .conn
+            .prepare("UPDATE history SET before = ?2, after = ?3, sealed = ?4 WHERE id = ?1")?;
+        for e in rows {
+            let before = e.before.as_deref().map(|j| scrub(j, fields));
+            let after = e.after.as_deref().map(|j| scrub(j, fields));
+            if before == e.before && after == e.after {
+                continue;
+            }
+            let sealed = match &e.sealed {
+                Some(s) => s.clone(),
+                None => {
+                    let (b, a) = parts(&e);
+                    format!("{b} {a}")
+                }
+            };
+            st.execute(params![e.id, before, after, sealed])?;
+            changed.push(e.id);
+        }
+        Ok(changed)
+    }
+
+    /// After an erasure is committed: the WAL is copied into the file and emptied, and the
+    /// file rebuilt (VACUUM), so that no earlier version of the erased rows stays in the WAL,
+    /// in freed pages or in the free space of pages. Returns what could not be done (another
+    /// process reading holds the WAL), for a warning.
+    pub fn purge_erased(&self) -> Result<Option<String>> {
+        if self.path.is_none() {
+            return Ok(None);
+        }
+        self.conn.pragma_update(None, "secure_delete", "ON")?;
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        let checkpoint = |conn: &rusqlite::Connection| -> Result<bool> {
+            let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            Ok(busy == 0)
+        };
+        let first = checkpoint(&self.conn)?;
+        self.conn.execute_batch("VACUUM")?;
+        let second = checkpoint(&self.conn)?;
+        Ok((!(first && second)).then(|| {
+            "another process has the registry open, so earlier copies of the erased data may stay in its write-ahead log until it closes; run `mou check` when it has".to_string()
+        }))
     }
 
     #[cfg(test)]

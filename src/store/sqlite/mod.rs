@@ -4,6 +4,7 @@
 
 mod agreements;
 mod backend;
+mod contacts;
 mod error;
 mod filter;
 mod history;
@@ -13,7 +14,8 @@ mod reports;
 mod store_tests;
 
 pub use agreements::AgreementWriter;
-pub use history::{HistoryEntry, Verification};
+pub use contacts::FORGOTTEN_NAME;
+pub use history::{HistoryEntry, Verification, ERASED_ROWS};
 pub use partners::PartnerMatch;
 pub use reports::{CountBy, ReportRow};
 
@@ -33,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_refs.sql"),
     include_str!("migrations/0003_engagements.sql"),
+    include_str!("migrations/0004_history_digest.sql"),
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -279,6 +282,9 @@ impl Store {
                 }
                 if to == 2 {
                     s.seed_ref_marks()?;
+                }
+                if to == 4 {
+                    s.upgrade_history_chain()?;
                 }
                 Ok(())
             })?;

@@ -47,8 +47,10 @@ CREATE TABLE engagement_partner (
 ) WITHOUT ROWID;
 CREATE INDEX engagement_partner_partner ON engagement_partner (partner_id, engagement_id);
 
+-- AUTOINCREMENT: a contact's id is never reused once removed, so that history (which names a
+-- contact by id, never by its personal data) stays about one person.
 CREATE TABLE contact (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     partner_id  INTEGER NOT NULL REFERENCES partner (id),
     name        TEXT NOT NULL,
     -- normalized name, for `PARTNER:NAME` lookups
@@ -64,6 +66,8 @@ CREATE TABLE contact (
     notes       TEXT,
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL,
+    -- when `mou forget contact` erased its personal data (name, email, phone, notes)
+    forgotten   TEXT,
     CHECK (since IS NULL OR until IS NULL OR until >= since)
 );
 CREATE INDEX contact_partner ON contact (partner_id);
