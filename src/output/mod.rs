@@ -41,6 +41,15 @@ impl Format {
     }
 }
 
+/// How a yes/no is written in CSV and tables.
+pub fn bool_word(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
+
 /// One value of a row.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -55,6 +64,8 @@ pub enum Cell {
     Word(&'static str),
     /// A date, written as ISO `YYYY-MM-DD`.
     Date(crate::dates::Date),
+    /// A yes/no: `true`/`false` in CSV and tables, a boolean in JSON.
+    Bool(bool),
 }
 
 impl Cell {
@@ -74,6 +85,7 @@ impl Cell {
             Cell::Null => b"",
             Cell::Text(s) | Cell::Json(s) => s.as_bytes(),
             Cell::Word(s) => s.as_bytes(),
+            Cell::Bool(b) => bool_word(*b).as_bytes(),
             Cell::Date(d) => {
                 crate::dates::push_iso(buf, *d);
                 buf.as_bytes()
@@ -109,6 +121,7 @@ impl Cell {
             Cell::Null => String::new(),
             Cell::Text(s) | Cell::Json(s) => s.clone(),
             Cell::Word(s) => s.to_string(),
+            Cell::Bool(b) => bool_word(*b).to_string(),
             Cell::Date(d) => crate::dates::iso(*d),
             Cell::Int(n) => n.to_string(),
             Cell::List(v) => v.join(";"),
@@ -146,6 +159,7 @@ impl Cell {
             Cell::Ints(v) => Json::from(v.clone()),
             Cell::Json(s) => serde_json::from_str(s).unwrap_or_else(|_| Json::String(s.clone())),
             Cell::Word(s) => Json::String(s.to_string()),
+            Cell::Bool(b) => Json::Bool(*b),
             Cell::Date(d) => Json::String(crate::dates::iso(*d)),
         }
     }

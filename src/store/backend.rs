@@ -5,10 +5,12 @@
 
 use std::path::Path;
 
-use super::{Change, HistoryEntry, Verification};
+use super::{Change, EngagementLinks, HistoryEntry, Verification};
 use crate::dates::Date;
 use crate::error::Result;
-use crate::model::{Agreement, Kind, Partner, RenewalProblem, Status};
+use crate::model::{
+    Agreement, Engagement, EngagementStatus, Kind, Partner, RenewalProblem, Status,
+};
 use crate::query::Filter;
 
 pub trait Backend {
@@ -63,6 +65,43 @@ pub trait Backend {
         &self,
         filter: &Filter,
         f: &mut dyn FnMut(Agreement, Status) -> Result<()>,
+    ) -> Result<()>;
+
+    // Engagements.
+    fn engagement_by_id(
+        &self,
+        id: i64,
+        as_of: Date,
+    ) -> Result<Option<(Engagement, EngagementStatus)>>;
+    /// The engagement a ref (any case) or id names; an unknown one is an error with the
+    /// nearest refs as its hint.
+    fn find_engagement(&self, name: &str, as_of: Date) -> Result<(Engagement, EngagementStatus)>;
+    fn try_find_engagement(
+        &self,
+        name: &str,
+        as_of: Date,
+    ) -> Result<Option<(Engagement, EngagementStatus)>>;
+    /// The next free generated ref of a year (`ENG-2016-004`), after every one ever given.
+    fn next_engagement_ref(&self, year: i32) -> Result<String>;
+    fn engagement_ref_taken(&self, reference: &str, except: Option<i64>) -> Result<bool>;
+    fn insert_engagement(&self, e: &Engagement, links: &EngagementLinks) -> Result<i64>;
+    fn update_engagement(&self, e: &Engagement, links: &EngagementLinks) -> Result<()>;
+    fn delete_engagement(&self, id: i64) -> Result<()>;
+    /// Its partners', agreement's and series' ids as stored.
+    fn engagement_links(&self, id: i64) -> Result<EngagementLinks>;
+    /// Refs of the engagements that are part of engagement `id`.
+    fn engagement_parts(&self, id: i64) -> Result<Vec<String>>;
+    /// Refs of the engagements held under agreement `agreement_id`.
+    fn engagements_under(&self, agreement_id: i64) -> Result<Vec<String>>;
+    fn engagement_ids_of_partner(&self, partner_id: i64) -> Result<Vec<i64>>;
+    /// (id, ref) of engagement `part_of_id` and each series above it, in turn.
+    fn engagement_series(&self, part_of_id: i64) -> Result<Vec<(i64, String)>>;
+    fn engagement_count(&self) -> Result<u64>;
+    fn count_engagements(&self, filter: &Filter) -> Result<i64>;
+    fn scan_engagements(
+        &self,
+        filter: &Filter,
+        f: &mut dyn FnMut(Engagement, EngagementStatus) -> Result<()>,
     ) -> Result<()>;
 
     // History.

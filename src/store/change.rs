@@ -43,16 +43,18 @@ impl Action {
 pub enum Entity {
     Partner,
     Agreement,
+    Engagement,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 2] = [Entity::Partner, Entity::Agreement];
+    pub const ALL: [Entity; 3] = [Entity::Partner, Entity::Agreement, Entity::Engagement];
 
     /// The word a history row holds.
     pub fn as_str(self) -> &'static str {
         match self {
             Entity::Partner => "partner",
             Entity::Agreement => "agreement",
+            Entity::Engagement => "engagement",
         }
     }
 }
@@ -94,6 +96,6 @@ mod tests {
             ["add", "edit", "remove", "renew", "terminate", "import"]
         );
         let entities: Vec<&str> = Entity::ALL.iter().map(|e| e.as_str()).collect();
-        assert_eq!(entities, ["partner", "agreement"]);
+        assert_eq!(entities, ["partner", "agreement", "engagement"]);
     }
 }

@@ -4,6 +4,7 @@
 
 mod agreements;
 mod backend;
+mod engagements;
 mod error;
 mod filter;
 mod history;
