@@ -9,9 +9,14 @@ use crate::dates::Date;
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $field:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        #[serde(rename_all = "lowercase")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -105,6 +110,30 @@ vocabulary!(
     Terminated => "terminated",
 });
 
+vocabulary!(
+    /// What kind of joint work an engagement is.
+    EngagementKind, "kind", {
+    Meeting => "meeting",
+    Workshop => "workshop",
+    Training => "training",
+    Conference => "conference",
+    SideEvent => "side-event",
+    Visit => "visit",
+    Advisory => "advisory",
+    Campaign => "campaign",
+    Publication => "publication",
+    Other => "other",
+});
+
+vocabulary!(
+    /// An engagement's status, derived at an as-of date, never stored.
+    EngagementStatus, "status", {
+    Planned => "planned",
+    Ongoing => "ongoing",
+    Held => "held",
+    Cancelled => "cancelled",
+});
+
 impl Kind {
     /// The upper-case prefix of generated refs: `MOU-2016-003`.
     pub fn ref_prefix(self) -> String {
@@ -123,6 +152,8 @@ pub struct Partner {
     pub country: Option<String>,
     pub website: Option<String>,
     pub notes: Option<String>,
+    /// Whether it may be named on the public partnerships page.
+    pub public: bool,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -148,6 +179,71 @@ pub struct Agreement {
     pub document: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// An engagement as stored: a joint event or activity with partners (their keys, in order).
+/// `agreement` and `part_of` hold the refs of the agreement it was held under and of the
+/// engagement (a series) it belongs to; the store keeps them as ids, so they follow renames.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Engagement {
+    pub id: i64,
+    pub reference: String,
+    pub kind: EngagementKind,
+    pub title: String,
+    pub partners: Vec<String>,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    pub place: Option<String>,
+    pub country: Option<String>,
+    pub agreement: Option<String>,
+    pub part_of: Option<String>,
+    pub sdgs: Vec<u8>,
+    pub tags: Vec<String>,
+    pub participants: Option<u32>,
+    pub outcome: Option<String>,
+    pub notes: Option<String>,
+    pub document: Option<String>,
+    pub cancelled: bool,
+    pub public: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Engagement {
+    /// DESIGN's engagement status; the SQL twin lives in the store and is tested against it.
+    pub fn status_at(&self, as_of: Date) -> EngagementStatus {
+        engagement_status_of(self.cancelled, self.starts_on, self.ends_on, as_of)
+    }
+}
+
+/// `cancelled`; else `planned` (starts after the as-of date), `ongoing` (the date falls
+/// within its days, both ends included), `held` (it ended before).
+pub fn engagement_status_of(
+    cancelled: bool,
+    starts: Date,
+    ends: Date,
+    as_of: Date,
+) -> EngagementStatus {
+    if cancelled {
+        EngagementStatus::Cancelled
+    } else if starts > as_of {
+        EngagementStatus::Planned
+    } else if ends >= as_of {
+        EngagementStatus::Ongoing
+    } else {
+        EngagementStatus::Held
+    }
+}
+
+/// The prefix of generated engagement refs: `ENG-2016-001`.
+pub const ENGAGEMENT_PREFIX: &str = "ENG";
+
+/// What an engagement ref of the generated shape `ENG-<year>-<seq>` (any case or width)
+/// says: (year, seq). Marks are kept under `ENG-<year>` beside the agreements' prefixes.
+pub fn engagement_ref_mark(reference: &str) -> Option<(u16, u32)> {
+    let (word, year, seq) = generated_shape(reference)?;
+    word.eq_ignore_ascii_case(ENGAGEMENT_PREFIX)
+        .then_some((year, seq))
 }
 
 impl Agreement {
@@ -246,25 +342,32 @@ pub const MAX_REF_SEQ: u32 = 999_999;
 /// The mark a ref sets, when it has the generated shape once normalized (`ＭＯＵ-2026-007`
 /// is `MOU-2026-007`); None for other refs.
 pub fn ref_mark(reference: &str) -> Option<RefMark> {
+    let (word, year, seq) = generated_shape(reference)?;
+    let kind = *Kind::ALL
+        .iter()
+        .find(|k| k.as_str().eq_ignore_ascii_case(&word))?;
+    Some(RefMark { kind, year, seq })
+}
+
+/// A ref of the shape `<WORD>-<year>-<seq>` once normalized, as (word, year, seq); the
+/// sequence at most [`MAX_REF_SEQ`].
+fn generated_shape(reference: &str) -> Option<(String, u16, u32)> {
     if !reference.is_ascii() {
         return ref_norm(reference)
             .filter(|n| n.is_ascii())
-            .and_then(|n| ref_mark(&n));
+            .and_then(|n| generated_shape(&n));
     }
     let (head, seq) = reference.trim().rsplit_once('-')?;
-    let (kind, year) = head.split_once('-')?;
+    let (word, year) = head.split_once('-')?;
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if !digits(seq) || year.len() != 4 || !digits(year) {
         return None;
     }
-    let kind = *Kind::ALL
-        .iter()
-        .find(|k| k.as_str().eq_ignore_ascii_case(kind))?;
-    Some(RefMark {
-        kind,
-        year: year.parse().ok()?,
-        seq: seq.parse().ok().filter(|s| *s <= MAX_REF_SEQ)?,
-    })
+    Some((
+        word.to_string(),
+        year.parse().ok()?,
+        seq.parse().ok().filter(|s| *s <= MAX_REF_SEQ)?,
+    ))
 }
 
 /// Why a renewal link is refused: renewal chains never branch and never loop.
@@ -374,6 +477,19 @@ pub fn split_list(s: &str) -> Vec<String> {
         .filter(|x| !x.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+/// A yes/no value as files and flags give it: `true`/`false` (as export writes), `yes`/`no`,
+/// `1`/`0`, in any case.
+pub fn parse_bool(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" => Ok(true),
+        "false" | "no" | "0" => Ok(false),
+        _ => Err(format!(
+            "invalid yes/no value '{}': expected true or false",
+            s.trim()
+        )),
+    }
 }
 
 pub fn parse_sdg(s: &str) -> Result<u8, String> {
@@ -489,6 +605,42 @@ mod tests {
         assert_eq!(ref_mark("MOU-2026-"), None);
         assert_eq!(ref_mark("MOU-2026-x1"), None);
         assert_eq!(ref_mark("MOU-2026-99999999999"), None);
+    }
+
+    #[test]
+    fn engagement_status_rules() {
+        let d = |s| parse_stored(s).unwrap();
+        let (start, end) = (d("2026-03-10"), d("2026-03-12"));
+        let at = |s| engagement_status_of(false, start, end, d(s));
+        assert_eq!(at("2026-03-09"), EngagementStatus::Planned);
+        assert_eq!(at("2026-03-10"), EngagementStatus::Ongoing);
+        assert_eq!(at("2026-03-12"), EngagementStatus::Ongoing);
+        assert_eq!(at("2026-03-13"), EngagementStatus::Held);
+        assert_eq!(
+            engagement_status_of(true, start, end, d("2026-03-13")),
+            EngagementStatus::Cancelled
+        );
+        assert_eq!(
+            "side-event".parse::<EngagementKind>().unwrap(),
+            EngagementKind::SideEvent
+        );
+        assert_eq!(
+            serde_json::to_value(EngagementKind::SideEvent).unwrap(),
+            serde_json::json!("side-event")
+        );
+        assert!("sideevent"
+            .parse::<EngagementKind>()
+            .unwrap_err()
+            .contains("side-event"));
+    }
+
+    #[test]
+    fn engagement_refs_have_their_own_marks() {
+        assert_eq!(engagement_ref_mark("ENG-2016-003"), Some((2016, 3)));
+        assert_eq!(engagement_ref_mark("eng-2016-0042"), Some((2016, 42)));
+        assert_eq!(engagement_ref_mark("MOU-2016-003"), None);
+        assert_eq!(ref_mark("ENG-2016-003"), None);
+        assert_eq!(engagement_ref_mark("ENG-16-003"), None);
     }
 
     #[test]

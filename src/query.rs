@@ -3,7 +3,9 @@
 
 use crate::dates::{parse_date, parse_period, Date, Period};
 use crate::error::{Error, Result};
-use crate::model::{parse_sdg, parse_tag, Category, Kind, Status};
+use crate::model::{
+    parse_sdg, parse_tag, Category, EngagementKind, EngagementStatus, Kind, Status,
+};
 use crate::text::normalize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +61,14 @@ pub enum Cond {
     ActiveOn(Date),
     /// Normalized text matched as a substring of names, aliases and titles.
     Text(String),
+    // Conditions on engagements only (an agreement filter never holds them).
+    EngagementKind(Vec<EngagementKind>),
+    EngagementStatus(Vec<EngagementStatus>),
+    /// The engagement's days overlap the period.
+    HeldIn(Period),
+    /// Held under one of these agreements (ids, resolved from refs when the filter was built).
+    Agreement(Vec<i64>),
+    Public(bool),
 }
 
 impl Cond {

@@ -1,7 +1,7 @@
 //! The columns of partners and agreements as export writes and import reads them: the
 //! field names of DESIGN, in one place.
 
-use crate::model::{Agreement, Partner, Status};
+use crate::model::{Agreement, Engagement, EngagementStatus, Partner, Status};
 use crate::output::Cell;
 
 pub const PARTNER_COLUMNS: &[&str] = &[
@@ -12,6 +12,7 @@ pub const PARTNER_COLUMNS: &[&str] = &[
     "country",
     "website",
     "notes",
+    "public",
     "created_at",
     "updated_at",
 ];
@@ -51,6 +52,82 @@ pub const AGREEMENT_TABLE: &[&str] = &[
     "status",
 ];
 
+pub const ENGAGEMENT_COLUMNS: &[&str] = &[
+    "ref",
+    "kind",
+    "title",
+    "partners",
+    "starts_on",
+    "ends_on",
+    "place",
+    "country",
+    "agreement",
+    "part_of",
+    "sdgs",
+    "tags",
+    "participants",
+    "outcome",
+    "notes",
+    "document",
+    "cancelled",
+    "public",
+    "status",
+    "created_at",
+    "updated_at",
+];
+
+/// What a table shows of an engagement.
+pub const ENGAGEMENT_TABLE: &[&str] = &[
+    "ref",
+    "kind",
+    "title",
+    "partners",
+    "starts_on",
+    "place",
+    "status",
+];
+
+/// An engagement's cells in [`ENGAGEMENT_COLUMNS`] order; takes the record to move its text.
+pub fn engagement_cells(e: Engagement, status: EngagementStatus) -> Vec<Cell> {
+    vec![
+        Cell::Text(e.reference),
+        Cell::Word(e.kind.as_str()),
+        Cell::Text(e.title),
+        Cell::List(e.partners),
+        Cell::Date(e.starts_on),
+        Cell::Date(e.ends_on),
+        Cell::opt(e.place),
+        Cell::opt(e.country),
+        Cell::opt(e.agreement),
+        Cell::opt(e.part_of),
+        Cell::Ints(e.sdgs.iter().map(|n| i64::from(*n)).collect()),
+        Cell::List(e.tags),
+        e.participants.map_or(Cell::Null, |n| Cell::Int(n.into())),
+        Cell::opt(e.outcome),
+        Cell::opt(e.notes),
+        Cell::opt(e.document),
+        Cell::Bool(e.cancelled),
+        Cell::Bool(e.public),
+        Cell::Word(status.as_str()),
+        Cell::Text(e.created_at),
+        Cell::Text(e.updated_at),
+    ]
+}
+
+/// An engagement as one JSON object for history's before/after (no status: it is derived).
+pub fn engagement_json(e: &Engagement) -> serde_json::Value {
+    let cells = engagement_cells(e.clone(), EngagementStatus::Held);
+    let (cols, cells): (Vec<&str>, Vec<Cell>) = ENGAGEMENT_COLUMNS
+        .iter()
+        .copied()
+        .zip(cells)
+        .filter(|(c, _)| *c != "status")
+        .unzip();
+    let mut m = crate::output::json_object(&cols, &cells);
+    m.insert("id".into(), e.id.into());
+    serde_json::Value::Object(m)
+}
+
 /// A partner's cells in [`PARTNER_COLUMNS`] order; takes the record to move its text.
 pub fn partner_cells(p: Partner) -> Vec<Cell> {
     vec![
@@ -61,6 +138,7 @@ pub fn partner_cells(p: Partner) -> Vec<Cell> {
         Cell::opt(p.country),
         Cell::opt(p.website),
         Cell::opt(p.notes),
+        Cell::Bool(p.public),
         Cell::Text(p.created_at),
         Cell::Text(p.updated_at),
     ]

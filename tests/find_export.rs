@@ -11,7 +11,7 @@ const AGREEMENT_HEADER: &str = "ref,kind,title,parties,signed_on,effective_on,ex
 terminated_on,termination_reason,notice_days,renews,sdgs,tags,notes,document,status,\
 created_at,updated_at";
 const PARTNER_HEADER: &str =
-    "key,name,aliases,category,country,website,notes,created_at,updated_at";
+    "key,name,aliases,category,country,website,notes,public,created_at,updated_at";
 
 /// The JSON array a command prints with `--format json`.
 #[track_caller]

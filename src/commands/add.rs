@@ -79,6 +79,7 @@ fn add_partner(ctx: &Ctx, a: &AddPartnerArgs) -> Result<()> {
             country: a.country.clone().filter(|c| !c.is_empty()),
             website: validate::free_text("website", a.website.as_deref().unwrap_or(""))?,
             notes: validate::free_text("note", a.note.as_deref().unwrap_or(""))?,
+            public: false,
             created_at: now.clone(),
             updated_at: now,
         };

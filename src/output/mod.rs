@@ -139,8 +139,8 @@ impl Cell {
             Cell::Ints(v) => Json::from(v.clone()),
             Cell::Json(s) => serde_json::from_str(s).unwrap_or_else(|_| Json::String(s.clone())),
             Cell::Word(s) => Json::String(s.to_string()),
-            Cell::Date(d) => Json::String(crate::dates::iso(*d)),
             Cell::Bool(b) => Json::Bool(*b),
+            Cell::Date(d) => Json::String(crate::dates::iso(*d)),
         }
     }
 }

@@ -138,6 +138,7 @@ impl Registry<'_> {
             ))
             .with_hint(format!("first `mou edit agreement {by} --renews ''`, or remove {by}")));
         }
+        self.check_no_engagements_under(g.id, &g.reference)?;
         self.remove_agreement(g.id, as_of)?;
         Ok(g.reference)
     }

@@ -6,11 +6,13 @@
 
 mod agreements;
 mod contacts;
+mod engagements;
 mod names;
 mod partners;
 
 pub use agreements::Renewal;
 pub use contacts::Forgotten;
+pub use engagements::check_engagement;
 pub use names::{check_partner, derive_key, lookalike_problems, lookalikes, Lookalikes};
 
 use crate::error::Result;

@@ -72,6 +72,23 @@ impl Registry<'_> {
         for c in &contacts {
             self.remove_contact(c)?;
         }
+        let engagements = s.engagement_ids_of_partner(p.id)?;
+        if !engagements.is_empty() && !cascade {
+            return Err(Error::input(format!(
+                "partner {} takes part in {} engagement(s); nothing was removed",
+                p.key,
+                engagements.len()
+            ))
+            .with_hint("add --cascade to remove the engagements it alone takes part in and leave it out of the others"));
+        }
+        // Engagements first: those removed may point to agreements removed below.
+        for id in engagements {
+            if s.engagement_links(id)?.partner_ids.len() == 1 {
+                self.remove_engagement(id, as_of)?;
+            } else {
+                self.detach_engagement_partner(id, p.id, as_of)?;
+            }
+        }
         if !ids.is_empty() && !cascade {
             return Err(Error::input(format!(
                 "partner {} is a party to {} agreement(s); nothing was removed",
@@ -83,6 +100,9 @@ impl Registry<'_> {
         let (mut removed, mut detached) = (0, 0);
         for id in ids {
             if s.party_ids(id)?.len() == 1 {
+                if let Some((a, _)) = s.agreement_by_id(id, as_of)? {
+                    self.check_no_engagements_under(id, &a.reference)?;
+                }
                 self.remove_agreement(id, as_of)?;
                 removed += 1;
             } else {

@@ -8,12 +8,14 @@ use std::path::Path;
 use std::collections::HashMap;
 
 use super::{
-    Change, CountBy, Entity, HistoryEntry, PartnerMatch, ReportRow, TextBatch, Verification,
+    Change, CountBy, EngagementLinks, Entity, HistoryEntry, PartnerMatch, ReportRow, TextBatch,
+    Verification,
 };
 use crate::dates::Date;
 use crate::error::Result;
 use crate::model::{
-    Agreement, Category, Contact, Kind, Partner, RenewalProblem, Status, StoredRow,
+    Agreement, Category, Contact, Engagement, EngagementStatus, Kind, Partner, RenewalProblem,
+    Status, StoredRow,
 };
 use crate::query::{ContactFilter, Filter};
 
@@ -219,6 +221,43 @@ pub trait Backend: Send {
     fn contact_forgotten(&self, id: i64) -> Result<Option<String>>;
     /// Whether history holds rows of contact `id` (also once it is removed).
     fn contact_in_history(&self, id: i64) -> Result<bool>;
+
+    // Engagements.
+    fn engagement_by_id(
+        &self,
+        id: i64,
+        as_of: Date,
+    ) -> Result<Option<(Engagement, EngagementStatus)>>;
+    /// The engagement a ref (any case) or id names; an unknown one is an error with the
+    /// nearest refs as its hint.
+    fn find_engagement(&self, name: &str, as_of: Date) -> Result<(Engagement, EngagementStatus)>;
+    fn try_find_engagement(
+        &self,
+        name: &str,
+        as_of: Date,
+    ) -> Result<Option<(Engagement, EngagementStatus)>>;
+    /// The next free generated ref of a year (`ENG-2016-004`), after every one ever given.
+    fn next_engagement_ref(&self, year: i32) -> Result<String>;
+    fn engagement_ref_taken(&self, reference: &str, except: Option<i64>) -> Result<bool>;
+    fn insert_engagement(&self, e: &Engagement, links: &EngagementLinks) -> Result<i64>;
+    fn update_engagement(&self, e: &Engagement, links: &EngagementLinks) -> Result<()>;
+    fn delete_engagement(&self, id: i64) -> Result<()>;
+    /// Its partners', agreement's and series' ids as stored.
+    fn engagement_links(&self, id: i64) -> Result<EngagementLinks>;
+    /// Refs of the engagements that are part of engagement `id`.
+    fn engagement_parts(&self, id: i64) -> Result<Vec<String>>;
+    /// Refs of the engagements held under agreement `agreement_id`.
+    fn engagements_under(&self, agreement_id: i64) -> Result<Vec<String>>;
+    fn engagement_ids_of_partner(&self, partner_id: i64) -> Result<Vec<i64>>;
+    /// (id, ref) of engagement `part_of_id` and each series above it, in turn.
+    fn engagement_series(&self, part_of_id: i64) -> Result<Vec<(i64, String)>>;
+    fn engagement_count(&self) -> Result<u64>;
+    fn count_engagements(&self, filter: &Filter) -> Result<i64>;
+    fn scan_engagements(
+        &self,
+        filter: &Filter,
+        f: &mut dyn FnMut(Engagement, EngagementStatus) -> Result<()>,
+    ) -> Result<()>;
 
     // History.
     /// Appends one history row; call inside the change's transaction.

@@ -48,10 +48,16 @@ pub enum Entity {
     Partner,
     Agreement,
     Contact,
+    Engagement,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 3] = [Entity::Partner, Entity::Agreement, Entity::Contact];
+    pub const ALL: [Entity; 4] = [
+        Entity::Partner,
+        Entity::Agreement,
+        Entity::Contact,
+        Entity::Engagement,
+    ];
 
     /// The word a history row holds.
     pub fn as_str(self) -> &'static str {
@@ -59,6 +65,7 @@ impl Entity {
             Entity::Partner => "partner",
             Entity::Agreement => "agreement",
             Entity::Contact => "contact",
+            Entity::Engagement => "engagement",
         }
     }
 }
@@ -108,6 +115,6 @@ mod tests {
             ]
         );
         let entities: Vec<&str> = Entity::ALL.iter().map(|e| e.as_str()).collect();
-        assert_eq!(entities, ["partner", "agreement", "contact"]);
+        assert_eq!(entities, ["partner", "agreement", "contact", "engagement"]);
     }
 }

@@ -2,10 +2,13 @@
 //! now (`store::sqlite::conformance`), and a PostgreSQL store runs the same [`run_all`] with
 //! its own factory. Each check takes a fresh, empty, migrated store.
 
-use super::{Action, Backend, Change, CountBy, Entity, ImportPlan};
+use super::{Action, Backend, Change, CountBy, EngagementLinks, Entity, ImportPlan};
 use crate::dates::{parse_stored, Date};
 use crate::error::{Error, Kind as ErrorKind, Result};
-use crate::model::{Agreement, Category, Contact, Kind, Partner, Status};
+use crate::model::{
+    Agreement, Category, Contact, Engagement, EngagementKind, EngagementStatus, Kind, Partner,
+    Status,
+};
 use crate::query::{Cond, ContactFilter, Filter};
 
 /// Makes a fresh, empty store.
@@ -37,6 +40,16 @@ pub fn run_all(factory: Factory) {
         ("contacts", contacts),
         ("contact filters", contact_filters),
         ("history erasure", history_erasure),
+        (
+            "engagements: adds, lookups and links",
+            engagement_adds_and_links,
+        ),
+        ("engagements: refs and marks", engagement_refs_and_marks),
+        ("engagements: edits and removal", engagement_edits),
+        (
+            "engagements: filters and the status rule",
+            engagement_filters,
+        ),
     ];
     for (name, check) in checks {
         let mut store = factory();
@@ -59,6 +72,7 @@ pub(crate) fn partner(key: &str, name: &str, aliases: &[&str]) -> Partner {
         country: Some("AT".into()),
         website: None,
         notes: None,
+        public: false,
         created_at: "2026-01-01T00:00:00Z".into(),
         updated_at: "2026-01-01T00:00:00Z".into(),
     }
@@ -805,6 +819,32 @@ pub(crate) fn contact(partner: &Partner, name: &str, email: Option<&str>) -> Con
     }
 }
 
+fn engagement(reference: &str, starts: &str, ends: &str) -> Engagement {
+    Engagement {
+        id: 0,
+        reference: reference.into(),
+        kind: EngagementKind::Workshop,
+        title: format!("title of {reference}"),
+        partners: vec![],
+        starts_on: day(starts),
+        ends_on: day(ends),
+        place: Some("Vienna".into()),
+        country: Some("AT".into()),
+        agreement: None,
+        part_of: None,
+        sdgs: vec![11, 16],
+        tags: vec!["youth".into()],
+        participants: Some(40),
+        outcome: None,
+        notes: None,
+        document: None,
+        cancelled: false,
+        public: false,
+        created_at: "2026-01-01T00:00:00Z".into(),
+        updated_at: "2026-01-01T00:00:00Z".into(),
+    }
+}
+
 fn contacts(store: &mut dyn Backend) {
     let p = one_partner(store);
     let mut ids = (0, 0);
@@ -969,4 +1009,260 @@ fn history_erasure(store: &mut dyn Backend) {
         "{text}"
     );
     assert_eq!(store.purge_erased().unwrap(), None);
+}
+
+fn links(partner_ids: &[i64]) -> EngagementLinks {
+    EngagementLinks {
+        partner_ids: partner_ids.to_vec(),
+        ..EngagementLinks::default()
+    }
+}
+
+fn engagement_adds_and_links(store: &mut dyn Backend) {
+    let p = one_partner(store);
+    let as_of = day("2026-06-30");
+    let (mut agreement_id, mut series, mut part) = (0, 0, 0);
+    write(store, |s| {
+        agreement_id = s.insert_agreement(
+            &agreement("MOU-2016-001", Some("2016-01-01"), None),
+            &[p.id],
+        )?;
+        series = s.insert_engagement(
+            &engagement("ENG-2016-001", "2016-03-01", "2016-06-30"),
+            &links(&[p.id]),
+        )?;
+        part = s.insert_engagement(
+            &engagement("ENG-2016-002", "2016-03-01", "2016-03-02"),
+            &EngagementLinks {
+                partner_ids: vec![p.id],
+                agreement_id: Some(agreement_id),
+                part_of_id: Some(series),
+            },
+        )?;
+        Ok(())
+    });
+    let s = &*store;
+    let (e, status) = s.find_engagement("eng-2016-002", as_of).unwrap();
+    assert_eq!(status, EngagementStatus::Held);
+    assert_eq!(e.partners, ["unicef"]);
+    assert_eq!(e.agreement.as_deref(), Some("MOU-2016-001"));
+    assert_eq!(e.part_of.as_deref(), Some("ENG-2016-001"));
+    assert_eq!((e.sdgs.clone(), e.participants), (vec![11, 16], Some(40)));
+    assert_eq!(s.find_engagement(&part.to_string(), as_of).unwrap().0, e);
+    let unknown = s.find_engagement("ENG-2016-009", as_of).unwrap_err();
+    assert_eq!(unknown.kind, ErrorKind::Input);
+    assert!(unknown.to_string().contains("ENG-2016-00"), "{unknown}");
+    assert_eq!(s.engagement_parts(series).unwrap(), ["ENG-2016-002"]);
+    assert_eq!(s.engagements_under(agreement_id).unwrap(), ["ENG-2016-002"]);
+    assert_eq!(s.engagement_ids_of_partner(p.id).unwrap(), [series, part]);
+    assert_eq!(
+        s.engagement_series(part).unwrap(),
+        [
+            (part, "ENG-2016-002".to_string()),
+            (series, "ENG-2016-001".to_string())
+        ]
+    );
+    assert_eq!(
+        s.engagement_links(part).unwrap(),
+        EngagementLinks {
+            partner_ids: vec![p.id],
+            agreement_id: Some(agreement_id),
+            part_of_id: Some(series)
+        }
+    );
+    assert_eq!(s.engagement_count().unwrap(), 2);
+}
+
+fn engagement_refs_and_marks(store: &mut dyn Backend) {
+    let p = one_partner(store);
+    let as_of = day("2026-06-30");
+    let mut id = 0;
+    write(store, |s| {
+        assert_eq!(s.next_engagement_ref(2016)?, "ENG-2016-001");
+        id = s.insert_engagement(
+            &engagement("ENG-2016-007", "2016-03-01", "2016-03-01"),
+            &links(&[p.id]),
+        )?;
+        Ok(())
+    });
+    assert!(store.engagement_ref_taken("eng-2016-007", None).unwrap());
+    assert!(!store
+        .engagement_ref_taken("ENG-2016-007", Some(id))
+        .unwrap());
+    let again = store.transact(&mut |s| {
+        s.insert_engagement(
+            &engagement("eng-2016-007", "2016-03-01", "2016-03-01"),
+            &links(&[p.id]),
+        )?;
+        Ok(true)
+    });
+    assert_eq!(again.unwrap_err().kind, ErrorKind::Input);
+    write(store, |s| {
+        assert_eq!(s.next_engagement_ref(2016)?, "ENG-2016-008");
+        // An agreement's marks are their own: MOU-2016 does not move ENG-2016.
+        assert_eq!(s.next_ref(Kind::Mou, 2016)?, "MOU-2016-001");
+        s.delete_engagement(id)
+    });
+    // Removed, its ref is never given again.
+    assert_eq!(store.next_engagement_ref(2016).unwrap(), "ENG-2016-008");
+    assert!(store
+        .try_find_engagement("ENG-2016-007", as_of)
+        .unwrap()
+        .is_none());
+}
+
+fn engagement_edits(store: &mut dyn Backend) {
+    let p = one_partner(store);
+    let as_of = day("2026-06-30");
+    let mut q = partner("dic", "Danube Interfaith Council", &[]);
+    let mut id = 0;
+    write(store, |s| {
+        q = s.insert_partner(&q)?;
+        id = s.insert_engagement(
+            &engagement("ENG-2026-001", "2026-03-01", "2026-03-01"),
+            &links(&[p.id]),
+        )?;
+        Ok(())
+    });
+    let (before, _) = store.engagement_by_id(id, as_of).unwrap().unwrap();
+    let after = Engagement {
+        reference: "ENG-2026-010".into(),
+        title: "renamed".into(),
+        cancelled: true,
+        public: true,
+        participants: None,
+        tags: vec![],
+        updated_at: "2026-02-02T00:00:00Z".into(),
+        ..before.clone()
+    };
+    write(store, |s| {
+        s.update_engagement(&after, &links(&[q.id, p.id]))
+    });
+    let (got, status) = store.engagement_by_id(id, as_of).unwrap().unwrap();
+    assert_eq!(status, EngagementStatus::Cancelled);
+    assert_eq!(got.partners, ["dic", "unicef"]);
+    assert_eq!(got.created_at, before.created_at);
+    assert_eq!(
+        got,
+        Engagement {
+            partners: vec!["dic".into(), "unicef".into()],
+            ..after.clone()
+        }
+    );
+    assert_eq!(store.next_engagement_ref(2026).unwrap(), "ENG-2026-011");
+    write(store, |s| s.delete_engagement(id));
+    assert_eq!(store.engagement_count().unwrap(), 0);
+    assert!(store.engagement_ids_of_partner(p.id).unwrap().is_empty());
+}
+
+fn engagement_filters(store: &mut dyn Backend) {
+    let p = one_partner(store);
+    let mut q = partner("uni", "Oak Valley University", &[]);
+    q.category = Category::Academic;
+    write(store, |s| {
+        q = s.insert_partner(&q)?;
+        let mut held = engagement("ENG-2026-001", "2026-03-01", "2026-03-03");
+        held.kind = EngagementKind::Meeting;
+        s.insert_engagement(&held, &links(&[p.id]))?;
+        let mut planned = engagement("ENG-2026-002", "2026-09-01", "2026-09-01");
+        planned.country = Some("JO".into());
+        planned.public = true;
+        s.insert_engagement(&planned, &links(&[q.id]))?;
+        let mut cancelled = engagement("ENG-2026-003", "2026-06-01", "2026-06-01");
+        cancelled.cancelled = true;
+        cancelled.sdgs = vec![4];
+        s.insert_engagement(&cancelled, &links(&[p.id, q.id]))?;
+        Ok(())
+    });
+    let refs = |store: &dyn Backend, f: Filter| {
+        let mut v = Vec::new();
+        store
+            .scan_engagements(&f, &mut |e, st| {
+                // The status the store derived in SQL is the Rust rule's.
+                assert_eq!(st, e.status_at(f.as_of), "{}", e.reference);
+                v.push(e.reference);
+                Ok(())
+            })
+            .unwrap();
+        if f.limit.is_none() {
+            assert_eq!(store.count_engagements(&f).unwrap(), v.len() as i64);
+        }
+        v
+    };
+    let at = |d: &str| Filter::new(day(d));
+    let s = &*store;
+    assert_eq!(
+        refs(
+            s,
+            at("2026-03-02").and(Cond::EngagementStatus(vec![EngagementStatus::Ongoing]))
+        ),
+        ["ENG-2026-001"]
+    );
+    assert_eq!(
+        refs(
+            s,
+            at("2026-03-04").and(Cond::EngagementStatus(vec![EngagementStatus::Held]))
+        ),
+        ["ENG-2026-001"]
+    );
+    assert_eq!(
+        refs(
+            s,
+            at("2026-03-04").and(Cond::EngagementStatus(vec![EngagementStatus::Planned]))
+        ),
+        ["ENG-2026-002"]
+    );
+    assert_eq!(
+        refs(
+            s,
+            at("2026-03-04").and(Cond::EngagementStatus(vec![EngagementStatus::Cancelled]))
+        ),
+        ["ENG-2026-003"]
+    );
+    assert_eq!(
+        refs(
+            s,
+            at("2026-06-30").and(Cond::EngagementKind(vec![EngagementKind::Meeting]))
+        ),
+        ["ENG-2026-001"]
+    );
+    assert_eq!(
+        refs(
+            s,
+            at("2026-06-30").and(Cond::Category(vec![Category::Academic]))
+        ),
+        ["ENG-2026-002", "ENG-2026-003"]
+    );
+    assert_eq!(
+        refs(s, at("2026-06-30").and(Cond::Country(vec!["JO".into()]))),
+        ["ENG-2026-002"]
+    );
+    assert_eq!(
+        refs(s, at("2026-06-30").and(Cond::Partner(vec![p.id]))),
+        ["ENG-2026-001", "ENG-2026-003"]
+    );
+    assert_eq!(
+        refs(s, at("2026-06-30").and(Cond::Sdg(vec![4]))),
+        ["ENG-2026-003"]
+    );
+    assert_eq!(
+        refs(s, at("2026-06-30").and(Cond::Public(true))),
+        ["ENG-2026-002"]
+    );
+    let period = crate::dates::parse_period("2026-03-03..2026-06-01").unwrap();
+    assert_eq!(
+        refs(s, at("2026-06-30").and(Cond::HeldIn(period))),
+        ["ENG-2026-001", "ENG-2026-003"]
+    );
+    assert_eq!(
+        refs(s, at("2026-06-30").and(Cond::Text("oak valley".into()))),
+        ["ENG-2026-002", "ENG-2026-003"]
+    );
+    let mut sorted = at("2026-06-30");
+    sorted.sort.push(crate::query::SortKey {
+        column: "starts_on",
+        descending: true,
+    });
+    sorted.limit = Some(2);
+    assert_eq!(refs(s, sorted), ["ENG-2026-002", "ENG-2026-003"]);
 }

@@ -24,6 +24,15 @@ use std::time::Duration;
 
 pub use crate::error::StoreKind;
 
+/// What an engagement points to, as the store keeps it: its partners (ids, in order), the
+/// agreement it was held under and the engagement (series) it is part of.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EngagementLinks {
+    pub partner_ids: Vec<i64>,
+    pub agreement_id: Option<i64>,
+    pub part_of_id: Option<i64>,
+}
+
 /// Where the registry is: a file now, a URL (a PostgreSQL server) next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {

@@ -195,6 +195,7 @@ impl<'a> Job<'a> {
     pub fn partner(&mut self, input: &mut PartnerInput) -> RowResult<()> {
         let s = self.store;
         let updated_given = input.updated_given;
+        let public_given = input.public_given;
         let p = &mut input.partner;
         let given_key = (!p.key.is_empty()).then(|| std::mem::take(&mut p.key));
         let existing = match &given_key {
@@ -222,6 +223,9 @@ impl<'a> Job<'a> {
             }
             p.id = old.id;
             p.key = old.key.clone();
+            if !public_given {
+                p.public = old.public;
+            }
             let same = Partner {
                 created_at: old.created_at.clone(),
                 updated_at: old.updated_at.clone(),
@@ -331,6 +335,7 @@ impl<'a> Job<'a> {
             country,
             website: None,
             notes: None,
+            public: false,
             created_at: self.now.to_string(),
             updated_at: self.now.to_string(),
         };

@@ -155,6 +155,7 @@ pub struct PartnerColumns {
     country: Slot,
     website: Slot,
     notes: Slot,
+    public: Slot,
     created_at: Slot,
     updated_at: Slot,
 }
@@ -170,6 +171,7 @@ impl PartnerColumns {
             country: s("country"),
             website: s("website"),
             notes: s("notes"),
+            public: s("public"),
             created_at: s("created_at"),
             updated_at: s("updated_at"),
         }
@@ -180,6 +182,17 @@ impl PartnerColumns {
 pub struct PartnerInput {
     pub partner: Partner,
     pub updated_given: bool,
+    /// Whether the row gave `public` (a file without the column, or an empty cell, keeps a
+    /// recorded partner's flag, and a new partner is not public).
+    pub public_given: bool,
+}
+
+/// A yes/no column: `true`/`false` as export writes it (also yes/no, 1/0, any case); None
+/// when empty.
+pub fn flag(row: &Row, s: Slot, col: &str) -> FieldResult<Option<bool>> {
+    row.opt(s)
+        .map(|v| crate::model::parse_bool(v).map_err(|e| col_err(col, e)))
+        .transpose()
 }
 
 pub fn partner(c: &PartnerColumns, row: &Row, now: &str) -> ParseResult<PartnerInput> {
@@ -225,6 +238,7 @@ pub fn partner(c: &PartnerColumns, row: &Row, now: &str) -> ParseResult<PartnerI
     let updated = bads.check(stamp(row, c.updated_at, "updated_at", now));
     let website = bads.check(text(row, c.website, "website")).flatten();
     let notes = bads.check(text(row, c.notes, "notes")).flatten();
+    let public = bads.check(flag(row, c.public, "public")).flatten();
     let (Some(category), Some((created_at, _)), Some((updated_at, updated_given))) =
         (category, created_at, updated)
     else {
@@ -240,10 +254,12 @@ pub fn partner(c: &PartnerColumns, row: &Row, now: &str) -> ParseResult<PartnerI
             country,
             website,
             notes,
+            public: public.unwrap_or(false),
             created_at,
             updated_at,
         },
         updated_given,
+        public_given: public.is_some(),
     })
 }
 

@@ -8,12 +8,13 @@ use super::{AgreementWriter, Store};
 use crate::dates::Date;
 use crate::error::{Error, Result};
 use crate::model::{
-    Agreement, Category, Contact, Kind, Partner, RenewalProblem, Status, StoredRow,
+    Agreement, Category, Contact, Engagement, EngagementStatus, Kind, Partner, RenewalProblem,
+    Status, StoredRow,
 };
 use crate::query::{ContactFilter, Filter};
 use crate::store::{
-    Backend, Change, CountBy, Entity, HistoryEntry, ImportPlan, ImportWriter, PartnerMatch,
-    ReportRow, TextBatch, Verification,
+    Backend, Change, CountBy, EngagementLinks, Entity, HistoryEntry, ImportPlan, ImportWriter,
+    PartnerMatch, ReportRow, TextBatch, Verification,
 };
 
 /// An import's writer of new agreements: the store's prepared statements, and on the bulk
@@ -355,6 +356,82 @@ impl Backend for Store {
 
     fn contact_in_history(&self, id: i64) -> Result<bool> {
         Store::contact_in_history(self, id)
+    }
+
+    fn engagement_by_id(
+        &self,
+        id: i64,
+        as_of: Date,
+    ) -> Result<Option<(Engagement, EngagementStatus)>> {
+        Store::engagement_by_id(self, id, as_of)
+    }
+
+    fn find_engagement(&self, name: &str, as_of: Date) -> Result<(Engagement, EngagementStatus)> {
+        Store::find_engagement(self, name, as_of)
+    }
+
+    fn try_find_engagement(
+        &self,
+        name: &str,
+        as_of: Date,
+    ) -> Result<Option<(Engagement, EngagementStatus)>> {
+        Store::try_find_engagement(self, name, as_of)
+    }
+
+    fn next_engagement_ref(&self, year: i32) -> Result<String> {
+        Store::next_engagement_ref(self, year)
+    }
+
+    fn engagement_ref_taken(&self, reference: &str, except: Option<i64>) -> Result<bool> {
+        Store::engagement_ref_taken(self, reference, except)
+    }
+
+    fn insert_engagement(&self, e: &Engagement, links: &EngagementLinks) -> Result<i64> {
+        Store::insert_engagement(self, e, links)
+    }
+
+    fn update_engagement(&self, e: &Engagement, links: &EngagementLinks) -> Result<()> {
+        Store::update_engagement(self, e, links)
+    }
+
+    fn delete_engagement(&self, id: i64) -> Result<()> {
+        Store::delete_engagement(self, id)
+    }
+
+    fn engagement_links(&self, id: i64) -> Result<EngagementLinks> {
+        Store::engagement_links(self, id)
+    }
+
+    fn engagement_parts(&self, id: i64) -> Result<Vec<String>> {
+        Store::engagement_parts(self, id)
+    }
+
+    fn engagements_under(&self, agreement_id: i64) -> Result<Vec<String>> {
+        Store::engagements_under(self, agreement_id)
+    }
+
+    fn engagement_ids_of_partner(&self, partner_id: i64) -> Result<Vec<i64>> {
+        Store::engagement_ids_of_partner(self, partner_id)
+    }
+
+    fn engagement_series(&self, part_of_id: i64) -> Result<Vec<(i64, String)>> {
+        Store::engagement_series(self, part_of_id)
+    }
+
+    fn engagement_count(&self) -> Result<u64> {
+        Store::engagement_count(self)
+    }
+
+    fn count_engagements(&self, filter: &Filter) -> Result<i64> {
+        Store::count_engagements(self, filter)
+    }
+
+    fn scan_engagements(
+        &self,
+        filter: &Filter,
+        f: &mut dyn FnMut(Engagement, EngagementStatus) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_engagement(filter, f)
     }
 
     fn record(&self, c: Change) -> Result<()> {

@@ -144,7 +144,136 @@ fn agreement_cond(cond: &Cond, as_of: Date, params: &mut Vec<Value>) -> String {
             active_params(*d, params);
             ACTIVE_ON_SQL.to_string()
         }
+        // Engagement conditions: an agreement filter is never built with them.
+        Cond::EngagementKind(_)
+        | Cond::EngagementStatus(_)
+        | Cond::HeldIn(_)
+        | Cond::Agreement(_)
+        | Cond::Public(_) => "0".to_string(),
     }
+}
+
+/// An engagement's derived status at `?` (bound twice, see [`engagement_status_params`]):
+/// DESIGN's rule, the twin of `model::engagement_status_of`.
+pub const ENGAGEMENT_STATUS_SQL: &str = "CASE WHEN e.cancelled <> 0 THEN 'cancelled' \
+     WHEN e.starts_on > ? THEN 'planned' \
+     WHEN e.ends_on >= ? THEN 'ongoing' \
+     ELSE 'held' END";
+
+pub fn engagement_status_params(as_of: Date, params: &mut Vec<Value>) {
+    for _ in 0..2 {
+        params.push(Value::Text(iso(as_of)));
+    }
+}
+
+/// A condition on engagement `e`.
+fn engagement_cond(cond: &Cond, as_of: Date, params: &mut Vec<Value>) -> String {
+    match cond {
+        Cond::Category(_) => {
+            let inner = partner_cond(cond, params).unwrap_or_else(|| "1".into());
+            format!(
+                "EXISTS (SELECT 1 FROM engagement_partner ep JOIN partner p ON p.id = ep.partner_id \
+                 WHERE ep.engagement_id = e.id AND {inner})"
+            )
+        }
+        // Where it was held.
+        Cond::Country(cs) => format!("e.country IN ({})", texts(cs, params)),
+        Cond::Partner(ids) => {
+            for id in ids {
+                params.push(Value::Integer(*id));
+            }
+            format!(
+                "EXISTS (SELECT 1 FROM engagement_partner ep WHERE ep.engagement_id = e.id \
+                 AND ep.partner_id IN ({}))",
+                placeholders(ids.len())
+            )
+        }
+        Cond::Text(t) => {
+            for _ in 0..3 {
+                params.push(Value::Text(t.clone()));
+            }
+            let inner = partner_text(params, t);
+            format!(
+                "(instr(mou_norm(e.title), ?) > 0 OR instr(lower(e.ref), ?) > 0 \
+                 OR instr(mou_norm(coalesce(e.place, '')), ?) > 0 OR EXISTS (SELECT 1 \
+                 FROM engagement_partner ep JOIN partner p ON p.id = ep.partner_id \
+                 WHERE ep.engagement_id = e.id AND {inner}))"
+            )
+        }
+        Cond::EngagementKind(ks) => {
+            let names: Vec<&str> = ks.iter().map(|k| k.as_str()).collect();
+            format!("e.kind IN ({})", texts(&names, params))
+        }
+        Cond::EngagementStatus(ss) => {
+            engagement_status_params(as_of, params);
+            let names: Vec<&str> = ss.iter().map(|s| s.as_str()).collect();
+            format!("({ENGAGEMENT_STATUS_SQL}) IN ({})", texts(&names, params))
+        }
+        Cond::Sdg(ns) => {
+            let v: Vec<String> = ns.iter().map(|n| n.to_string()).collect();
+            in_list("e.sdgs", &v, params)
+        }
+        Cond::Tag(ts) => in_list(
+            "lower(e.tags)",
+            &ts.iter().map(|t| t.to_lowercase()).collect::<Vec<_>>(),
+            params,
+        ),
+        Cond::HeldIn(period) => {
+            params.push(Value::Text(iso(period.end)));
+            params.push(Value::Text(iso(period.start)));
+            "(e.starts_on <= ? AND e.ends_on >= ?)".to_string()
+        }
+        Cond::Agreement(ids) => {
+            for id in ids {
+                params.push(Value::Integer(*id));
+            }
+            format!("e.agreement_id IN ({})", placeholders(ids.len()))
+        }
+        Cond::Public(b) => {
+            params.push(Value::Integer(i64::from(*b)));
+            "e.public = ?".to_string()
+        }
+        // Agreement conditions: an engagement filter is never built with them.
+        Cond::Kind(_) | Cond::Status(_) | Cond::In(..) | Cond::Compare(..) | Cond::ActiveOn(_) => {
+            "0".to_string()
+        }
+    }
+}
+
+/// WHERE clause over `engagement e`.
+pub fn engagement_where(filter: &Filter) -> (String, Vec<Value>) {
+    let mut params = Vec::new();
+    let mut parts = vec!["1".to_string()];
+    for t in &filter.terms {
+        let sql = engagement_cond(&t.cond, filter.as_of, &mut params);
+        parts.push(wrap(sql, t.negated));
+    }
+    (parts.join(" AND "), params)
+}
+
+/// The SQL a sort column of an engagement `e` orders by; None for a name that is not one.
+fn engagement_sort_sql(column: &str, as_of: Date, params: &mut Vec<Value>) -> Option<String> {
+    Some(match column {
+        "status" => {
+            engagement_status_params(as_of, params);
+            format!("({ENGAGEMENT_STATUS_SQL})")
+        }
+        "partners" => "(SELECT group_concat(p.key, ';' ORDER BY ep.position) FROM \
+             engagement_partner ep JOIN partner p ON p.id = ep.partner_id \
+             WHERE ep.engagement_id = e.id)"
+            .to_string(),
+        "agreement" => "(SELECT g.ref FROM agreement g WHERE g.id = e.agreement_id)".to_string(),
+        "part_of" => "(SELECT s.ref FROM engagement s WHERE s.id = e.part_of_id)".to_string(),
+        c if crate::records::ENGAGEMENT_COLUMNS.contains(&c) => format!("e.{c}"),
+        _ => return None,
+    })
+}
+
+/// ORDER BY and LIMIT of an engagement listing (ties in the order recorded).
+pub fn engagement_order(filter: &Filter, params: &mut Vec<Value>) -> crate::error::Result<String> {
+    order_and_limit(filter, "e.id", params, |c, p| {
+        engagement_sort_sql(c, filter.as_of, p)
+    })
 }
 
 fn wrap(sql: String, negated: bool) -> String {

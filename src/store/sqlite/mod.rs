@@ -5,6 +5,7 @@
 mod agreements;
 mod backend;
 mod contacts;
+mod engagements;
 mod error;
 mod filter;
 mod history;

@@ -12,7 +12,8 @@ use crate::text::{loose, normalize};
 const PARTNER_COLUMNS: &str = "p.id, p.key, p.name, p.category, p.country, p.website, p.notes, \
      p.created_at, p.updated_at, \
      (SELECT json_group_array(CAST(alias AS TEXT)) FROM \
-        (SELECT alias FROM partner_alias WHERE partner_id = p.id ORDER BY position))";
+        (SELECT alias FROM partner_alias WHERE partner_id = p.id ORDER BY position)), \
+     p.public";
 
 /// A partner as mou reads it; values written behind mou's back (a BLOB name, a number for a
 /// country) are read as text rather than failing, and `mou check` reports them.
@@ -29,6 +30,7 @@ fn partner_from_row(r: &Row) -> rusqlite::Result<Partner> {
         created_at: text_col(r, 7)?,
         updated_at: text_col(r, 8)?,
         aliases: serde_json::from_str(&aliases).unwrap_or_default(),
+        public: r.get_ref(10)?.as_i64().is_ok_and(|n| n != 0),
     })
 }
 
@@ -36,8 +38,8 @@ fn partner_from_row(r: &Row) -> rusqlite::Result<Partner> {
 const STORED_COLUMNS: &[(usize, &str)] = &[
     (1, "key"),
     (2, "name"),
-    (10, "name_norm"),
-    (11, "name_loose"),
+    (11, "name_norm"),
+    (12, "name_loose"),
     (3, "category"),
     (4, "country"),
     (5, "website"),
@@ -239,8 +241,8 @@ impl Store {
     pub fn insert_partner(&self, p: &Partner) -> Result<Partner> {
         self.conn
             .prepare_cached(
-                "INSERT INTO partner (key, name, name_norm, name_loose, category, country, website, notes, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?10, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO partner (key, name, name_norm, name_loose, category, country, website, notes, created_at, updated_at, public)
+                 VALUES (?1, ?2, ?3, ?10, ?4, ?5, ?6, ?7, ?8, ?9, ?11)",
             )?
             .execute(params![
                 p.key,
@@ -252,7 +254,8 @@ impl Store {
                 p.notes,
                 p.created_at,
                 p.updated_at,
-                loose(&p.name)
+                loose(&p.name),
+                p.public
             ])?;
         let id = self.conn.last_insert_rowid();
         self.write_aliases(id, &p.aliases)?;
@@ -277,7 +280,7 @@ impl Store {
         self.conn
             .prepare_cached(
                 "UPDATE partner SET key = ?2, name = ?3, name_norm = ?4, category = ?5, country = ?6,
-                        website = ?7, notes = ?8, updated_at = ?9, name_loose = ?10
+                        website = ?7, notes = ?8, updated_at = ?9, name_loose = ?10, public = ?11
                  WHERE id = ?1",
             )?
             .execute(params![
@@ -290,7 +293,8 @@ impl Store {
                 p.website,
                 p.notes,
                 p.updated_at,
-                loose(&p.name)
+                loose(&p.name),
+                p.public
             ])?;
         self.write_aliases(p.id, &p.aliases)
     }

@@ -15,6 +15,7 @@ fn partner(key: &str, name: &str, aliases: &[&str]) -> Partner {
         country: Some("AT".into()),
         website: None,
         notes: None,
+        public: false,
         created_at: "2026-01-01T00:00:00Z".into(),
         updated_at: "2026-01-01T00:00:00Z".into(),
     }
@@ -160,6 +161,95 @@ fn sql_and_rust_status_rules_agree() {
             assert_eq!(via_sql, via_rust, "{status} at {as_of}");
         }
     }
+}
+
+/// Engagement statuses: the SQL rule (the status filter, and the status column the store
+/// reads) and `Engagement::status_at` agree on every boundary: the day before the start, the
+/// first day, the last day, the day after; a cancelled one whatever the date.
+#[test]
+fn sql_and_rust_engagement_status_rules_agree() {
+    use crate::model::{Engagement, EngagementKind, EngagementStatus};
+    use crate::store::EngagementLinks;
+    let mut s = Store::open_in_memory().unwrap();
+    let d = |x: &str| parse_stored(x).unwrap();
+    let cases = [
+        ("ONE", "2026-06-30", "2026-06-30", false),
+        ("SPAN", "2026-06-29", "2026-07-01", false),
+        ("PAST", "2026-06-01", "2026-06-29", false),
+        ("NEXT", "2026-07-01", "2026-07-02", false),
+        ("OFF", "2026-06-30", "2026-06-30", true),
+    ];
+    s.write(|s| {
+        let p = s.insert_partner(&partner("p", "P", &[]))?;
+        for (r, start, end, cancelled) in cases {
+            let e = Engagement {
+                id: 0,
+                reference: r.into(),
+                kind: EngagementKind::Other,
+                title: r.into(),
+                partners: vec![],
+                starts_on: d(start),
+                ends_on: d(end),
+                place: None,
+                country: None,
+                agreement: None,
+                part_of: None,
+                sdgs: vec![],
+                tags: vec![],
+                participants: None,
+                outcome: None,
+                notes: None,
+                document: None,
+                cancelled,
+                public: false,
+                created_at: "2026-01-01T00:00:00Z".into(),
+                updated_at: "2026-01-01T00:00:00Z".into(),
+            };
+            let links = EngagementLinks {
+                partner_ids: vec![p.id],
+                ..Default::default()
+            };
+            s.insert_engagement(&e, &links)?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for as_of in [
+        "2026-06-28",
+        "2026-06-29",
+        "2026-06-30",
+        "2026-07-01",
+        "2026-07-02",
+        "2026-07-03",
+    ] {
+        let as_of = d(as_of);
+        for status in EngagementStatus::ALL {
+            let filter = Filter::new(as_of).and(Cond::EngagementStatus(vec![*status]));
+            let mut via_sql = Vec::new();
+            s.for_each_engagement(&filter, |e, st| {
+                assert_eq!(st, *status);
+                via_sql.push(e.reference);
+                Ok(())
+            })
+            .unwrap();
+            let mut via_rust = Vec::new();
+            s.for_each_engagement(&Filter::new(as_of), |e, st| {
+                assert_eq!(st, e.status_at(as_of), "{} at {as_of}", e.reference);
+                if e.status_at(as_of) == *status {
+                    via_rust.push(e.reference);
+                }
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(via_sql, via_rust, "{status} at {as_of}");
+            if !via_sql.is_empty() {
+                seen.insert(*status);
+            }
+        }
+    }
+    // Every status occurs at some date, so no branch of either rule goes untested.
+    assert_eq!(seen.len(), EngagementStatus::ALL.len());
 }
 
 /// The status column of an export's text batch (the SQL rule) and `Agreement::status_at`
