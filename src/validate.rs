@@ -215,7 +215,10 @@ pub fn email(s: &str) -> Result<Option<String>> {
         Err(e) => Err(Error::field(
             "email",
             &short(s),
-            format!("{e}; give an address such as name@example.org"),
+            format!(
+                "{}; give an address such as name@example.org",
+                e.to_string().trim_end_matches('.').to_lowercase()
+            ),
         )),
     }
 }
