@@ -5,10 +5,12 @@
 //! here. Commands turn arguments into these calls and print what comes back.
 
 mod agreements;
+mod inputs;
 mod names;
 mod partners;
 
 pub use agreements::Renewal;
+pub use inputs::{NewAgreement, NewPartner};
 pub use names::{check_partner, derive_key, lookalike_problems, lookalikes, Lookalikes};
 
 use crate::error::Result;
