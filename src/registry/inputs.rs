@@ -78,7 +78,12 @@ impl Registry<'_> {
 
     /// Adds an agreement. `today` gives a draft's ref its year; `as_of` is the date at which
     /// the renewed agreement is looked up.
-    pub fn create_agreement(&self, n: &NewAgreement, today: Date, as_of: Date) -> Result<Agreement> {
+    pub fn create_agreement(
+        &self,
+        n: &NewAgreement,
+        today: Date,
+        as_of: Date,
+    ) -> Result<Agreement> {
         if n.signed.is_none() && (n.effective.is_some() || n.term.is_some()) {
             return Err(Error::input(
                 "an agreement without --signed is a draft: it has no effective date or term yet; give --signed, or --expires for a planned end",
