@@ -1,13 +1,12 @@
 //! `mou add partner|agreement|mou`: prints the new key or ref on stdout.
 
-use chrono::Datelike;
 use std::io::Write;
 
 use super::{after_commit, say, stdout, Ctx};
 use crate::cli::{AddCommand, AddContactArgs, AddPartnerArgs, AgreementArgs};
-use crate::error::{Error, Result};
-use crate::model::{Agreement, Kind, Partner};
-use crate::registry::{self, dedupe};
+use crate::error::Result;
+use crate::model::Kind;
+use crate::registry::{NewAgreement, NewPartner};
 use crate::store::Access;
 use crate::validate;
 
@@ -60,33 +59,17 @@ fn add_contact(ctx: &Ctx, a: &AddContactArgs) -> Result<()> {
 }
 
 fn add_partner(ctx: &Ctx, a: &AddPartnerArgs) -> Result<()> {
-    let name = validate::name("name", &a.name)?;
-    let aliases = a
-        .aliases
-        .iter()
-        .map(|x| validate::name("alias", x))
-        .collect::<Result<Vec<_>>>()?;
-    let aliases = validate::dedupe_aliases(&name, aliases);
+    let new = NewPartner {
+        name: a.name.clone(),
+        category: a.category,
+        key: a.key.clone(),
+        country: a.country.clone(),
+        aliases: a.aliases.clone(),
+        website: a.website.clone(),
+        note: a.note.clone(),
+    };
     let mut store = ctx.open(Access::Write)?;
-    let (partner, warnings) = store.write(|s| {
-        let now = ctx.now();
-        let p = Partner {
-            id: 0,
-            key: registry::derive_key(s, a.key.as_deref(), &name, &aliases)?,
-            name: name.clone(),
-            aliases: aliases.clone(),
-            category: a.category,
-            country: a.country.clone().filter(|c| !c.is_empty()),
-            website: validate::free_text("website", a.website.as_deref().unwrap_or(""))?,
-            notes: validate::free_text("note", a.note.as_deref().unwrap_or(""))?,
-            public: false,
-            created_at: now.clone(),
-            updated_at: now,
-        };
-        let mut warnings = registry::check_partner(s, &p, None)?;
-        warnings.extend(registry::lookalikes(s, &p)?);
-        Ok((ctx.registry(s).add_partner(&p)?, warnings))
-    })?;
+    let (partner, warnings) = store.write(|s| ctx.registry(s).create_partner(&new))?;
     after_commit(&format!("partner {}", partner.key), || {
         for w in &warnings {
             say(format_args!("warning: {w}"))?;
@@ -103,65 +86,25 @@ fn add_partner(ctx: &Ctx, a: &AddPartnerArgs) -> Result<()> {
 }
 
 fn add_agreement(ctx: &Ctx, a: &AgreementArgs, kind: Kind) -> Result<()> {
-    if a.signed.is_none() && (a.effective.is_some() || a.term.is_some()) {
-        return Err(Error::input(
-            "an agreement without --signed is a draft: it has no effective date or term yet; give --signed, or --expires for a planned end",
-        ));
-    }
-    let title = validate::free_text("title", a.title.as_deref().unwrap_or(""))?.unwrap_or_default();
-    let notes = validate::free_text("note", a.note.as_deref().unwrap_or(""))?;
-    let document = validate::free_text("document", a.document.as_deref().unwrap_or(""))?;
-    let effective = a.effective.or(a.signed);
-    let expires = match (a.expires, a.term, effective) {
-        (Some(e), _, _) => Some(e),
-        (None, Some(t), Some(from)) => Some(t.last_day_from(from).ok_or_else(|| {
-            Error::input("the term runs past the calendar's end; give a shorter --term")
-        })?),
-        _ => None,
+    let new = NewAgreement {
+        kind,
+        partners: a.partners.clone(),
+        signed: a.signed,
+        title: a.title.clone(),
+        reference: a.reference.clone(),
+        effective: a.effective,
+        expires: a.expires,
+        term: a.term,
+        notice: a.notice,
+        sdgs: a.sdgs.clone(),
+        tags: a.tags.clone(),
+        note: a.note.clone(),
+        document: a.document.clone(),
+        renews: a.renews.clone(),
     };
     let mut store = ctx.open(Access::Write)?;
-    let agreement = store.write(|s| {
-        let r = ctx.registry(s);
-        let parties = r.resolve_parties(&a.partners)?;
-        let year = a.signed.unwrap_or(ctx.today).year();
-        let now = ctx.now();
-        let mut ag = Agreement {
-            id: 0,
-            reference: r.new_ref(a.reference.as_deref(), kind, year)?,
-            kind,
-            title: title.clone(),
-            parties: parties.iter().map(|p| p.key.clone()).collect(),
-            signed_on: a.signed,
-            effective_on: effective,
-            expires_on: expires,
-            terminated_on: None,
-            termination_reason: None,
-            notice_days: a.notice.map(|t| t.approx_days()),
-            renews: a
-                .renews
-                .as_deref()
-                .map(|name| r.resolve_renews(name, ctx.as_of))
-                .transpose()?,
-            sdgs: {
-                let mut v = a.sdgs.clone();
-                v.sort_unstable();
-                v.dedup();
-                v
-            },
-            tags: dedupe(a.tags.clone()),
-            notes: notes.clone(),
-            document: document.clone(),
-            created_at: now.clone(),
-            updated_at: now,
-        };
-        validate::agreement(&ag)?;
-        if let Some(renews) = &ag.renews {
-            r.check_renewal(None, &ag.reference, renews)?;
-        }
-        let ids: Vec<i64> = parties.iter().map(|p| p.id).collect();
-        ag.id = r.add_agreement(&ag, &ids, None)?;
-        Ok(ag)
-    })?;
+    let agreement =
+        store.write(|s| ctx.registry(s).create_agreement(&new, ctx.today, ctx.as_of))?;
     after_commit(&format!("agreement {}", agreement.reference), || {
         say(format_args!(
             "added {} {} ({}) with {}",

@@ -7,12 +7,14 @@
 mod agreements;
 mod contacts;
 mod engagements;
+mod inputs;
 mod names;
 mod partners;
 
 pub use agreements::Renewal;
 pub use contacts::Forgotten;
 pub use engagements::check_engagement;
+pub use inputs::{NewAgreement, NewPartner};
 pub use names::{check_partner, derive_key, lookalike_problems, lookalikes, Lookalikes};
 
 use crate::error::Result;
