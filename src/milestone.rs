@@ -43,6 +43,16 @@ pub enum Lang {
     Ar,
 }
 
+impl Lang {
+    /// The language's key in reports: `en`, `ar`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ar => "ar",
+        }
+    }
+}
+
 /// English count phrase: "twelve organisations", "one organisation",
 /// "more than one hundred and fifty organisations"; 0 gives "no organisations".
 pub fn count_en(n: u64) -> String {

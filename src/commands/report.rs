@@ -7,8 +7,8 @@ use super::{Ctx, Sink};
 use crate::cli::{FilterArgs, LangArg, ReportArgs, ReportCommand};
 use crate::dates::{iso, period_holding, quarter_shift, Date, Period};
 use crate::error::{Error, Result};
-use crate::milestone::{sentence, Lang};
-use crate::report::values::{ByReport, Count, QuarterHead, QuarterlyReport, SummaryReport};
+use crate::milestone::Lang;
+use crate::report::values::{ByReport, Count, QuarterHead, QuarterlyReport};
 use crate::report::{render, CountBy, Render};
 use crate::store::Access;
 
@@ -56,21 +56,7 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<()> {
 fn summary(ctx: &Ctx, f: &FilterArgs, langs: &[Lang]) -> Result<()> {
     let store = ctx.open(Access::Read)?;
     let filter = ctx.filter(&*store, f)?;
-    let mut acc = crate::report::SummaryAcc::new(filter.as_of);
-    store.scan_report_rows(&filter, &mut |r| {
-        acc.add(r);
-        Ok(())
-    })?;
-    let summary = acc.finish(store.partners_by_category(&filter)?);
-    let n = summary.partners_with_active_mou.max(0) as u64;
-    let report = SummaryReport {
-        as_of: iso(ctx.as_of),
-        summary,
-        milestone: langs
-            .iter()
-            .map(|l| (lang_key(*l), sentence(n, *l)))
-            .collect(),
-    };
+    let report = super::summary::summary_report(&*store, &filter, langs)?;
     emit(ctx, &report)
 }
 
@@ -79,13 +65,6 @@ fn emit(ctx: &Ctx, report: &impl Render) -> Result<()> {
     let mut out = Sink::open(None)?;
     render(&mut out, ctx.format(), report)?;
     out.commit()
-}
-
-fn lang_key(l: Lang) -> &'static str {
-    match l {
-        Lang::En => "en",
-        Lang::Ar => "ar",
-    }
 }
 
 /// The quarter `period` names: `2026Q3` (quarter 3 of the year 2026), or `this-quarter`,

@@ -15,24 +15,30 @@ use super::Ctx;
 
 const COLUMNS: &[&str] = &["section", "name", "count"];
 
-/// Writes the Summary sheet of the whole registry at the as-of date.
-pub fn write_summary_sheet(ctx: &Ctx, store: &dyn Backend, book: &mut Workbook) -> Result<()> {
-    let filter = Filter::new(ctx.as_of);
+/// The figures of `mou report` for the records `filter` matches, with the milestone sentence
+/// in each of `langs`: one computation for the report command and the Summary sheet.
+pub fn summary_report(
+    store: &dyn Backend,
+    filter: &Filter,
+    langs: &[Lang],
+) -> Result<SummaryReport> {
     let mut acc = crate::report::SummaryAcc::new(filter.as_of);
-    store.scan_report_rows(&filter, &mut |r| {
+    store.scan_report_rows(filter, &mut |r| {
         acc.add(r);
         Ok(())
     })?;
-    let summary = acc.finish(store.partners_by_category(&filter)?);
+    let summary = acc.finish(store.partners_by_category(filter)?);
     let n = summary.partners_with_active_mou.max(0) as u64;
-    let report = SummaryReport {
-        as_of: crate::dates::iso(ctx.as_of),
+    Ok(SummaryReport {
+        as_of: crate::dates::iso(filter.as_of),
         summary,
-        milestone: [("en", Lang::En), ("ar", Lang::Ar)]
-            .into_iter()
-            .map(|(k, l)| (k, sentence(n, l)))
-            .collect(),
-    };
+        milestone: langs.iter().map(|l| (l.key(), sentence(n, *l))).collect(),
+    })
+}
+
+/// Writes the Summary sheet of the whole registry at the as-of date.
+pub fn write_summary_sheet(ctx: &Ctx, store: &dyn Backend, book: &mut Workbook) -> Result<()> {
+    let report = summary_report(store, &Filter::new(ctx.as_of), &[Lang::En, Lang::Ar])?;
     let mut w: RowWriter<'_, std::io::Sink> = RowWriter::sheet(book, "Summary", COLUMNS);
     w.row(vec![
         Cell::Word("as_of"),
