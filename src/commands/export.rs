@@ -182,6 +182,10 @@ fn note_columns(entity: Entity, chosen: Option<&[&str]>) {
             crate::records::CONTACT_COLUMNS,
             crate::records::CONTACT_TABLE,
         ),
+        Entity::Engagements => (
+            crate::records::ENGAGEMENT_COLUMNS,
+            crate::records::ENGAGEMENT_TABLE,
+        ),
     };
     let written = chosen.unwrap_or(table);
     if all.iter().all(|c| written.contains(c)) {

@@ -11,8 +11,8 @@ use crate::output::xlsx::Workbook;
 use crate::output::{Cell, Format, RowWriter};
 use crate::query::{Filter, SortKey};
 use crate::records::{
-    agreement_cells, partner_cells, AGREEMENT_COLUMNS, AGREEMENT_TABLE, PARTNER_COLUMNS,
-    PARTNER_TABLE,
+    agreement_cells, engagement_cells, partner_cells, AGREEMENT_COLUMNS, AGREEMENT_TABLE,
+    ENGAGEMENT_COLUMNS, ENGAGEMENT_TABLE, PARTNER_COLUMNS, PARTNER_TABLE,
 };
 use crate::store::{Backend, TextBatch};
 
@@ -24,6 +24,7 @@ pub fn valid_columns(entity: Entity) -> Vec<&'static str> {
     match entity {
         Entity::Partners => PARTNER_COLUMNS.to_vec(),
         Entity::Contacts => crate::records::CONTACT_COLUMNS.to_vec(),
+        Entity::Engagements => ENGAGEMENT_COLUMNS.to_vec(),
         Entity::Agreements => {
             let mut v = AGREEMENT_COLUMNS.to_vec();
             v.push(PARTY_NAMES);
@@ -48,11 +49,12 @@ fn column(entity: Entity, flag: &str, name: &str) -> Result<&'static str> {
     })
 }
 
-fn entity_name(entity: Entity) -> &'static str {
+pub fn entity_name(entity: Entity) -> &'static str {
     match entity {
         Entity::Partners => "partners",
         Entity::Agreements => "agreements",
         Entity::Contacts => "contacts",
+        Entity::Engagements => "engagements",
     }
 }
 
@@ -159,6 +161,7 @@ pub fn sheet_name(entity: Entity) -> &'static str {
         Entity::Partners => "Partners",
         Entity::Agreements => "Agreements",
         Entity::Contacts => "Contacts",
+        Entity::Engagements => "Engagements",
     }
 }
 
@@ -195,6 +198,11 @@ pub fn write_to<'a>(
             let (columns, shown) = layout(chosen, PARTNER_COLUMNS, PARTNER_TABLE);
             let w = target.writer(entity, columns, shown)?;
             write_partners(store, filter, w, chosen)?
+        }
+        Entity::Engagements => {
+            let (columns, shown) = layout(chosen, ENGAGEMENT_COLUMNS, ENGAGEMENT_TABLE);
+            let w = target.writer(entity, columns, shown)?;
+            write_engagements(store, filter, w, chosen)?
         }
         Entity::Agreements => {
             let (columns, shown) = layout(chosen, AGREEMENT_COLUMNS, AGREEMENT_TABLE);
@@ -259,6 +267,27 @@ fn write_partners<W: Write>(
     store.scan_partners(filter, &mut |p| {
         n += 1;
         let cells = partner_cells(p);
+        w.row(match &pick {
+            Some(pick) => pick.pick(cells),
+            None => cells,
+        })
+    })?;
+    w.finish()?;
+    Ok(n)
+}
+
+/// Writes the engagements; returns how many.
+fn write_engagements<W: Write>(
+    store: &mut dyn Backend,
+    filter: &Filter,
+    mut w: RowWriter<W>,
+    chosen: Option<&[&'static str]>,
+) -> Result<u64> {
+    let mut n = 0u64;
+    let pick = chosen.map(|c| Projection::new(ENGAGEMENT_COLUMNS, c));
+    store.scan_engagements(filter, &mut |e, status| {
+        n += 1;
+        let cells = engagement_cells(e, status);
         w.row(match &pick {
             Some(pick) => pick.pick(cells),
             None => cells,

@@ -66,6 +66,9 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     if a.entity == Entity::Contacts {
         return contacts::run(ctx, a);
     }
+    if a.entity == Entity::Engagements {
+        return Err(Error::input("engagements cannot be imported yet"));
+    }
     if a.entity == Entity::Partners && a.date_format.is_some() {
         return Err(Error::input(
             "--date-format reads the date columns of agreements; a partners file has none",
@@ -104,7 +107,11 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                     Job::partner,
                 )?;
             }
-            Entity::Contacts => unreachable!("contacts are imported by contacts::run"),
+            Entity::Contacts | Entity::Engagements => {
+                return Err(Error::registry(
+                    "this kind of record has an import of its own",
+                ))
+            }
             Entity::Agreements => {
                 let cols = AgreementColumns::new(&source.index, a.date_format.clone());
                 pipeline(
@@ -164,6 +171,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                 Entity::Partners => store::Entity::Partner,
                 Entity::Agreements => store::Entity::Agreement,
                 Entity::Contacts => store::Entity::Contact,
+                Entity::Engagements => store::Entity::Engagement,
             };
             let summary = serde_json::json!({
                 "file": file_name,
