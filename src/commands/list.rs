@@ -1,7 +1,7 @@
 //! `mou list partners|agreements|contacts|engagements` and `mou query 'EXPR'`: rows
 //! streamed to stdout.
 
-use super::rows::{apply_shape, entity_name, write_contacts, write_rows};
+use super::rows::{apply_shape, entity_name, write_contacts, write_rows, Target};
 use super::{Ctx, Sink};
 use crate::cli::{Entity, ListArgs, QueryArgs};
 use crate::error::{Error, Result};
@@ -24,14 +24,12 @@ pub fn run(ctx: &Ctx, a: &ListArgs) -> Result<()> {
         cf.sort = filter.sort;
         cf.limit = filter.limit;
         let mut sink = Sink::open(None)?;
-        write_contacts(
-            &*store,
-            &cf,
-            &mut sink,
-            ctx.format(),
-            false,
-            columns.as_deref(),
-        )?;
+        let target = Target::Stream {
+            out: &mut sink,
+            format: ctx.format(),
+            excel: false,
+        };
+        write_contacts(&*store, &cf, target, columns.as_deref())?;
         return sink.commit();
     }
     if a.all {

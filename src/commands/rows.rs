@@ -221,11 +221,12 @@ pub fn write_to<'a>(
     Ok(())
 }
 
-/// Writes the agreements matching `filter` that are active or pending at its as-of date as a
-/// calendar of their notice and expiry dates (`now` stamps it); streamed, one agreement at a
-/// time.
+/// Writes a calendar (`now` stamps it), streamed one record at a time: of the agreements
+/// matching `filter` that are active or pending at its as-of date, their notice and expiry
+/// dates; of the engagements matching it, each engagement (cancelled ones marked so).
 pub fn write_calendar(
     store: &mut dyn Backend,
+    entity: Entity,
     filter: &Filter,
     out: &mut impl Write,
     now: &str,
@@ -236,8 +237,20 @@ pub fn write_calendar(
         names: &names,
         remind_days,
     };
-    let mut w = crate::output::ics::IcsWriter::new(out, now, "mou: agreements")?;
     let mut n = 0u64;
+    if entity == Entity::Engagements {
+        let mut w = crate::output::ics::IcsWriter::new(out, now, "mou: engagements")?;
+        store.scan_engagements(filter, &mut |e, _| {
+            n += 1;
+            w.event(&crate::calendar::engagement_event(&e, &options))
+        })?;
+        w.finish()?;
+        if n == 0 {
+            crate::note!("no engagements match");
+        }
+        return Ok(());
+    }
+    let mut w = crate::output::ics::IcsWriter::new(out, now, "mou: agreements")?;
     store.scan_agreements(filter, &mut |a, status| {
         if !crate::calendar::in_calendar(status) {
             return Ok(());
@@ -436,19 +449,18 @@ fn pipelined<T: Send>(
     })
 }
 
-/// Streams the contacts matching `filter` (sorted and cut by `shape`'s `--sort` and `--limit`,
-/// already checked into `shaped`) in `format`; says on stderr when none matched.
-pub fn write_contacts(
+/// Writes the contacts matching `filter` (sorted and cut by `--sort` and `--limit`, already
+/// checked into it) to `target`: a stream or a workbook's sheet; says on stderr when none
+/// matched.
+pub fn write_contacts<'a>(
     store: &dyn Backend,
     filter: &crate::query::ContactFilter,
-    out: &mut impl Write,
-    format: Format,
-    excel: bool,
-    chosen: Option<&[&'static str]>,
+    target: Target<'a>,
+    chosen: Option<&'a [&'static str]>,
 ) -> Result<()> {
     use crate::records::{contact_cells, CONTACT_COLUMNS, CONTACT_TABLE};
     let (columns, shown) = layout(chosen, CONTACT_COLUMNS, CONTACT_TABLE);
-    let mut w = RowWriter::new(out, format, excel, columns, shown)?;
+    let mut w = target.writer(Entity::Contacts, columns, shown)?;
     let pick = chosen.map(|c| Projection::new(CONTACT_COLUMNS, c));
     let mut n = 0u64;
     store.scan_contacts(filter, &mut |c| {

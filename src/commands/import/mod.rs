@@ -5,6 +5,7 @@
 
 mod apply;
 mod contacts;
+mod engagements;
 mod parse;
 mod read;
 mod records;
@@ -67,7 +68,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         return contacts::run(ctx, a);
     }
     if a.entity == Entity::Engagements {
-        return Err(Error::input("engagements cannot be imported yet"));
+        return engagements::run(ctx, a);
     }
     if a.entity == Entity::Partners && a.date_format.is_some() {
         return Err(Error::input(
@@ -262,9 +263,11 @@ pub fn import_dir(ctx: &Ctx, dir: &Path) -> Result<()> {
         (Entity::Partners, "partners.csv"),
         (Entity::Agreements, "agreements.csv"),
         (Entity::Contacts, "contacts.csv"),
+        (Entity::Engagements, "engagements.csv"),
     ] {
-        // A folder without contacts (an older sample, an export) loads as before.
-        if entity == Entity::Contacts && !dir.join(file).exists() {
+        // A folder without contacts or engagements (an older sample, an export) loads as
+        // before.
+        if matches!(entity, Entity::Contacts | Entity::Engagements) && !dir.join(file).exists() {
             continue;
         }
         run(
