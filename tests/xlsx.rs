@@ -210,10 +210,19 @@ fn export_all_writes_summary_partners_and_agreements() {
     ])
     .ok();
     let with = env.path("with.xlsx");
-    env.run(&["export", "all", "--with-contacts", "-o", with.to_str().unwrap()])
-        .ok();
+    env.run(&[
+        "export",
+        "all",
+        "--with-contacts",
+        "-o",
+        with.to_str().unwrap(),
+    ])
+    .ok();
     let mut wb = book(&with);
-    assert_eq!(wb.sheet_names().last().map(String::as_str), Some("Contacts"));
+    assert_eq!(
+        wb.sheet_names().last().map(String::as_str),
+        Some("Contacts")
+    );
     assert_eq!(wb.worksheet_range("Contacts").unwrap().get_size().0, 6);
     // Filters belong to the export of one kind; other formats are not one workbook.
     env.run(&[
