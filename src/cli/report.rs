@@ -99,6 +99,9 @@ pub struct HistoryArgs {
     /// Only the history of this contact (by id, also a removed one, by email, or as PARTNER:NAME)
     #[arg(long, value_name = "C", conflicts_with = "name")]
     pub contact: Option<String>,
+    /// Only the history of this engagement (by ref, also a removed one, or id)
+    #[arg(long, value_name = "REF", conflicts_with_all = ["name", "contact"], add = ArgValueCompleter::new(crate::complete::engagement_refs))]
+    pub engagement: Option<String>,
     /// Check the hash chain; exit 1 naming the first broken row
     #[arg(long)]
     pub verify: bool,
