@@ -97,21 +97,21 @@ pub fn figure(bench: &Bench, db: &Path) -> Res<Vec<Row>> {
     let rows = opts.rows;
     Ok(vec![
         Row::new(
-            "report, with engagements",
+            "report, engagements too",
             rows,
             (&s[0], &s[3]),
             tools,
             Some(0.5),
         ),
         Row::new(
-            format!("report quarterly {QUARTER}, with engagements"),
+            "quarterly, engagements too",
             rows,
             (&s[1], &s[3]),
             tools,
             Some(0.5),
         ),
         Row::new(
-            "report dormant (beside mou report)",
+            "dormant / mou report",
             rows,
             (&s[2], &s[0]),
             tools,
