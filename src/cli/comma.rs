@@ -50,6 +50,7 @@ impl Command {
                     Some(ReportCommand::Quarterly(q)) => q.filters.split_lists(),
                     Some(ReportCommand::By(b)) => b.filters.split_lists(),
                     Some(ReportCommand::Count(c)) => c.filters.split_lists(),
+                    Some(ReportCommand::Dormant(d)) => d.filters.split_lists(),
                     None => Ok(()),
                 }
             }
