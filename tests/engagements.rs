@@ -470,7 +470,10 @@ fn the_calendar_has_one_event_per_engagement() {
     assert_eq!(prop(e, "DTEND").as_deref(), Some("20160205"));
     assert_eq!(prop(e, "LOCATION").as_deref(), Some("Vienna"));
     let summary = prop(e, "SUMMARY").unwrap();
-    assert!(summary.starts_with("Expert meeting on social media"), "{summary}");
+    assert!(
+        summary.starts_with("Expert meeting on social media"),
+        "{summary}"
+    );
     assert!(summary.ends_with("(UNICEF)"), "{summary}");
     assert_eq!(prop(e, "STATUS"), None);
     let cancelled = find("ENG-2026-002@mou");
