@@ -93,6 +93,8 @@ pub struct ByArgs {
     pub engagements: bool,
     #[command(flatten)]
     pub filters: FilterArgs,
+    #[command(flatten)]
+    pub engagement_filters: super::list::EngagementFilterArgs,
 }
 
 #[derive(Debug, Args)]
@@ -109,6 +111,8 @@ pub struct CountArgs {
     pub engagements: bool,
     #[command(flatten)]
     pub filters: FilterArgs,
+    #[command(flatten)]
+    pub engagement_filters: super::list::EngagementFilterArgs,
 }
 
 #[derive(Debug, Args)]
