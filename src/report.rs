@@ -10,8 +10,11 @@ use std::collections::{HashMap, HashSet};
 use crate::dates::{Date, Period};
 use crate::model::{status_of, Category, Kind, Status};
 
+pub mod html;
+pub mod page;
 pub mod render;
 pub mod values;
+pub mod words;
 
 use render::as_map;
 pub use render::{render, Render};

@@ -29,7 +29,7 @@ impl Command {
                     Some(ReportCommand::Quarterly(q)) => q.filters.split_lists(),
                     Some(ReportCommand::By(b)) => b.filters.split_lists(),
                     Some(ReportCommand::Count(c)) => c.filters.split_lists(),
-                    None => Ok(()),
+                    Some(ReportCommand::Page(_)) | None => Ok(()),
                 }
             }
             _ => Ok(()),

@@ -15,9 +15,12 @@ pub struct ReportArgs {
     pub which: Option<ReportCommand>,
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// The language of the milestone sentence [default: both]
+    /// The language of the milestone sentence [default: both]; of the whole page in html
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
+    /// Write to FILE (its extension names the format: .html, .csv, .json, ...; `-` is stdout)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -36,12 +39,24 @@ pub enum ReportCommand {
     By(ByArgs),
     /// The number of agreements matching, as one bare number
     Count(CountArgs),
+    /// The public partnerships page (html): only partners and engagements marked public
+    Page(PageArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct FiltersOnly {
     #[command(flatten)]
     pub filters: FilterArgs,
+    /// Write to FILE (its extension names the format: .html, .csv, .json, ...; `-` is stdout)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PageArgs {
+    /// Write to FILE.html (`-` is stdout)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -54,6 +69,9 @@ pub struct QuarterlyArgs {
     pub fiscal_start: u32,
     #[command(flatten)]
     pub filters: FilterArgs,
+    /// Write to FILE (its extension names the format: .html, .csv, .json, ...; `-` is stdout)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
