@@ -30,6 +30,52 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     out.into()
 }
 
+/// Whether `b` starts with an ISO date (`2026-07-01`).
+fn starts_with_date(b: &[u8]) -> bool {
+    b.len() >= 10
+        && b[..10].iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
+
+/// Text for the page's content, escaped as [`escape`], with each ISO date (or range of two,
+/// `2016-05-23 – 2016-05-24`) isolated left to right. Without it, in an Arabic sentence, the
+/// digits after Arabic letters are Arabic numbers to the bidi algorithm (rule W2), the hyphens
+/// do not join them, and `2026-07-01` shows as `01-07-2026`.
+pub fn display(s: &str) -> Cow<'_, str> {
+    let text = escape(s);
+    let b = text.as_bytes();
+    if !(0..b.len()).any(|i| starts_with_date(&b[i..])) {
+        return text;
+    }
+    const RANGE: &str = " – ";
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut i = 0;
+    let mut plain = 0;
+    while i < b.len() {
+        if !starts_with_date(&b[i..]) {
+            i += 1;
+            continue;
+        }
+        out.push_str(&text[plain..i]);
+        let mut end = i + 10;
+        if text[end..].starts_with(RANGE) && starts_with_date(&b[end + RANGE.len()..]) {
+            end += RANGE.len() + 10;
+        }
+        out.push_str("<bdi dir=\"ltr\">");
+        out.push_str(&text[i..end]);
+        out.push_str("</bdi>");
+        i = end;
+        plain = end;
+    }
+    out.push_str(&text[plain..]);
+    out.into()
+}
+
 const STYLE: &str = "\
 :root{color-scheme:light}\
 body{font-family:'DejaVu Sans','Noto Sans Arabic',Tahoma,Arial,sans-serif;margin:2rem auto;max-width:62rem;padding:0 1rem;color:#222;line-height:1.45}\
@@ -126,7 +172,7 @@ impl<'w> Page<'w> {
 
     pub fn heading(&mut self, level: u8, text: &str) -> io::Result<()> {
         let level = level.clamp(1, 6);
-        writeln!(self.out, "<h{level}>{}</h{level}>", escape(text))
+        writeln!(self.out, "<h{level}>{}</h{level}>", display(text))
     }
 
     /// A paragraph of `class` (may be empty); `lang` marks a sentence in another language than
@@ -145,7 +191,7 @@ impl<'w> Page<'w> {
             ),
             None => String::new(),
         };
-        writeln!(self.out, "<p{class}{lang}>{}</p>", escape(text))
+        writeln!(self.out, "<p{class}{lang}>{}</p>", display(text))
     }
 
     /// Opens a `<section>` (closed by [`Page::close_section`]).
@@ -222,7 +268,7 @@ impl<'w> Page<'w> {
             self.out,
             "<figure data-key=\"{}\"><figcaption>{}</figcaption>",
             escape(key),
-            escape(chart.title)
+            display(chart.title)
         )?;
         match draw {
             Draw::Bars => svg::bar_chart(self.out, &chart)?,
@@ -254,6 +300,20 @@ mod tests {
         );
         assert_eq!(escape("abc\u{202e}def"), "abc\\u{202e}def");
         assert_eq!(escape("a\u{1b}[2J"), "a\\u{1b}[2J");
+    }
+
+    #[test]
+    fn dates_are_isolated_left_to_right() {
+        assert_eq!(display("no dates <here>"), "no dates &lt;here&gt;");
+        assert_eq!(
+            display("من 2026-07-01 إلى 2026-09-30، <b>"),
+            "من <bdi dir=\"ltr\">2026-07-01</bdi> إلى <bdi dir=\"ltr\">2026-09-30</bdi>، &lt;b&gt;"
+        );
+        assert_eq!(
+            display("2016-05-23 – 2016-05-24 · x"),
+            "<bdi dir=\"ltr\">2016-05-23 – 2016-05-24</bdi> · x"
+        );
+        assert_eq!(display("2026-7-01 and 12345"), "2026-7-01 and 12345");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::words::{self, tr};
 use crate::error::Result;
 use crate::milestone::Lang;
 use crate::model::{Category, Partner};
-use crate::output::html::{escape, Page};
+use crate::output::html::{display, escape, Page};
 
 #[derive(Debug, Serialize)]
 pub struct PublicPage {
@@ -95,7 +95,7 @@ fn engagement_item(e: &PublicEngagement, except: Option<&str>, lang: Lang) -> St
         escape(&e.reference),
         escape(&e.title),
         escape(&e.starts_on),
-        escape(&days(e))
+        display(&days(e))
     );
     if let Some(place) = &e.place {
         s.push_str(&format!(" · <bdi>{}</bdi>", escape(place)));
