@@ -613,6 +613,14 @@ fn renders_in_chromium_without_console_messages() {
                     "{base}: {} is not a picture of the page",
                     file.display()
                 );
+                if magic == b"%PDF" {
+                    // The print style's @page size: A4 is 595 x 842 points.
+                    let pdf = String::from_utf8_lossy(&bytes);
+                    assert!(
+                        pdf.contains("MediaBox [0 0 594.9"),
+                        "{base}: the PDF is not A4"
+                    );
+                }
             }
         }
     }
