@@ -253,7 +253,14 @@ fn summary_page_shows_the_json_reports_figures() {
     let env = registry();
     let j = json(env.run(&["report", "--format", "json"]).ok());
     let (_, doc) = page(&env, &["report", "--format", "html"]);
-    for key in ["partners", "agreements", "partners_with_active_mou"] {
+    for key in [
+        "partners",
+        "agreements",
+        "partners_with_active_mou",
+        "engagements",
+        "partners_engaged",
+        "partners_engaged_without_mou",
+    ] {
         assert_eq!(headline(&doc, key).0, j[key].as_i64().unwrap(), "{key}");
     }
     for section in [
@@ -281,9 +288,53 @@ fn summary_page_shows_the_json_reports_figures() {
             (
                 j["milestone"]["ar"].as_str().unwrap().to_string(),
                 Some("ar".into())
+            ),
+            (
+                j["engagement_milestone"]["en"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                None
+            ),
+            (
+                j["engagement_milestone"]["ar"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                Some("ar".into())
             )
         ]
     );
+}
+
+#[test]
+fn dormant_page_shows_the_json_reports_rows() {
+    let env = registry();
+    let args = ["report", "dormant", "--months", "6"];
+    let j = json(env.run(&[&args[..], &["--format", "json"]].concat()).ok());
+    let rows = j.as_array().unwrap();
+    assert!(!rows.is_empty(), "the sample has dormant partners");
+    for lang in ["en", "ar"] {
+        let (_, doc) = page(
+            &env,
+            &[&args[..], &["--format", "html", "--lang", lang]].concat(),
+        );
+        assert_eq!(headline(&doc, "dormant").0, rows.len() as i64);
+        let keys: Vec<&str> = doc
+            .select(&sel("table[data-key=\"dormant\"] tbody tr"))
+            .map(|r| r.value().attr("data-key").unwrap())
+            .collect();
+        let want: Vec<&str> = rows.iter().map(|r| r["key"].as_str().unwrap()).collect();
+        assert_eq!(
+            keys, want,
+            "{lang}: every dormant partner, in the report's order"
+        );
+        for r in rows.iter().filter(|r| !r["days_since"].is_null()).take(25) {
+            let key = r["key"].as_str().unwrap();
+            let days = row(&doc, "figure[data-key=\"days_since\"]", key);
+            assert_eq!(days, [r["days_since"].as_i64().unwrap()], "{lang} {key}");
+        }
+    }
 }
 
 /// Every page mou writes, in both languages.
@@ -293,6 +344,7 @@ fn every_page(env: &Env) -> Vec<(String, String)> {
         for args in [
             vec!["report", "--format", "html"],
             vec!["report", "quarterly", "2026Q3", "--format", "html"],
+            vec!["report", "dormant", "--format", "html"],
             vec!["report", "page"],
         ] {
             let mut args = args.clone();

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::dates::{iso, Date};
 use crate::error::Result;
-use crate::milestone::{sentence, Lang};
+use crate::milestone::Lang;
 use crate::query::{Cond, Filter};
 use crate::report::page::{name_in, PublicEngagement, PublicPage, PublicPartner};
 use crate::store::Backend;
@@ -75,11 +75,16 @@ pub fn public_page(store: &dyn Backend, as_of: Date, lang: Lang) -> Result<Publi
         .filter(|(_, n)| *n > 0)
         .map(|(c, _)| *c)
         .collect();
-    let n = summary.summary.partners_with_active_mou.max(0) as u64;
+    let milestones = summary
+        .milestone
+        .into_iter()
+        .chain(summary.engagement_milestone)
+        .map(|(_, text)| text)
+        .collect();
     Ok(PublicPage {
         lang: lang.key(),
         as_of: iso(as_of),
-        milestone: sentence(n, lang),
+        milestones,
         kinds,
         partners,
         other_engagements: others,

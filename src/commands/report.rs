@@ -2,18 +2,20 @@
 //! builds each report's one value (`crate::report::values`), which renders every format.
 
 use chrono::{Datelike, Months, NaiveDate};
-
 use std::path::Path;
 
 use super::{Ctx, Sink};
-use crate::cli::{formats_of, FilterArgs, LangArg, ReportArgs, ReportCommand};
+use crate::cli::{formats_of, DormantArgs, FilterArgs, LangArg, ReportArgs, ReportCommand};
 use crate::dates::{iso, period_holding, quarter_shift, Date, Period};
 use crate::error::{Error, Result};
 use crate::milestone::Lang;
 use crate::output::{choose_format, Format};
-use crate::query::{Cond, Filter};
+use crate::query::Filter;
+use crate::report::engagements::{
+    months_up_to, shared_with_engagements, sort_dormant, DormantAcc, EngagementTally,
+};
 use crate::report::html::{QuarterlyCharts, TrendPoint};
-use crate::report::values::{ByReport, Count, QuarterHead, QuarterlyReport};
+use crate::report::values::{ByReport, Count, DormantReport, QuarterHead, QuarterlyReport};
 use crate::report::{render, CountBy, QuarterFigures, Render};
 use crate::store::{Access, Backend};
 
@@ -60,15 +62,50 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<()> {
             lang,
             output(&q.output).as_deref(),
         ),
-        Some(ReportCommand::By(b)) => by(ctx, b.field, &merged(&a.filters, &b.filters)),
-        Some(ReportCommand::Count(c)) => count(
+        Some(ReportCommand::By(b)) => {
+            by(ctx, b.field, b.engagements, &merged(&a.filters, &b.filters))
+        }
+        Some(ReportCommand::Count(c)) => {
+            let counted = if c.engagements {
+                Counted::Engagements
+            } else if c.count_partners {
+                Counted::Partners
+            } else {
+                Counted::Agreements
+            };
+            count(ctx, c.more_than, counted, &merged(&a.filters, &c.filters))
+        }
+        Some(ReportCommand::Dormant(d)) => dormant(
             ctx,
-            c.more_than,
-            c.count_partners,
-            &merged(&a.filters, &c.filters),
+            d,
+            &merged(&a.filters, &d.filters),
+            lang,
+            output(&d.output).as_deref(),
         ),
         Some(ReportCommand::Page(p)) => page(ctx, &a.filters, lang, output(&p.output).as_deref()),
     }
+}
+
+/// The filter of `report by|count --engagements`: the flags that mean something for an
+/// engagement (partner, partner category, goal, tag, text, and the country where it was
+/// held); the agreement-only ones are refused rather than ignored.
+fn engagement_filter(ctx: &Ctx, store: &dyn Backend, f: &FilterArgs) -> Result<Filter> {
+    let agreement_only = [
+        ("--kind", !f.kinds.is_empty()),
+        ("--status", !f.statuses.is_empty()),
+        ("--signed-in", f.signed_in.is_some()),
+        ("--expires-in", f.expires_in.is_some()),
+        ("--active-on", f.active_on.is_some()),
+    ];
+    if let Some((flag, _)) = agreement_only.iter().find(|(_, given)| *given) {
+        return Err(Error::input(format!(
+            "{flag} filters agreements, and --engagements counts engagements"
+        ))
+        .with_hint(
+            "with --engagements, filter by --partner, --category, --country (where it was held), --sdg, --tag or --search",
+        ));
+    }
+    ctx.filter(store, f)
 }
 
 /// Where a report goes: stdout or `-o FILE`, in `--format`, else the format FILE's extension
@@ -271,10 +308,28 @@ fn quarterly(
         acc.add(r);
         Ok(())
     })?;
+    let (mut cur_eng, mut old_eng) = (EngagementTally::new(q), EngagementTally::new(prev));
+    let both_quarters = Period {
+        start: prev.start,
+        end: q.end,
+    };
+    store.scan_engagement_rows(
+        &shared_with_engagements(&filter),
+        Some(both_quarters),
+        &mut |r| {
+            cur_eng.add(r);
+            old_eng.add(r);
+            Ok(())
+        },
+    )?;
     let all = acc.finish(&store.partner_categories()?);
     let (Some(cur), Some(old)) = (all.first(), all.get(1)) else {
         return Err(Error::registry("quarterly figures missing"));
     };
+    let (cur, old) = (
+        cur.clone().with_engagements(cur_eng),
+        old.clone().with_engagements(old_eng),
+    );
     let head = QuarterHead {
         period: label,
         start: iso(q.start),
@@ -286,7 +341,7 @@ fn quarterly(
         previous_label: people_label(prev, a.fiscal_start, false),
         today: iso(ctx.today),
     };
-    let report = QuarterlyReport::new(head, cur, old);
+    let report = QuarterlyReport::new(head, &cur, &old);
     if !html {
         return dest.write(|out, format| render(out, format, &report));
     }
@@ -297,7 +352,6 @@ fn quarterly(
             .rev()
             .map(|((p, _), x)| trend_point(label_of(*p, a.fiscal_start), x))
             .collect(),
-        engagements_by_sdg: engagements_by_sdg(&*store, q)?,
     };
     let lang = lang.unwrap_or(Lang::En);
     dest.write(|out, _| crate::report::html::quarterly(out, &report, &charts, lang))
@@ -312,44 +366,101 @@ fn trend_point(period: String, x: &QuarterFigures) -> TrendPoint {
     }
 }
 
-/// Engagements held in quarter `q` (starting in it, not cancelled) per goal, goal 1 first.
-fn engagements_by_sdg(store: &dyn Backend, q: Period) -> Result<Vec<i64>> {
-    let mut filter = Filter::new(q.end);
-    filter.push(Cond::HeldIn(q));
-    let mut goals = vec![0i64; 17];
-    store.scan_engagements(&filter, &mut |e, _| {
-        if !e.cancelled && q.contains(e.starts_on) {
-            for g in &e.sdgs {
-                if let Some(slot) = goals.get_mut(usize::from(*g).wrapping_sub(1)) {
-                    *slot += 1;
-                }
-            }
-        }
-        Ok(())
-    })?;
-    Ok(goals)
-}
-
-fn by(ctx: &Ctx, field: CountBy, f: &FilterArgs) -> Result<()> {
+fn by(ctx: &Ctx, field: CountBy, engagements: bool, f: &FilterArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
-    let filter = ctx.filter(&*store, f)?;
-    let rows = crate::report::arrange_by(field, store.count_by(field, &filter)?);
+    let counts = if engagements {
+        store.count_engagements_by(field, &engagement_filter(ctx, &*store, f)?)?
+    } else {
+        store.count_by(field, &ctx.filter(&*store, f)?)?
+    };
+    let rows = crate::report::arrange_by(field, engagements, counts);
     emit(ctx, &ByReport { field, rows })
 }
 
-fn count(ctx: &Ctx, more_than: Option<u64>, partners: bool, f: &FilterArgs) -> Result<()> {
+/// What `report count` counts.
+enum Counted {
+    Agreements,
+    Partners,
+    Engagements,
+}
+
+fn count(ctx: &Ctx, more_than: Option<u64>, counted: Counted, f: &FilterArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
-    let filter = ctx.filter(&*store, f)?;
-    let n = if partners {
-        store.count_partners_with_agreements(&filter)?
-    } else {
-        store.count_agreements(&filter)?
+    let n = match counted {
+        Counted::Agreements => store.count_agreements(&ctx.filter(&*store, f)?)?,
+        Counted::Partners => store.count_partners_with_agreements(&ctx.filter(&*store, f)?)?,
+        Counted::Engagements => store.count_engagements(&engagement_filter(ctx, &*store, f)?)?,
     };
     emit(ctx, &Count(n))?;
     match more_than {
         Some(m) if n.max(0) as u64 <= m => Err(Error::no("")),
         _ => Ok(()),
     }
+}
+
+/// `report dormant`: the filter's partner terms choose the partners listed, its agreement
+/// terms the agreements that count (as active, and as signed); every engagement counts.
+fn dormant(
+    ctx: &Ctx,
+    a: &DormantArgs,
+    f: &FilterArgs,
+    lang: Option<Lang>,
+    output: Option<&Path>,
+) -> Result<()> {
+    let dest = Dest::new(ctx, "report dormant", output, Format::Table)?;
+    lang_only_in_html("report dormant", lang, dest.format)?;
+    let window = months_up_to(ctx.as_of, a.months).ok_or_else(|| {
+        Error::field(
+            "months",
+            &a.months.to_string(),
+            format!(
+                "{} months before {} is before the calendar starts; give fewer",
+                a.months,
+                iso(ctx.as_of)
+            ),
+        )
+    })?;
+    let store = ctx.open(Access::Read)?;
+    let filter = ctx.filter(&*store, f)?;
+    let (partner_terms, agreement_terms) = filter
+        .terms
+        .into_iter()
+        .partition(|t| t.cond.is_partner_level());
+    let mut agreements = Filter::new(ctx.as_of);
+    agreements.terms = agreement_terms;
+    let mut partners = Filter::new(ctx.as_of);
+    partners.terms = partner_terms;
+    let mut acc = DormantAcc::new(window);
+    store.scan_report_rows(&agreements, &mut |r| {
+        acc.add_agreement(r);
+        Ok(())
+    })?;
+    store.scan_engagement_rows(&Filter::new(ctx.as_of), None, &mut |r| {
+        acc.add_engagement(r);
+        Ok(())
+    })?;
+    let mut rows = Vec::new();
+    store.scan_partners(&partners, &mut |p| {
+        rows.extend(acc.dormant(&p));
+        Ok(())
+    })?;
+    sort_dormant(&mut rows);
+    let any = !rows.is_empty();
+    let report = DormantReport(rows);
+    dest.write(|out, format| match format {
+        Format::Html => crate::report::html::dormant(
+            out,
+            &report,
+            &iso(ctx.as_of),
+            a.months,
+            lang.unwrap_or(Lang::En),
+        ),
+        _ => render(out, format, &report),
+    })?;
+    if a.exit_code && any {
+        return Err(Error::no(""));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,12 +1,12 @@
 //! The reports as HTML pages, from the same values as their JSON ([`super::values`]): headline
 //! figures, the milestone sentences, and each figure group as a chart beside its table, in
 //! English or in Arabic (right to left). The quarterly page also shows what only a picture
-//! needs ([`QuarterlyCharts`]: the eight quarters up to the report's, engagements per goal).
+//! needs ([`QuarterlyCharts`]: the eight quarters up to the report's).
 
 use serde::Serialize;
 use std::io::Write;
 
-use super::values::{QuarterlyReport, SummaryReport};
+use super::values::{DormantReport, QuarterlyReport, SummaryReport};
 use super::words::{self, tr};
 use crate::error::Result;
 use crate::milestone::Lang;
@@ -31,8 +31,6 @@ pub struct TrendPoint {
 pub struct QuarterlyCharts {
     /// The eight quarters ending with the report's, oldest first.
     pub trend: Vec<TrendPoint>,
-    /// Engagements held in the quarter (starting in it, not cancelled) per goal, goal 1 first.
-    pub engagements_by_sdg: Vec<i64>,
 }
 
 /// `label: value` pairs as a sentence, for a chart's `<desc>`.
@@ -192,6 +190,31 @@ pub fn summary(out: &mut dyn Write, r: &SummaryReport, lang: Lang) -> Result<()>
         },
     ])?;
     milestones(&mut page, &r.milestone, lang)?;
+    milestones(&mut page, &r.engagement_milestone, lang)?;
+    page.headlines(&[
+        Headline {
+            key: "engagements",
+            label: tr(
+                lang,
+                "Engagements, last twelve months",
+                "أنشطة مشتركة خلال 12 شهراً",
+            ),
+            value: s.engagements,
+            beside: None,
+        },
+        Headline {
+            key: "partners_engaged",
+            label: tr(lang, "Partners engaged", "شركاء في الأنشطة"),
+            value: s.partners_engaged,
+            beside: None,
+        },
+        Headline {
+            key: "partners_engaged_without_mou",
+            label: tr(lang, "Of those, without an MoU", "منهم بلا مذكرة تفاهم"),
+            value: s.partners_engaged_without_mou,
+            beside: None,
+        },
+    ])?;
     counted(
         "partners_by_category",
         tr(lang, "Partners by category", "الشركاء حسب الفئة").to_string(),
@@ -417,8 +440,12 @@ pub fn quarterly(
             },
             Series {
                 name: tr(lang, "Engagements held", "أنشطة مشتركة"),
-                values: (0..goals.len())
-                    .map(|i| charts.engagements_by_sdg.get(i).copied().unwrap_or(0))
+                values: goals
+                    .iter()
+                    .map(|g| {
+                        let held = r.engagements_by_sdg.iter().find(|e| e.sdg == g.sdg);
+                        held.map_or(0, |e| e.current)
+                    })
                     .collect(),
                 color: PREVIOUS,
             },
@@ -436,6 +463,94 @@ pub fn quarterly(
         ),
     }
     .write(&mut page, lang)?;
+    page.end()?;
+    Ok(())
+}
+
+/// How many partners the dormant page's chart shows (the longest silences); the table lists all.
+const DORMANT_CHART_ROWS: usize = 25;
+
+/// `mou report dormant --format html`: the partners, longest silence first, as a chart of the
+/// days since their last activity beside its figures, then the whole table.
+pub fn dormant(
+    out: &mut dyn Write,
+    r: &DormantReport,
+    as_of: &str,
+    months: u32,
+    lang: Lang,
+) -> Result<()> {
+    let title = match lang {
+        Lang::En => format!("Dormant partnerships at {as_of}: nothing in the last {months} months"),
+        Lang::Ar => format!("شراكات خاملة في {as_of}: لا نشاط خلال آخر {months} شهراً"),
+    };
+    let mut page = Page::begin(out, lang.key(), &title)?;
+    page.heading(1, &title)?;
+    page.headlines(&[Headline {
+        key: "dormant",
+        label: tr(lang, "Dormant partners", "شركاء خاملون"),
+        value: r.0.len() as i64,
+        beside: None,
+    }])?;
+    let charted: Vec<_> =
+        r.0.iter()
+            .filter(|d| d.days_since.is_some())
+            .take(DORMANT_CHART_ROWS)
+            .collect();
+    if !charted.is_empty() {
+        Figures {
+            key: "days_since",
+            draw: Draw::Bars,
+            title: tr(
+                lang,
+                "Days since the last engagement or signed agreement",
+                "الأيام منذ آخر نشاط مشترك أو اتفاقية موقّعة",
+            )
+            .to_string(),
+            first_column: tr(lang, "Partner", "الشريك"),
+            rows: charted
+                .iter()
+                .map(|d| (d.key.clone(), d.name.clone()))
+                .collect(),
+            short: None,
+            series: vec![Series {
+                name: tr(lang, "Days", "الأيام"),
+                values: charted.iter().map(|d| d.days_since.unwrap_or(0)).collect(),
+                color: CURRENT,
+            }],
+            label_colors: None,
+        }
+        .write(&mut page, lang)?;
+    }
+    let never = tr(lang, "never", "لا يوجد");
+    let date = |d: Option<crate::dates::Date>| d.map_or(never.to_string(), crate::dates::iso);
+    let mut html = format!(
+        "<table data-key=\"dormant\"><thead><tr>{}</tr></thead><tbody>\n",
+        [
+            tr(lang, "Partner", "الشريك"),
+            tr(lang, "Category", "الفئة"),
+            tr(lang, "Active agreements", "اتفاقيات سارية"),
+            tr(lang, "Last engagement", "آخر نشاط مشترك"),
+            tr(lang, "Last signed", "آخر توقيع"),
+            tr(lang, "Days since", "الأيام منذ ذلك"),
+        ]
+        .iter()
+        .map(|h| format!("<th scope=\"col\">{}</th>", escape(h)))
+        .collect::<String>()
+    );
+    for d in &r.0 {
+        html.push_str(&format!(
+            "<tr data-key=\"{}\"><th scope=\"row\"><bdi>{}</bdi></th><td>{}</td><td class=\"n\">{}</td><td><bdi dir=\"ltr\">{}</bdi></td><td><bdi dir=\"ltr\">{}</bdi></td><td class=\"n\">{}</td></tr>\n",
+            escape(&d.key),
+            escape(&d.name),
+            escape(words::category(d.category, lang)),
+            d.active_agreements,
+            escape(&date(d.last_engagement)),
+            escape(&date(d.last_signed)),
+            d.days_since.map_or(String::new(), |n| n.to_string()),
+        ));
+    }
+    html.push_str("</tbody></table>\n");
+    page.raw(&html)?;
     page.end()?;
     Ok(())
 }

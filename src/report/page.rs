@@ -1,4 +1,4 @@
-//! The public partnerships page (`mou report page`): the milestone sentence, the kinds of
+//! The public partnerships page (`mou report page`): the milestone sentences, the kinds of
 //! organisations worked with, and a section per public partner with its public engagements.
 //! The value holds only what may be shown: public partners, public engagements that are not
 //! cancelled, and for an engagement's other partners the names of the public ones and a count
@@ -17,7 +17,8 @@ use crate::output::html::{display, escape, Page};
 pub struct PublicPage {
     pub lang: &'static str,
     pub as_of: String,
-    pub milestone: String,
+    /// The MoU and the engagement milestone sentences, in the page's language.
+    pub milestones: Vec<String>,
     /// The kinds of organisation the registry's partners are, in vocabulary order.
     pub kinds: Vec<Category>,
     pub partners: Vec<PublicPartner>,
@@ -172,7 +173,9 @@ pub fn write_page(out: &mut dyn Write, v: &PublicPage, lang: Lang) -> Result<()>
     );
     let mut page = Page::begin(out, lang.key(), title)?;
     page.heading(1, title)?;
-    page.para("milestone", None, &v.milestone)?;
+    for m in &v.milestones {
+        page.para("milestone", None, m)?;
+    }
     page.heading(
         2,
         tr(

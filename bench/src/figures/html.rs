@@ -1,4 +1,4 @@
-//! Figure F: `mou report quarterly 2026Q3 --format html` beside the same report as JSON, on the
+//! Figure G: `mou report quarterly 2026Q3 --format html` beside the same report as JSON, on the
 //! same registry (target: at most 1.2x its time). The page reads the agreements once, as the
 //! JSON report does, for the eight quarters its charts show.
 
@@ -10,7 +10,7 @@ use crate::table::Row;
 
 pub fn figure(bench: &Bench, db: &Path) -> Res<Row> {
     println!(
-        "\n== F. report quarterly as html beside json ({} runs) from {}",
+        "\n== G. report quarterly as html beside json ({} runs) from {}",
         bench.opts.runs,
         db.display()
     );

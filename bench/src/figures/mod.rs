@@ -2,6 +2,7 @@
 //! gives lines of the final table.
 
 mod eight;
+mod engagements;
 mod export;
 mod html;
 mod import;
@@ -19,6 +20,7 @@ use crate::table::{fmt_rss, fmt_secs};
 use crate::tools::Tools;
 
 pub use eight::figure as eight;
+pub use engagements::figure as engagements;
 pub use export::figure as export;
 pub use html::figure as html;
 pub use import::figure as import;
