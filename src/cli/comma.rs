@@ -57,7 +57,7 @@ impl Command {
                         c.filters.split_lists()
                     }
                     Some(ReportCommand::Dormant(d)) => d.filters.split_lists(),
-                    None => Ok(()),
+                    Some(ReportCommand::Page(_)) | None => Ok(()),
                 }
             }
             _ => Ok(()),
