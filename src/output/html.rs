@@ -78,7 +78,7 @@ pub fn display(s: &str) -> Cow<'_, str> {
 
 const STYLE: &str = "\
 :root{color-scheme:light}\
-body{font-family:'DejaVu Sans','Noto Sans Arabic',Tahoma,Arial,sans-serif;margin:2rem auto;max-width:62rem;padding:0 1rem;color:#222;line-height:1.45}\
+body{font-family:'DejaVu Sans','Noto Sans Arabic',Tahoma,Arial,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222;line-height:1.45}\
 h1{font-size:1.6rem;margin-bottom:.3rem}\
 h2{font-size:1.2rem;border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2rem}\
 h3{font-size:1rem;margin:1.2rem 0 .3rem}\
