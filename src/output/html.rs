@@ -97,6 +97,7 @@ table{border-collapse:collapse;font-size:.85rem}\
 th,td{border:1px solid #ccc;padding:.15rem .5rem;text-align:start;vertical-align:top}\
 thead th{background:#f3f3f3}\
 td.n{text-align:end;font-variant-numeric:tabular-nums}\
+bdi[dir=ltr]{white-space:nowrap}\
 .swatch{display:inline-block;width:.8em;height:.8em;margin-inline-end:.35em;vertical-align:-.05em;border-radius:2px}\
 ul.items{padding-inline-start:1.2rem}\
 ul.items li{margin:.3rem 0}\
