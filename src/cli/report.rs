@@ -114,6 +114,8 @@ pub struct ByArgs {
     pub engagements: bool,
     #[command(flatten)]
     pub filters: FilterArgs,
+    #[command(flatten)]
+    pub engagement_filters: super::list::EngagementFilterArgs,
 }
 
 #[derive(Debug, Args)]
@@ -130,6 +132,8 @@ pub struct CountArgs {
     pub engagements: bool,
     #[command(flatten)]
     pub filters: FilterArgs,
+    #[command(flatten)]
+    pub engagement_filters: super::list::EngagementFilterArgs,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,9 @@ use chrono::{Datelike, Months, NaiveDate};
 use std::path::Path;
 
 use super::{Ctx, Sink};
-use crate::cli::{formats_of, DormantArgs, FilterArgs, LangArg, ReportArgs, ReportCommand};
+use crate::cli::{
+    formats_of, DormantArgs, EngagementFilterArgs, FilterArgs, LangArg, ReportArgs, ReportCommand,
+};
 use crate::dates::{iso, period_holding, quarter_shift, Date, Period};
 use crate::error::{Error, Result};
 use crate::milestone::Lang;
@@ -62,9 +64,12 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<()> {
             lang,
             output(&q.output).as_deref(),
         ),
-        Some(ReportCommand::By(b)) => {
-            by(ctx, b.field, b.engagements, &merged(&a.filters, &b.filters))
-        }
+        Some(ReportCommand::By(b)) => by(
+            ctx,
+            b.field,
+            b.engagements,
+            (&merged(&a.filters, &b.filters), &b.engagement_filters),
+        ),
         Some(ReportCommand::Count(c)) => {
             let counted = if c.engagements {
                 Counted::Engagements
@@ -73,7 +78,8 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<()> {
             } else {
                 Counted::Agreements
             };
-            count(ctx, c.more_than, counted, &merged(&a.filters, &c.filters))
+            let filters = merged(&a.filters, &c.filters);
+            count(ctx, c.more_than, counted, (&filters, &c.engagement_filters))
         }
         Some(ReportCommand::Dormant(d)) => dormant(
             ctx,
@@ -86,26 +92,25 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<()> {
     }
 }
 
-/// The filter of `report by|count --engagements`: the flags that mean something for an
-/// engagement (partner, partner category, goal, tag, text, and the country where it was
-/// held); the agreement-only ones are refused rather than ignored.
-fn engagement_filter(ctx: &Ctx, store: &dyn Backend, f: &FilterArgs) -> Result<Filter> {
-    let agreement_only = [
-        ("--kind", !f.kinds.is_empty()),
-        ("--status", !f.statuses.is_empty()),
-        ("--signed-in", f.signed_in.is_some()),
-        ("--expires-in", f.expires_in.is_some()),
-        ("--active-on", f.active_on.is_some()),
-    ];
-    if let Some((flag, _)) = agreement_only.iter().find(|(_, given)| *given) {
-        return Err(Error::input(format!(
-            "{flag} filters agreements, and --engagements counts engagements"
-        ))
-        .with_hint(
-            "with --engagements, filter by --partner, --category, --country (where it was held), --sdg, --tag or --search",
-        ));
+/// The filter of `report by|count`: of engagements (`--kind` and `--status` in their words,
+/// `--held-in`, `--agreement`, `--country` where it was held) with `--engagements`, else of
+/// agreements, which refuse the engagement-only flags.
+fn by_count_filter(
+    ctx: &Ctx,
+    store: &dyn Backend,
+    engagements: bool,
+    f: &FilterArgs,
+    e: &EngagementFilterArgs,
+) -> Result<Filter> {
+    if engagements {
+        ctx.engagement_filter(store, f, e)
+    } else {
+        super::refuse_engagement_filters(
+            e,
+            "agreements (give --engagements to count engagements)",
+        )?;
+        ctx.filter(store, f)
     }
-    ctx.filter(store, f)
 }
 
 /// Where a report goes: stdout or `-o FILE`, in `--format`, else the format FILE's extension
@@ -367,12 +372,18 @@ fn trend_point(period: String, x: &QuarterFigures) -> TrendPoint {
     }
 }
 
-fn by(ctx: &Ctx, field: CountBy, engagements: bool, f: &FilterArgs) -> Result<()> {
+fn by(
+    ctx: &Ctx,
+    field: CountBy,
+    engagements: bool,
+    (f, e): (&FilterArgs, &EngagementFilterArgs),
+) -> Result<()> {
     let store = ctx.open(Access::Read)?;
+    let filter = by_count_filter(ctx, &*store, engagements, f, e)?;
     let counts = if engagements {
-        store.count_engagements_by(field, &engagement_filter(ctx, &*store, f)?)?
+        store.count_engagements_by(field, &filter)?
     } else {
-        store.count_by(field, &ctx.filter(&*store, f)?)?
+        store.count_by(field, &filter)?
     };
     let rows = crate::report::arrange_by(field, engagements, counts);
     emit(ctx, &ByReport { field, rows })
@@ -385,12 +396,19 @@ enum Counted {
     Engagements,
 }
 
-fn count(ctx: &Ctx, more_than: Option<u64>, counted: Counted, f: &FilterArgs) -> Result<()> {
+fn count(
+    ctx: &Ctx,
+    more_than: Option<u64>,
+    counted: Counted,
+    (f, e): (&FilterArgs, &EngagementFilterArgs),
+) -> Result<()> {
     let store = ctx.open(Access::Read)?;
+    let engagements = matches!(counted, Counted::Engagements);
+    let filter = by_count_filter(ctx, &*store, engagements, f, e)?;
     let n = match counted {
-        Counted::Agreements => store.count_agreements(&ctx.filter(&*store, f)?)?,
-        Counted::Partners => store.count_partners_with_agreements(&ctx.filter(&*store, f)?)?,
-        Counted::Engagements => store.count_engagements(&engagement_filter(ctx, &*store, f)?)?,
+        Counted::Agreements => store.count_agreements(&filter)?,
+        Counted::Partners => store.count_partners_with_agreements(&filter)?,
+        Counted::Engagements => store.count_engagements(&filter)?,
     };
     emit(ctx, &Count(n))?;
     match more_than {
