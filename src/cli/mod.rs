@@ -112,6 +112,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// The man page (roff) on stdout, or one page per command into a folder
     Man(ManArgs),
+    /// Serve the registry to a browser: dashboard, lists, records, downloads (and forms with --allow-edit)
+    Serve(ServeArgs),
 }
 
 // ---------------------------------------------------------------------------------------
@@ -141,6 +143,7 @@ const TAKEN_BY: &[(&str, &[&str])] = &[
             "history",
             "backup",
             "check",
+            "serve",
         ],
     ),
     (
@@ -173,6 +176,7 @@ const TAKEN_BY: &[(&str, &[&str])] = &[
             "remove*",
             "forget*",
             "import",
+            "serve",
         ],
     ),
     (

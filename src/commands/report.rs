@@ -33,6 +33,11 @@ fn merged(a: &FilterArgs, b: &FilterArgs) -> FilterArgs {
     }
 }
 
+/// Flags given before the subcommand merged with those after it.
+pub fn merged_filters(a: &FilterArgs, b: &FilterArgs) -> FilterArgs {
+    merged(a, b)
+}
+
 pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<()> {
     let langs: Vec<Lang> = match a.lang {
         None => vec![Lang::En, Lang::Ar],
@@ -129,6 +134,19 @@ fn people_label(p: Period, fiscal_start: u32, long: bool) -> String {
 }
 
 fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result<()> {
+    let store = ctx.open(Access::Read)?;
+    let report = quarterly_report(ctx, &*store, a, f)?;
+    emit(ctx, &report)
+}
+
+/// The quarterly report of `a`'s quarter over the records `f` matches: one value for every
+/// format (the command's and the web view's).
+pub fn quarterly_report(
+    ctx: &Ctx,
+    store: &dyn crate::store::Backend,
+    a: &crate::cli::QuarterlyArgs,
+    f: &FilterArgs,
+) -> Result<QuarterlyReport> {
     let (q, label) = fiscal_quarter(&a.period, a.fiscal_start, ctx.today)?;
     // Figures are taken at the quarter's end: until that day comes they will still change.
     let complete = q.end <= ctx.today;
@@ -139,8 +157,7 @@ fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result
     let next = q
         .shifted_quarters(1)
         .ok_or_else(|| Error::field("period", &a.period, "give an earlier quarter"))?;
-    let store = ctx.open(Access::Read)?;
-    let mut filter = ctx.filter(&*store, f)?;
+    let mut filter = ctx.filter(store, f)?;
     filter.as_of = q.end;
     let mut acc = crate::report::Quarterly::new(&[(q, next), (prev, q)]);
     store.scan_report_rows(&filter, &mut |r| {
@@ -162,7 +179,7 @@ fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result
         previous_label: people_label(prev, a.fiscal_start, false),
         today: iso(ctx.today),
     };
-    emit(ctx, &QuarterlyReport::new(head, &cur, &old))
+    Ok(QuarterlyReport::new(head, &cur, &old))
 }
 
 fn by(ctx: &Ctx, field: CountBy, f: &FilterArgs) -> Result<()> {

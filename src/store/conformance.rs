@@ -11,6 +11,8 @@ use crate::model::{
 };
 use crate::query::{Cond, ContactFilter, Filter};
 
+mod keyset;
+
 /// Makes a fresh, empty store.
 pub type Factory<'a> = &'a dyn Fn() -> Box<dyn Backend>;
 
@@ -50,6 +52,7 @@ pub fn run_all(factory: Factory) {
             "engagements: filters and the status rule",
             engagement_filters,
         ),
+        ("keyset pages", keyset::keyset_pages),
     ];
     for (name, check) in checks {
         let mut store = factory();
