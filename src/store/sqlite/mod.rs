@@ -10,6 +10,7 @@ mod error;
 mod filter;
 mod history;
 mod partners;
+mod renewals;
 mod reports;
 #[cfg(test)]
 mod store_tests;
