@@ -240,28 +240,34 @@ fn downloads(q: &Query, of: ListOf) -> Markup {
     }
 }
 
-/// The whole filtered list (every page) as `format`, with every export column.
+/// The whole filtered list (every page) as `format`, with every export column, streamed.
 async fn download(app: App, q: Query, of: ListOf, format: Format) -> Answer {
     let lang = q.lang;
     let req = filter_args(&q, of)?;
     let name = of.name();
-    let bytes = with_store(&app, Access::Read, move |ctx, store| {
-        let filter = req.filter(ctx, store)?;
-        let mut out = Vec::new();
-        match (of, format) {
-            (ListOf::Engagements, _) => write_engagements(store, &filter, &mut out, format)?,
-            (_, Format::Xlsx) => {
-                let mut book = Workbook::new(BookOptions {
-                    rtl: lang == super::Lang::Ar,
-                    sheet_rows: ctx.xlsx_sheet_rows,
-                });
-                write_to(store, entity(of), &filter, Target::Sheet(&mut book), None)?;
-                book.save(&mut out)?;
+    let ctx = app.request_ctx();
+    let body = super::stream::stream(
+        move || {
+            let mut store = ctx.open(Access::Read)?;
+            let filter = req.filter(&ctx, &mut *store)?;
+            Ok((ctx, store, filter))
+        },
+        move |(ctx, mut store, filter), out| {
+            let store = &mut *store;
+            match (of, format) {
+                (ListOf::Engagements, _) => write_engagements(store, &filter, out, format),
+                (_, Format::Xlsx) => {
+                    let mut book = Workbook::new(BookOptions {
+                        rtl: lang == super::Lang::Ar,
+                        sheet_rows: ctx.xlsx_sheet_rows,
+                    });
+                    write_to(store, entity(of), &filter, Target::Sheet(&mut book), None)?;
+                    book.save(out)
+                }
+                _ => write_rows(store, entity(of), &filter, out, format, false, None),
             }
-            _ => write_rows(store, entity(of), &filter, &mut out, format, false, None)?,
-        }
-        Ok(out)
-    })
+        },
+    )
     .await
     .map_err(|e| Failure::of(e, lang))?;
     let (ext, mime) = match format {
@@ -278,7 +284,7 @@ async fn download(app: App, q: Query, of: ListOf, format: Format) -> Answer {
             (header::CONTENT_TYPE, mime.to_string()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        bytes,
+        axum::body::Body::new(body),
     )
         .into_response())
 }
@@ -294,7 +300,7 @@ fn entity(of: ListOf) -> Entity {
 fn write_engagements(
     store: &dyn Backend,
     filter: &Filter,
-    out: &mut Vec<u8>,
+    out: &mut dyn std::io::Write,
     format: Format,
 ) -> Result<()> {
     let mut w = RowWriter::new(out, format, false, ENGAGEMENT_COLUMNS, None)?;

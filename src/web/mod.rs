@@ -17,6 +17,7 @@ mod lists;
 mod overview;
 mod params;
 mod records;
+mod stream;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -162,12 +162,17 @@ pub async fn quarterly(State(app): State<App>, Path(period): Path<String>, q: Qu
 pub async fn calendar(State(app): State<App>, q: Query) -> Answer {
     let lang = q.lang;
     let req = filter_args(&q, ListOf::Agreements)?;
-    let bytes = with_store(&app, Access::Read, move |ctx, store| {
-        let filter = req.filter(ctx, store)?;
-        let mut out = Vec::new();
-        crate::commands::rows::write_calendar(store, &filter, &mut out, &ctx.now(), None)?;
-        Ok(out)
-    })
+    let ctx = app.request_ctx();
+    let body = super::stream::stream(
+        move || {
+            let store = ctx.open(Access::Read)?;
+            let filter = req.filter(&ctx, &*store)?;
+            Ok((ctx, store, filter))
+        },
+        move |(ctx, mut store, filter), out| {
+            crate::commands::rows::write_calendar(&mut *store, &filter, out, &ctx.now(), None)
+        },
+    )
     .await
     .map_err(|e| Failure::of(e, lang))?;
     Ok((
@@ -178,7 +183,7 @@ pub async fn calendar(State(app): State<App>, q: Query) -> Answer {
                 "attachment; filename=\"mou.ics\"",
             ),
         ],
-        bytes,
+        axum::body::Body::new(body),
     )
         .into_response())
 }
