@@ -248,8 +248,8 @@ async fn download(app: App, q: Query, of: ListOf, format: Format) -> Answer {
     let ctx = app.request_ctx();
     let body = super::stream::stream(
         move || {
-            let mut store = ctx.open(Access::Read)?;
-            let filter = req.filter(&ctx, &mut *store)?;
+            let store = ctx.open(Access::Read)?;
+            let filter = req.filter(&ctx, &*store)?;
             Ok((ctx, store, filter))
         },
         move |(ctx, mut store, filter), out| {
