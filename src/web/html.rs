@@ -85,6 +85,36 @@ fn ar(key: &str) -> Option<&'static str> {
         "add" => "إضافة",
         "save" => "حفظ",
         "language" => "English",
+        "add contact" => "إضافة جهة اتصال",
+        "add agreement" => "إضافة اتفاقية",
+        "renew" => "تجديد",
+        "terminate" => "إنهاء",
+        "website" => "الموقع الإلكتروني",
+        "notes" => "ملاحظات",
+        "note" => "ملاحظة",
+        "public" => "علني",
+        "created_at" => "أُنشئ في",
+        "updated_at" => "حُدّث في",
+        "partner" => "الشريك",
+        "id" => "الرقم",
+        "primary" => "رئيسي",
+        "languages" => "اللغات",
+        "effective_on" => "تاريخ السريان",
+        "terminated_on" => "تاريخ الإنهاء",
+        "termination_reason" => "سبب الإنهاء",
+        "notice_days" => "أيام الإشعار",
+        "renews" => "يجدد",
+        "sdgs" => "أهداف التنمية المستدامة",
+        "tags" => "الوسوم",
+        "document" => "الوثيقة",
+        "ends_on" => "تاريخ الانتهاء",
+        "participants" => "المشاركون",
+        "outcome" => "النتيجة",
+        "cancelled" => "ملغى",
+        "days_left" => "الأيام المتبقية",
+        "due_on" => "تاريخ الاستحقاق",
+        "count" => "العدد",
+        "figure" => "الرقم",
         "key" => "المفتاح",
         "name" => "الاسم",
         "category" => "الفئة",
@@ -142,6 +172,9 @@ pub fn table(
     rows: &[Vec<Cell>],
     refs_to: &str,
 ) -> Markup {
+    if rows.is_empty() {
+        return html! { p { (t(lang, "none")) } };
+    }
     let index: Vec<(usize, &str)> = shown_columns
         .iter()
         .filter_map(|c| all.iter().position(|a| a == c).map(|i| (i, *c)))
@@ -178,16 +211,17 @@ pub fn cell(lang: Lang, column: &str, value: &Cell, refs_to: &str) -> Markup {
         column
     };
     let items: Vec<String> = match value {
-        Cell::List(v) if matches!(column, "parties" | "partners") => v.clone(),
+        Cell::List(v) => v.clone(),
         other => vec![other.display_joined(", ")],
     };
+    let comma = if lang == Lang::Ar { "، " } else { ", " };
     let link_column = match column {
         "parties" | "partners" => "partner",
         c => c,
     };
     html! {
         @for (n, item) in items.iter().enumerate() {
-            @if n > 0 { ", " }
+            @if n > 0 { (comma) }
             @match record_link(link_column, item).filter(|_| !item.is_empty()) {
                 Some(to) => a href=(href(lang, &to)) { bdi { (shown(item)) } },
                 None => bdi { (shown(item)) },

@@ -169,11 +169,7 @@ async fn list_page(app: App, q: Query, of: ListOf) -> Answer {
         @if let Some(to) = add { p { a href=(super::html::href(lang, to)) { (t(lang, "add")) } } }
         (filter_form(&q, of))
         (downloads(&q, of))
-        @if rows.cells.is_empty() {
-            p { (t(lang, "none")) }
-        } @else {
-            (table(lang, all, shown, &rows.cells, refs_to(of)))
-        }
+        (table(lang, all, shown, &rows.cells, refs_to(of)))
         p class="pager" {
             @if !first { a href=(q.with("after", None)) { (t(lang, "first")) } }
             @if let Some(next) = &rows.next {
@@ -234,7 +230,7 @@ fn downloads(q: &Query, of: ListOf) -> Markup {
         p class="downloads" {
             (t(q.lang, "download")) ": "
             @for f in formats {
-                a href=(format!("/{}.{f}{view}", of.name())) download { "." (f) }
+                a href=(format!("/{}.{f}{view}", of.name())) download { (f.to_uppercase()) }
             }
         }
     }

@@ -46,10 +46,7 @@ fn report_markup(lang: Lang, report: &impl Render) -> Markup {
             shown,
         } => {
             let shown = shown.unwrap_or(&columns);
-            html! {
-                @if rows.is_empty() { p { (t(lang, "none")) } }
-                @else { (table(lang, &columns, shown, &rows, "")) }
-            }
+            table(lang, &columns, shown, &rows, "")
         }
         Shape::Line(s) => html! { p { (s) } },
     }
@@ -102,7 +99,7 @@ pub async fn dashboard(State(app): State<App>, q: Query) -> Answer {
         (report_markup(lang, &summary))
         p class="downloads" {
             a href=(super::html::href(lang, "/reports/quarterly/this-quarter")) { (t(lang, "quarterly")) }
-            a href="/calendar.ics" download { (t(lang, "calendar")) " .ics" }
+            a href="/calendar.ics" download { (t(lang, "calendar")) " (ICS)" }
         }
     };
     Ok(page(lang, &t(lang, "dashboard"), body).into_response())

@@ -32,7 +32,7 @@ fn edit_links(app: &App, q: &Query, links: &[(&str, String)]) -> Markup {
     html! {
         @if app.allow_edit {
             p class="downloads" {
-                @for (label, to) in links { a href=(href(q.lang, to)) { (label) } }
+                @for (label, to) in links { a href=(href(q.lang, to)) { (t(q.lang, label)) } }
             }
         }
     }
@@ -83,7 +83,7 @@ pub async fn partner(State(app): State<App>, Path(key): Path<String>, q: Query) 
         (fields(lang, PARTNER_COLUMNS, &partner_cells(p.clone())))
         p class="downloads" {
             (t(lang, "download")) ": "
-            a href=(format!("/agreements.csv?partner={k}")) download { (t(lang, "agreements")) " .csv" }
+            a href=(format!("/agreements.csv?partner={k}")) download { (t(lang, "agreements")) " (CSV)" }
         }
         h2 { (t(lang, "agreements")) " (" (agreements.len()) ")" }
         (table(lang, AGREEMENT_COLUMNS, AGREEMENT_TABLE, &agreements, ""))
