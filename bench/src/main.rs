@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo build --release
-//! cargo run --release -p mou-bench -- [--rows N] [--dir DIR] [--runs K] [--only import,export,report,eight]
+//! cargo run --release -p mou-bench -- [--rows N] [--dir DIR] [--runs K] [--only import,export,report,eight,xlsx,serve] [--serve-secs S]
 //! ```
 //!
 //! It generates a deterministic partners/agreements data set into DIR (once per row count), then
@@ -90,7 +90,8 @@ fn measure_figures(bench: &Bench) -> Res<Vec<Row>> {
     }
     let (export, report) = (opts.wants(Figure::Export), opts.wants(Figure::Report));
     let xlsx = opts.wants(Figure::Xlsx);
-    if export || report || xlsx {
+    let serve = opts.wants(Figure::Serve);
+    if export || report || xlsx || serve {
         match figures::prepare_registry(bench, import)? {
             Some(db) => {
                 if export {
@@ -101,6 +102,9 @@ fn measure_figures(bench: &Bench) -> Res<Vec<Row>> {
                 }
                 if xlsx {
                     rows.push(figures::xlsx(bench, &db)?);
+                }
+                if serve {
+                    figures::serve(bench, &db)?;
                 }
             }
             None => println!("\nneither mou nor sqlite3 available: export and reports skipped"),

@@ -8,10 +8,11 @@ use axum::response::IntoResponse;
 use maud::{html, Markup};
 
 use super::html::{fields, href, page, shown, t, table};
+use super::lists::PAGE;
 use super::params::{encode, Query};
 use super::{with_store, Answer, App, Failure};
 use crate::output::Cell;
-use crate::query::{Cond, ContactFilter, Filter};
+use crate::query::ContactFilter;
 use crate::records::{
     agreement_cells, contact_cells, engagement_cells, partner_cells, AGREEMENT_COLUMNS,
     AGREEMENT_TABLE, CONTACT_COLUMNS, CONTACT_TABLE, ENGAGEMENT_COLUMNS, ENGAGEMENT_TABLE,
@@ -45,17 +46,22 @@ pub async fn partner(State(app): State<App>, Path(key): Path<String>, q: Query) 
         let Ok(p) = store.try_find_partner(&name)? else {
             return Ok(None);
         };
-        let filter = Filter::new(ctx.as_of).and(Cond::Partner(vec![p.id]));
-        let mut agreements = Vec::new();
-        store.scan_agreements(&filter, &mut |a, s| {
-            agreements.push(agreement_cells(a, s));
-            Ok(())
-        })?;
-        let mut engagements = Vec::new();
-        store.scan_engagements(&filter, &mut |e, s| {
-            engagements.push(engagement_cells(e, s));
-            Ok(())
-        })?;
+        // Through the party index, the first page only (the rest: the agreements list of
+        // this partner), so that a partner of thousands of agreements is a quick page.
+        let ids = store.agreement_ids_of_partner(p.id)?;
+        let mut agreements = (Vec::new(), ids.len());
+        for id in ids.into_iter().take(PAGE) {
+            if let Some((a, s)) = store.agreement_by_id(id, ctx.as_of)? {
+                agreements.0.push(agreement_cells(a, s));
+            }
+        }
+        let ids = store.engagement_ids_of_partner(p.id)?;
+        let mut engagements = (Vec::new(), ids.len());
+        for id in ids.into_iter().take(PAGE) {
+            if let Some((e, s)) = store.engagement_by_id(id, ctx.as_of)? {
+                engagements.0.push(engagement_cells(e, s));
+            }
+        }
         let mut contacts = Vec::new();
         let current = ContactFilter {
             partners: vec![p.id],
@@ -85,10 +91,16 @@ pub async fn partner(State(app): State<App>, Path(key): Path<String>, q: Query) 
             (t(lang, "download")) ": "
             a href=(format!("/agreements.csv?partner={k}")) download { (t(lang, "agreements")) " (CSV)" }
         }
-        h2 { (t(lang, "agreements")) " (" (agreements.len()) ")" }
-        (table(lang, AGREEMENT_COLUMNS, AGREEMENT_TABLE, &agreements, ""))
-        h2 { (t(lang, "engagements")) " (" (engagements.len()) ")" }
-        (table(lang, ENGAGEMENT_COLUMNS, ENGAGEMENT_TABLE, &engagements, "part_of"))
+        h2 { (t(lang, "agreements")) " (" (agreements.1) ")" }
+        (table(lang, AGREEMENT_COLUMNS, AGREEMENT_TABLE, &agreements.0, ""))
+        @if agreements.1 > PAGE {
+            p class="pager" { a href=(href(lang, &format!("/agreements?partner={k}"))) { (t(lang, "next")) } }
+        }
+        h2 { (t(lang, "engagements")) " (" (engagements.1) ")" }
+        (table(lang, ENGAGEMENT_COLUMNS, ENGAGEMENT_TABLE, &engagements.0, "part_of"))
+        @if engagements.1 > PAGE {
+            p class="pager" { a href=(href(lang, &format!("/engagements?partner={k}"))) { (t(lang, "next")) } }
+        }
         h2 { (t(lang, "contacts")) " (" (contacts.len()) ")" }
         (table(lang, CONTACT_COLUMNS, CONTACT_TABLE, &contacts, ""))
     };

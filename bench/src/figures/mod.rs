@@ -6,6 +6,7 @@ mod export;
 mod import;
 mod registry;
 mod report;
+mod serve;
 mod xlsx;
 
 use std::path::Path;
@@ -22,6 +23,7 @@ pub use export::figure as export;
 pub use import::figure as import;
 pub use registry::prepare as prepare_registry;
 pub use report::figure as report;
+pub use serve::figure as serve;
 pub use xlsx::figure as xlsx;
 
 /// What every figure works with.
