@@ -48,6 +48,30 @@ pub struct Config {
     pub actor: String,
     /// The token forms carry (made once per server from random bytes).
     pub csrf: String,
+    /// Read-only stores kept open between requests.
+    pub pool: Arc<Pool>,
+}
+
+/// Read-only stores kept between requests (at most [`Pool::KEEP`]): opening SQLite, setting
+/// its pragmas and checking its schema costs more than a small page's reads. A store is taken
+/// out for one request and put back after; writes always open their own.
+#[derive(Default)]
+pub struct Pool(std::sync::Mutex<Vec<Box<dyn Backend>>>);
+
+impl Pool {
+    const KEEP: usize = 8;
+
+    fn take(&self) -> Option<Box<dyn Backend>> {
+        self.0.lock().ok()?.pop()
+    }
+
+    fn put(&self, store: Box<dyn Backend>) {
+        if let Ok(mut v) = self.0.lock() {
+            if v.len() < Pool::KEEP {
+                v.push(store);
+            }
+        }
+    }
 }
 
 impl Config {
@@ -78,6 +102,7 @@ impl Config {
             token: a.token.clone(),
             actor: a.token_name.clone().unwrap_or_else(|| ctx.actor.clone()),
             csrf: guard::new_secret()?,
+            pool: Arc::default(),
         })
     }
 
@@ -170,8 +195,21 @@ pub async fn with_store<T: Send + 'static>(
     let app = app.clone();
     tokio::task::spawn_blocking(move || {
         let ctx = app.request_ctx();
-        let mut store = ctx.open(access)?;
-        f(&ctx, &mut *store)
+        let pooled = if access == Access::Read {
+            app.pool.take()
+        } else {
+            None
+        };
+        let mut store = match pooled {
+            Some(s) => s,
+            None => ctx.open(access)?,
+        };
+        let out = f(&ctx, &mut *store);
+        // A store whose request failed is dropped rather than kept, whatever state it is in.
+        if access == Access::Read && out.is_ok() {
+            app.pool.put(store);
+        }
+        out
     })
     .await
     .unwrap_or_else(|_| Err(Error::registry("the request's worker stopped")))

@@ -141,6 +141,7 @@ fn app(f: &Fixture, allow_edit: bool, token: Option<&str>) -> Router {
         token: token.map(str::to_string),
         actor: "web-tester".into(),
         csrf: CSRF.into(),
+        pool: Default::default(),
     })
 }
 
