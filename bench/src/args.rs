@@ -26,7 +26,8 @@ pub struct Opts {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub runs: u32,
 
-    /// Comma-separated figures to run: import, export, report, eight, xlsx (default all)
+    /// Comma-separated figures to run: import, export, report, eight, xlsx,
+    /// engagements, html (default all)
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_figure)]
     pub only: Vec<Figure>,
 
@@ -50,7 +51,12 @@ pub enum Figure {
     Eight,
     /// E: `mou export agreements -o FILE.xlsx` beside mou's CSV export.
     Xlsx,
-    /// F: `mou serve` under 32 clients: p50 and p99 of two pages, peak memory.
+    /// F: the reports with N engagements beside the agreements, and `report dormant`.
+    #[value(alias = "engagement")]
+    Engagements,
+    /// G: `mou report quarterly --format html` beside the same report as JSON.
+    Html,
+    /// H: `mou serve` under 32 clients: p50 and p99 of two pages, peak memory.
     Serve,
 }
 
@@ -68,8 +74,11 @@ fn parse_rows(s: &str) -> Result<u64, String> {
 }
 
 fn parse_figure(s: &str) -> Result<Figure, String> {
-    Figure::from_str(s.trim(), false)
-        .map_err(|_| format!("unknown figure {s:?} (valid: import, export, report, eight, xlsx)"))
+    Figure::from_str(s.trim(), false).map_err(|_| {
+        format!(
+            "unknown figure {s:?} (valid: import, export, report, eight, xlsx, engagements, html)"
+        )
+    })
 }
 
 #[cfg(test)]

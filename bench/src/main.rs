@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo build --release
-//! cargo run --release -p mou-bench -- [--rows N] [--dir DIR] [--runs K] [--only import,export,report,eight,xlsx,serve] [--serve-secs S]
+//! cargo run --release -p mou-bench -- [--rows N] [--dir DIR] [--runs K] [--only import,export,report,eight,xlsx,html,serve] [--serve-secs S]
 //! ```
 //!
 //! It generates a deterministic partners/agreements data set into DIR (once per row count), then
@@ -13,10 +13,15 @@
 //! * figure B: `mou export agreements` against `sqlite3 -csv 'SELECT * FROM agreement'`;
 //! * figure C: `mou report` and `mou report quarterly 2026Q3` against one naive GROUP BY in the
 //!   sqlite3 shell on the same registry file;
+//! * figure F: the reports on the same registry with N engagements loaded beside the
+//!   agreements, against one naive GROUP BY over both tables; `mou report dormant` beside
+//!   `mou report`;
 //! * figure D: on a file of the eight columns a user's spreadsheet has (ref, kind, title,
 //!   parties, signed_on, expires_on, sdgs, notes), `mou import` against sqlite3 importing it
 //!   into an untyped table, `mou export` against `sqlite3 -csv` of that table, and
-//!   `mou report quarterly` against a bare GROUP BY of the quarter of signing on it.
+//!   `mou report quarterly` against a bare GROUP BY of the quarter of signing on it;
+//! * figure E: `mou export agreements -o FILE.xlsx` beside mou's own CSV export;
+//! * figure G: `mou report quarterly 2026Q3 --format html` beside the same report as JSON.
 //!
 //! It prints figures and ratios (mou / sqlite3, lower is better) and asserts nothing. The mou
 //! binary is `$MOU_BIN`, else `target/release/mou`; without it only the sqlite3 side runs.
@@ -90,8 +95,10 @@ fn measure_figures(bench: &Bench) -> Res<Vec<Row>> {
     }
     let (export, report) = (opts.wants(Figure::Export), opts.wants(Figure::Report));
     let xlsx = opts.wants(Figure::Xlsx);
+    let engagements = opts.wants(Figure::Engagements);
+    let html = opts.wants(Figure::Html);
     let serve = opts.wants(Figure::Serve);
-    if export || report || xlsx || serve {
+    if export || report || xlsx || engagements || html || serve {
         match figures::prepare_registry(bench, import)? {
             Some(db) => {
                 if export {
@@ -102,6 +109,12 @@ fn measure_figures(bench: &Bench) -> Res<Vec<Row>> {
                 }
                 if xlsx {
                     rows.push(figures::xlsx(bench, &db)?);
+                }
+                if engagements {
+                    rows.extend(figures::engagements(bench, &db)?);
+                }
+                if html {
+                    rows.push(figures::html(bench, &db)?);
                 }
                 if serve {
                     figures::serve(bench, &db)?;

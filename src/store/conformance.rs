@@ -11,6 +11,7 @@ use crate::model::{
 };
 use crate::query::{Cond, ContactFilter, Filter};
 
+mod engagement_reports;
 mod keyset;
 
 /// Makes a fresh, empty store.
@@ -51,6 +52,10 @@ pub fn run_all(factory: Factory) {
         (
             "engagements: filters and the status rule",
             engagement_filters,
+        ),
+        (
+            "engagements: report rows and counts",
+            engagement_reports::engagement_report_reads,
         ),
         ("keyset pages", keyset::keyset_pages),
     ];

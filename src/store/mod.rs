@@ -14,8 +14,8 @@ pub use backend::{Backend, ImportPlan, ImportWriter};
 pub use change::{Action, Change, Entity};
 pub use rows::TextBatch;
 pub use sqlite::{
-    CountBy, HistoryEntry, PartnerMatch, ReportRow, Verification, APPLICATION_ID, ERASED_ROWS,
-    FORGOTTEN_NAME, SCHEMA_VERSION,
+    CountBy, EngagementRow, HistoryEntry, PartnerMatch, ReportRow, Verification, APPLICATION_ID,
+    ERASED_ROWS, FORGOTTEN_NAME, SCHEMA_VERSION,
 };
 
 use std::fmt;

@@ -148,7 +148,7 @@ pub async fn quarterly(State(app): State<App>, Path(period): Path<String>, q: Qu
     };
     let report = with_store(&app, Access::Read, move |ctx, store| {
         let f = crate::commands::report::merged_filters(&r.filters, &qa.filters);
-        crate::commands::report::quarterly_report(ctx, store, &qa, &f)
+        crate::commands::report::quarterly_report(ctx, store, &qa, &f, false).map(|(r, _)| r)
     })
     .await
     .map_err(|e| Failure::of(e, lang))?;
@@ -167,7 +167,14 @@ pub async fn calendar(State(app): State<App>, q: Query) -> Answer {
             Ok((ctx, store, filter))
         },
         move |(ctx, mut store, filter), out| {
-            crate::commands::rows::write_calendar(&mut *store, &filter, out, &ctx.now(), None)
+            crate::commands::rows::write_calendar(
+                &mut *store,
+                crate::cli::Entity::Agreements,
+                &filter,
+                out,
+                &ctx.now(),
+                None,
+            )
         },
     )
     .await

@@ -2,7 +2,9 @@
 //! gives lines of the final table.
 
 mod eight;
+mod engagements;
 mod export;
+mod html;
 mod import;
 mod registry;
 mod report;
@@ -19,7 +21,9 @@ use crate::table::{fmt_rss, fmt_secs};
 use crate::tools::Tools;
 
 pub use eight::figure as eight;
+pub use engagements::figure as engagements;
 pub use export::figure as export;
+pub use html::figure as html;
 pub use import::figure as import;
 pub use registry::prepare as prepare_registry;
 pub use report::figure as report;

@@ -3,8 +3,6 @@
 //! workbook's structure, styles and tables are rust_xlsxwriter's, the rows are streamed here
 //! so that they can be compressed at a faster level than the one rust_xlsxwriter fixes.
 
-use std::io::Write;
-
 use super::super::Cell;
 use crate::dates::Date;
 
@@ -49,27 +47,39 @@ pub fn write_row(
     max_chars: usize,
 ) -> Option<usize> {
     let mark = out.len();
-    let _ = write!(out, "<row r=\"{row}\">");
+    let mut row_buf = itoa::Buffer::new();
+    let row = row_buf.format(row).as_bytes();
+    let mut num = itoa::Buffer::new();
+    out.extend_from_slice(b"<row r=\"");
+    out.extend_from_slice(row);
+    out.extend_from_slice(b"\">");
+    // `<c r="B12"` and then the attributes that end the opening tag.
+    let open = |out: &mut Vec<u8>, name: &str, rest: &[u8]| {
+        out.extend_from_slice(b"<c r=\"");
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(row);
+        out.extend_from_slice(rest);
+    };
     for (col, cell) in cells.iter().enumerate() {
         let Some(name) = letters.get(col) else { break };
         match cell {
             Cell::Null => continue,
             Cell::Int(n) => {
-                let _ = write!(out, "<c r=\"{name}{row}\"><v>{n}</v></c>");
+                open(out, name, b"\"><v>");
+                out.extend_from_slice(num.format(*n).as_bytes());
+                out.extend_from_slice(b"</v></c>");
             }
             Cell::Bool(b) => {
-                let _ = write!(
-                    out,
-                    "<c r=\"{name}{row}\" t=\"b\"><v>{}</v></c>",
-                    u8::from(*b)
-                );
+                open(out, name, b"\" t=\"b\"><v>");
+                out.push(if *b { b'1' } else { b'0' });
+                out.extend_from_slice(b"</v></c>");
             }
             Cell::Date(d) if *d >= first_serial_day() => {
-                let serial = (*d - excel_epoch()).num_days();
-                let _ = write!(
-                    out,
-                    "<c r=\"{name}{row}\" s=\"{DATE_STYLE}\"><v>{serial}</v></c>"
-                );
+                open(out, name, b"\" s=\"");
+                out.extend_from_slice(DATE_STYLE.as_bytes());
+                out.extend_from_slice(b"\"><v>");
+                out.extend_from_slice(num.format((*d - excel_epoch()).num_days()).as_bytes());
+                out.extend_from_slice(b"</v></c>");
             }
             other => {
                 let s = other.csv_str(text);
@@ -81,16 +91,16 @@ pub fn write_row(
                     out.truncate(mark);
                     return Some(col);
                 }
-                let preserve = if s.starts_with(['\t', '\n', ' ']) || s.ends_with(['\t', '\n', ' '])
-                {
-                    " xml:space=\"preserve\""
+                let space = ['\t', '\n', ' '];
+                if s.starts_with(space) || s.ends_with(space) {
+                    open(
+                        out,
+                        name,
+                        b"\" t=\"inlineStr\"><is><t xml:space=\"preserve\">",
+                    );
                 } else {
-                    ""
-                };
-                let _ = write!(
-                    out,
-                    "<c r=\"{name}{row}\" t=\"inlineStr\"><is><t{preserve}>"
-                );
+                    open(out, name, b"\" t=\"inlineStr\"><is><t>");
+                }
                 escape(out, s);
                 out.extend_from_slice(b"</t></is></c>");
             }
@@ -106,26 +116,40 @@ pub fn write_row(
 pub fn escape(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, c) in s.char_indices() {
-        let replacement: Option<std::borrow::Cow<'static, str>> = match c {
-            '&' => Some("&amp;".into()),
-            '<' => Some("&lt;".into()),
-            '>' => Some("&gt;".into()),
-            '\t' | '\n' => None,
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {
-                Some(format!("_x{:04X}_", u32::from(c)).into())
-            }
-            '_' if is_escape_literal(&bytes[i..]) => Some("_x005F_".into()),
-            _ => None,
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (replacement, len): (&[u8], usize) = match b {
+            b'&' => (b"&amp;", 1),
+            b'<' => (b"&lt;", 1),
+            b'>' => (b"&gt;", 1),
+            b'_' if is_escape_literal(&bytes[i..]) => (b"_x005F_", 1),
+            b'\t' | b'\n' => (b"", 0),
+            0..=0x1f => (CONTROL[usize::from(b)].as_bytes(), 1),
+            // U+FFFE and U+FFFF, EF BF BE and EF BF BF in UTF-8.
+            0xef if bytes[i..].starts_with(&[0xef, 0xbf, 0xbe]) => (b"_xFFFE_", 3),
+            0xef if bytes[i..].starts_with(&[0xef, 0xbf, 0xbf]) => (b"_xFFFF_", 3),
+            _ => (b"", 0),
         };
-        if let Some(r) = replacement {
-            out.extend_from_slice(&bytes[start..i]);
-            out.extend_from_slice(r.as_bytes());
-            start = i + c.len_utf8();
+        if len == 0 {
+            i += 1;
+            continue;
         }
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(replacement);
+        i += len;
+        start = i;
     }
     out.extend_from_slice(&bytes[start..]);
 }
+
+/// `_x0000_` to `_x001F_`, as control characters are written.
+const CONTROL: [&str; 32] = [
+    "_x0000_", "_x0001_", "_x0002_", "_x0003_", "_x0004_", "_x0005_", "_x0006_", "_x0007_",
+    "_x0008_", "_x0009_", "_x000A_", "_x000B_", "_x000C_", "_x000D_", "_x000E_", "_x000F_",
+    "_x0010_", "_x0011_", "_x0012_", "_x0013_", "_x0014_", "_x0015_", "_x0016_", "_x0017_",
+    "_x0018_", "_x0019_", "_x001A_", "_x001B_", "_x001C_", "_x001D_", "_x001E_", "_x001F_",
+];
 
 /// Whether `b` starts with `_xHHHH_` (four hex digits).
 fn is_escape_literal(b: &[u8]) -> bool {
@@ -151,6 +175,11 @@ mod tests {
         );
         assert_eq!(escaped("tab\tline\nbell\u{7}"), "tab\tline\nbell_x0007_");
         assert_eq!(escaped("اليونيسيف"), "اليونيسيف");
+        assert_eq!(
+            escaped("a\u{fffe}b\u{ffff}\u{fffd}"),
+            "a_xFFFE_b_xFFFF_\u{fffd}"
+        );
+        assert_eq!(escaped("\u{1f}\r"), "_x001F__x000D_");
     }
 
     #[test]
