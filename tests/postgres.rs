@@ -230,3 +230,143 @@ fn a_reader_role_reads_and_its_writes_change_nothing() {
         n = pg.name
     ));
 }
+
+#[test]
+fn eight_writers_keep_one_chain_and_readers_never_wait() {
+    let Some(pg) = Database::new("eight") else {
+        return;
+    };
+    assert_eq!(mou(&pg.url, &["init"]).0, 0);
+    let started = std::time::Instant::now();
+    std::thread::scope(|s| {
+        for w in 0..8 {
+            let url = pg.url.clone();
+            s.spawn(move || {
+                for i in 0..50 {
+                    let name = format!("Writer {w} partner {i}");
+                    let (rc, _, err) = mou(&url, &["add", "partner", &name, "--category", "ngo"]);
+                    assert_eq!(rc, 0, "{name}: {err}");
+                }
+            });
+        }
+    });
+    let took = started.elapsed();
+    let (_, csv, _) = mou(&pg.url, &["list", "partners", "--format", "csv"]);
+    assert_eq!(csv.lines().count(), 401, "400 partners");
+    let (rc, out, err) = mou(&pg.url, &["history", "--verify"]);
+    assert_eq!(rc, 0, "{out}{err}");
+    assert!(
+        err.contains("400 rows") || out.contains("400 rows"),
+        "{out}{err}"
+    );
+    let mut c = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
+    let users: Vec<String> = c
+        .query("SELECT DISTINCT db_user FROM mou.history", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let me: String = c
+        .query_one("SELECT current_user::text", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(users, [me], "each row records the role that wrote it");
+    eprintln!(
+        "8 writers x 50 adds: {:.1} adds/s",
+        400.0 / took.as_secs_f64()
+    );
+
+    // A writer holding the lock: readers go on, another writer gives up after its timeout.
+    let mut holder = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
+    holder
+        .batch_execute("BEGIN; SELECT pg_advisory_xact_lock(1297044785)")
+        .unwrap();
+    let t = std::time::Instant::now();
+    assert_eq!(mou(&pg.url, &["list", "partners", "--limit", "1"]).0, 0);
+    assert_eq!(mou(&pg.url, &["report"]).0, 0);
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(5),
+        "readers did not wait"
+    );
+    let out = Command::cargo_bin("mou")
+        .unwrap()
+        .env("MOU_BUSY_TIMEOUT_MS", "300")
+        .args([
+            "--db",
+            &pg.url,
+            "add",
+            "partner",
+            "Late",
+            "--category",
+            "ngo",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("locked"), "{err}");
+    holder.batch_execute("ROLLBACK").unwrap();
+}
+
+#[test]
+fn a_connection_killed_mid_import_leaves_nothing_half_written() {
+    let Some(pg) = Database::new("killed") else {
+        return;
+    };
+    assert_eq!(mou(&pg.url, &["init"]).0, 0);
+    assert_eq!(
+        mou(&pg.url, &["import", "partners", &data("partners.csv")]).0,
+        0
+    );
+    // A large file of agreements (the COPY path), and its session killed while it runs.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.csv");
+    let mut text = String::from("ref,kind,title,parties,signed_on\n");
+    let (_, keys, _) = mou(
+        &pg.url,
+        &["list", "partners", "--columns", "key", "--format", "csv"],
+    );
+    let key = keys.lines().nth(1).unwrap().to_string();
+    for i in 0..60_000 {
+        text.push_str(&format!(
+            "BIG-{i:06},mou,Title {i} with some words,{key},2026-01-01\n"
+        ));
+    }
+    std::fs::write(&file, text).unwrap();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mou"))
+        .args(["--db", &pg.url, "import", "agreements"])
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut admin = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
+    let mut killed = false;
+    for _ in 0..200 {
+        std::thread::sleep(std::time::Duration::from_millis(25));
+        let n = admin
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                  WHERE datname = current_database() AND application_name = 'mou'
+                    AND pid <> pg_backend_pid() AND state <> 'idle'",
+                &[],
+            )
+            .unwrap();
+        if n > 0 {
+            killed = true;
+            break;
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(killed, "the import's session was found");
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(!err.contains("mou-test"), "no password: {err}");
+    let n: i64 = admin
+        .query_one("SELECT count(*) FROM mou.agreement", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 0, "nothing half-written");
+    let (rc, _, _) = mou(&pg.url, &["history", "--verify"]);
+    assert_eq!(rc, 0);
+}
