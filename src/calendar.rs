@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::dates::{iso, Date};
-use crate::model::{Agreement, Status};
+use crate::model::{Agreement, Engagement, Status};
 use crate::output::ics::Event;
 
 /// What goes around the events of one export.
@@ -78,6 +78,46 @@ pub fn agreement_events(a: &Agreement, o: &CalendarOptions) -> Vec<Event> {
     events
 }
 
+/// The event of one engagement: all day from its first day through its last (DTEND is the
+/// day after), UID `<ref>@mou`, LOCATION its place, and STATUS:CANCELLED when called off.
+pub fn engagement_event(e: &Engagement, o: &CalendarOptions) -> Event {
+    let partners: Vec<&str> = e
+        .partners
+        .iter()
+        .map(|k| o.names.get(k).map_or(k.as_str(), String::as_str))
+        .collect();
+    let mut facts = vec![format!(
+        "{} {} with {}.",
+        e.kind,
+        e.reference,
+        partners.join("; ")
+    )];
+    facts.push(if e.ends_on == e.starts_on {
+        format!("On {}.", iso(e.starts_on))
+    } else {
+        format!("From {} to {}.", iso(e.starts_on), iso(e.ends_on))
+    });
+    if let Some(a) = &e.agreement {
+        facts.push(format!("Held under {a}."));
+    }
+    if let Some(s) = &e.part_of {
+        facts.push(format!("Part of {s}."));
+    }
+    if e.cancelled {
+        facts.push("Cancelled.".to_string());
+    }
+    Event {
+        uid: format!("{}@mou", e.reference),
+        start: e.starts_on,
+        end: e.ends_on.succ_opt().unwrap_or(e.ends_on),
+        summary: format!("{} ({})", e.title, partners.join(", ")),
+        description: Some(facts.join("\n")),
+        location: e.place.clone(),
+        cancelled: e.cancelled,
+        alarm_days: o.remind_days,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,5 +175,48 @@ mod tests {
             agreement_events(&agreement(Some("2019-04-30"), None), &o).len(),
             1
         );
+    }
+
+    #[test]
+    fn an_engagement_is_one_event_through_its_last_day() {
+        let names: HashMap<String, String> = [("unicef".to_string(), "UNICEF".to_string())]
+            .into_iter()
+            .collect();
+        let o = CalendarOptions {
+            names: &names,
+            remind_days: None,
+        };
+        let e = Engagement {
+            id: 1,
+            reference: "ENG-2016-001".into(),
+            kind: crate::model::EngagementKind::Meeting,
+            title: "Expert meeting".into(),
+            partners: vec!["unicef".into()],
+            starts_on: parse_stored("2016-02-03").unwrap(),
+            ends_on: parse_stored("2016-02-04").unwrap(),
+            place: Some("Vienna".into()),
+            country: None,
+            agreement: None,
+            part_of: None,
+            sdgs: vec![],
+            tags: vec![],
+            participants: None,
+            outcome: None,
+            notes: None,
+            document: None,
+            cancelled: true,
+            public: false,
+            created_at: String::new(),
+            updated_at: String::new(),
+        };
+        let ev = engagement_event(&e, &o);
+        assert_eq!(ev.uid, "ENG-2016-001@mou");
+        assert_eq!(
+            (iso(ev.start), iso(ev.end)),
+            ("2016-02-03".into(), "2016-02-05".into())
+        );
+        assert_eq!(ev.summary, "Expert meeting (UNICEF)");
+        assert_eq!(ev.location.as_deref(), Some("Vienna"));
+        assert!(ev.cancelled);
     }
 }

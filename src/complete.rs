@@ -22,9 +22,21 @@ pub fn agreement_refs(current: &OsStr) -> Vec<CompletionCandidate> {
     candidates(current, push_refs)
 }
 
-/// Refs and partner keys, for commands that take either.
+/// Engagement refs starting with the word being completed.
+pub fn engagement_refs(current: &OsStr) -> Vec<CompletionCandidate> {
+    candidates(current, |store, out| {
+        let as_of = crate::dates::today().map_err(Error::input)?;
+        store.scan_engagements(&Filter::new(as_of), &mut |e, _| {
+            out.push(e.reference);
+            Ok(())
+        })
+    })
+}
+
+/// Refs (of agreements and engagements) and partner keys, for commands that take either.
 pub fn record_names(current: &OsStr) -> Vec<CompletionCandidate> {
     let mut v = agreement_refs(current);
+    v.extend(engagement_refs(current));
     v.extend(partner_keys(current));
     v
 }

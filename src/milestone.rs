@@ -103,6 +103,37 @@ pub fn sentence(n: u64, lang: Lang) -> String {
     }
 }
 
+/// "Joint activities with more than twenty organisations in the last twelve months."
+pub fn engagement_sentence_en(n: u64) -> String {
+    if n == 0 {
+        return "No joint activities with organisations in the last twelve months.".to_owned();
+    }
+    format!(
+        "Joint activities with {} in the last twelve months.",
+        count_en(n)
+    )
+}
+
+/// «نفذنا أنشطة مشتركة مع أكثر من عشرين منظمة خلال الأشهر الاثني عشر الماضية.»
+pub fn engagement_sentence_ar(n: u64) -> String {
+    if n == 0 {
+        return "لم ننفذ أنشطة مشتركة مع منظمات خلال الأشهر الاثني عشر الماضية.".to_owned();
+    }
+    format!(
+        "نفذنا أنشطة مشتركة مع {} خلال الأشهر الاثني عشر الماضية.",
+        count_ar(n)
+    )
+}
+
+/// The engagement milestone sentence (partners engaged in the last twelve months) in the
+/// chosen language: the same milestones and grammar as [`sentence`].
+pub fn engagement_sentence(n: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => engagement_sentence_en(n),
+        Lang::Ar => engagement_sentence_ar(n),
+    }
+}
+
 /// Words for the numbers [`said`] can produce: 1..=12 and the milestones.
 fn words_en(n: u64) -> String {
     let w = match n {
@@ -441,6 +472,38 @@ mod tests {
             assert_eq!(sentence(n, Lang::En), sentence_en(n));
             assert_eq!(sentence(n, Lang::Ar), sentence_ar(n));
         }
+    }
+
+    #[test]
+    fn engagement_sentences_for_every_row() {
+        for &(n, en, ar) in ROWS.iter().filter(|r| r.0 > 0) {
+            assert_eq!(
+                engagement_sentence(n, Lang::En),
+                format!("Joint activities with {en} in the last twelve months."),
+                "n = {n}"
+            );
+            assert_eq!(
+                engagement_sentence(n, Lang::Ar),
+                format!("نفذنا أنشطة مشتركة مع {ar} خلال الأشهر الاثني عشر الماضية."),
+                "n = {n}"
+            );
+        }
+        assert_eq!(
+            engagement_sentence(21, Lang::En),
+            "Joint activities with more than twenty organisations in the last twelve months."
+        );
+        assert_eq!(
+            engagement_sentence(21, Lang::Ar),
+            "نفذنا أنشطة مشتركة مع أكثر من عشرين منظمة خلال الأشهر الاثني عشر الماضية."
+        );
+        assert_eq!(
+            engagement_sentence(0, Lang::En),
+            "No joint activities with organisations in the last twelve months."
+        );
+        assert_eq!(
+            engagement_sentence(0, Lang::Ar),
+            "لم ننفذ أنشطة مشتركة مع منظمات خلال الأشهر الاثني عشر الماضية."
+        );
     }
 
     #[test]

@@ -68,7 +68,7 @@ macro_rules! vocabulary {
 }
 
 /// The value a typo most likely meant: the closest within two edits (or one the typo begins).
-fn nearest(typed: &str, values: impl Iterator<Item = &'static str>) -> Option<&'static str> {
+pub fn nearest<'a>(typed: &str, values: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     if typed.is_empty() {
         return None;
     }

@@ -327,6 +327,38 @@ pub fn parse_expression(
     as_of: Date,
     resolve: &mut dyn FnMut(&str) -> Result<i64>,
 ) -> Result<Filter> {
+    parse_terms(expr, as_of, &mut |body| parse_term(body, resolve))
+}
+
+/// What a name in an engagement expression names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup {
+    Partner,
+    Agreement,
+}
+
+pub const ENGAGEMENT_FIELDS: &str =
+    "kind, partner, category, country, sdg, tag, status, on, agreement, public";
+
+/// Parses an engagement expression (`mou query --engagements`), such as `kind:meeting
+/// partner:unicef on:2016 -status:cancelled youth`: `country` is where it was held,
+/// `category` that of any partner, `on` a period the engagement overlaps, `agreement` the
+/// refs it may have been held under, `public` yes or no. `resolve` turns a partner's or an
+/// agreement's name into its id.
+pub fn parse_engagement_expression(
+    expr: &str,
+    as_of: Date,
+    resolve: &mut dyn FnMut(Lookup, &str) -> Result<i64>,
+) -> Result<Filter> {
+    parse_terms(expr, as_of, &mut |body| engagement_term(body, resolve))
+}
+
+/// The terms of `expr`, each (without its `-`) read by `term`, ANDed.
+fn parse_terms(
+    expr: &str,
+    as_of: Date,
+    term: &mut dyn FnMut(&str) -> Result<Cond>,
+) -> Result<Filter> {
     let mut filter = Filter::new(as_of);
     let tokens = tokens(expr)?;
     if tokens.len() > MAX_TERMS {
@@ -347,7 +379,7 @@ pub fn parse_expression(
             Some(rest) if !rest.is_empty() => (true, rest),
             _ => (false, token.as_str()),
         };
-        let cond = parse_term(body, quoted, as_of, resolve).map_err(|e| Error {
+        let cond = term(body).map_err(|e| Error {
             message: format!("in term '{token}': {}", e.message),
             ..e
         })?;
@@ -356,17 +388,99 @@ pub fn parse_expression(
     Ok(filter)
 }
 
-fn parse_term(
-    body: &str,
-    quoted: bool,
-    _as_of: Date,
-    resolve: &mut dyn FnMut(&str) -> Result<i64>,
-) -> Result<Cond> {
-    let field_end = body
+/// A term's field (lower case), if it has one, and the rest: `kind:x` gives `kind`, `:x`.
+fn field_of(body: &str) -> (String, &str) {
+    let end = body
         .find(|c: char| !(c.is_ascii_alphabetic() || c == '_'))
         .unwrap_or(body.len());
-    let (field, rest) = body.split_at(field_end);
-    let field_lc = field.to_ascii_lowercase();
+    (body[..end].to_ascii_lowercase(), &body[end..])
+}
+
+/// Bare words: text searched (normalized).
+fn text_term(body: &str, fields: &str) -> Result<Cond> {
+    let norm = normalize(&unquote(body).map_err(Error::input)?);
+    if norm.is_empty() {
+        return Err(Error::input("empty search text").with_hint(format!("valid fields: {fields}")));
+    }
+    Ok(Cond::Text(norm))
+}
+
+fn engagement_term(
+    body: &str,
+    resolve: &mut dyn FnMut(Lookup, &str) -> Result<i64>,
+) -> Result<Cond> {
+    let (field, rest) = field_of(body);
+    if !field.is_empty() {
+        if let Some(value) = rest.strip_prefix(':') {
+            return engagement_cond_for(&field, value, resolve);
+        }
+        if rest.starts_with(['<', '>']) {
+            return Err(Error::input(format!(
+                "'{}' compares dates, and engagements are asked by period",
+                &rest[..1]
+            ))
+            .with_hint("give on:PERIOD, e.g. on:2016, on:2016Q2 or on:2016-01-01..2016-06-30"));
+        }
+    }
+    text_term(body, ENGAGEMENT_FIELDS)
+}
+
+fn parse_yes_no(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "yes" | "true" => Ok(true),
+        "no" | "false" => Ok(false),
+        _ => Err(format!(
+            "invalid public '{s}': expected yes or no (true or false)"
+        )),
+    }
+}
+
+/// Builds an engagement condition from `field` and its value as typed.
+fn engagement_cond_for(
+    field: &str,
+    value: &str,
+    resolve: &mut dyn FnMut(Lookup, &str) -> Result<i64>,
+) -> Result<Cond> {
+    let mut names = |what: Lookup| -> Result<Vec<i64>> {
+        list(field, value, |name| Ok(name.to_string()))?
+            .iter()
+            .map(|name| resolve(what, name))
+            .collect()
+    };
+    Ok(match field {
+        "kind" => Cond::EngagementKind(list(field, value, |s| s.parse())?),
+        "status" => Cond::EngagementStatus(list(field, value, |s| s.parse())?),
+        "category" => Cond::Category(list(field, value, |s| s.parse())?),
+        "country" => Cond::Country(list(field, value, parse_country)?),
+        "sdg" => Cond::Sdg(list(field, value, parse_sdg)?),
+        "tag" => Cond::Tag(list(field, value, parse_tag)?),
+        "partner" => Cond::Partner(names(Lookup::Partner)?),
+        "agreement" => Cond::Agreement(names(Lookup::Agreement)?),
+        "on" => {
+            let value = &unquote(value).map_err(Error::input)?;
+            let period = parse_period(value)
+                .map_err(|e| Error::input(format!("invalid period '{value}' for on: {e}")))?;
+            Cond::HeldIn(period)
+        }
+        "public" => {
+            let v = list(field, value, parse_yes_no)?;
+            if v.len() != 1 {
+                return Err(Error::input(
+                    "public takes one value: public:yes or public:no",
+                ));
+            }
+            Cond::Public(v[0])
+        }
+        _ => {
+            return Err(Error::input(format!("unknown field '{field}'"))
+                .with_hint(format!("valid fields: {ENGAGEMENT_FIELDS}")))
+        }
+    })
+}
+
+fn parse_term(body: &str, resolve: &mut dyn FnMut(&str) -> Result<i64>) -> Result<Cond> {
+    let (field_lc, rest) = field_of(body);
+    let field = &body[..field_lc.len()];
     let op = [
         ("<=", Cmp::Le),
         (">=", Cmp::Ge),
@@ -395,12 +509,7 @@ fn parse_term(
             };
         }
     }
-    let _ = quoted;
-    let norm = normalize(&unquote(body).map_err(Error::input)?);
-    if norm.is_empty() {
-        return Err(Error::input("empty search text").with_hint(format!("valid fields: {FIELDS}")));
-    }
-    Ok(Cond::Text(norm))
+    text_term(body, FIELDS)
 }
 
 #[cfg(test)]

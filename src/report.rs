@@ -8,10 +8,13 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
 use crate::dates::{Date, Period};
-use crate::model::{status_of, Category, Kind, Status};
+use crate::model::{status_of, Category, EngagementKind, EngagementStatus, Kind, Status};
 
+pub mod engagements;
 pub mod render;
 pub mod values;
+
+use engagements::EngagementTally;
 
 use render::as_map;
 pub use render::{render, Render};
@@ -41,10 +44,15 @@ pub enum CountBy {
     Sdg,
     Year,
     Quarter,
+    Partner,
 }
 
 impl CountBy {
-    pub const NAMES: &'static str = "category, country, kind, status, sdg, year, quarter";
+    pub const NAMES: &'static str = "category, country, kind, status, sdg, year, quarter, partner";
+    /// Every field's name, for the command line's list of values.
+    pub const ALL: [&'static str; 8] = [
+        "category", "country", "kind", "status", "sdg", "year", "quarter", "partner",
+    ];
 
     pub fn parse(s: &str) -> std::result::Result<CountBy, String> {
         Ok(match s.trim().to_ascii_lowercase().as_str() {
@@ -55,6 +63,7 @@ impl CountBy {
             "sdg" => CountBy::Sdg,
             "year" => CountBy::Year,
             "quarter" => CountBy::Quarter,
+            "partner" => CountBy::Partner,
             _ => {
                 return Err(format!(
                     "invalid field '{s}': expected one of {}",
@@ -73,6 +82,7 @@ impl CountBy {
             CountBy::Sdg => "sdg",
             CountBy::Year => "year",
             CountBy::Quarter => "quarter",
+            CountBy::Partner => "partner",
         }
     }
 }
@@ -100,6 +110,14 @@ pub struct Summary {
     pub agreements_by_status: Vec<(Status, i64)>,
     /// Partners party to at least one active MoU at the as-of date.
     pub partners_with_active_mou: i64,
+    /// Engagements in the twelve months up to the as-of date (not cancelled, starting then).
+    pub engagements: i64,
+    #[serde(serialize_with = "as_map")]
+    pub engagements_by_kind: Vec<(EngagementKind, i64)>,
+    /// The distinct partners of those engagements.
+    pub partners_engaged: i64,
+    /// Of those, the partners without an active MoU.
+    pub partners_engaged_without_mou: i64,
 }
 
 /// Builds a [`Summary`] from rows seen one at a time.
@@ -139,7 +157,17 @@ impl SummaryAcc {
         }
     }
 
-    pub fn finish(self, partners_by_category: Vec<(Category, i64)>) -> Summary {
+    /// The summary, with the engagements of the twelve months `engaged` counted.
+    pub fn finish(
+        self,
+        partners_by_category: Vec<(Category, i64)>,
+        engaged: EngagementTally,
+    ) -> Summary {
+        let without_mou = engaged
+            .partners
+            .iter()
+            .filter(|p| !self.mou_partners.contains(p))
+            .count() as i64;
         Summary {
             partners: partners_by_category.iter().map(|(_, n)| n).sum(),
             partners_by_category,
@@ -147,6 +175,10 @@ impl SummaryAcc {
             agreements_by_kind: self.by_kind,
             agreements_by_status: self.by_status,
             partners_with_active_mou: self.mou_partners.len() as i64,
+            engagements: engaged.held,
+            engagements_by_kind: engaged.by_kind,
+            partners_engaged: engaged.partners.len() as i64,
+            partners_engaged_without_mou: without_mou,
         }
     }
 }
@@ -165,6 +197,27 @@ pub struct QuarterFigures {
     pub active_partners_by_category: Vec<(Category, i64)>,
     /// Active agreements at the quarter's end per SDG, index 0 = SDG 1.
     pub active_by_sdg: Vec<i64>,
+    /// Engagements starting in the quarter, not cancelled.
+    pub engagements_held: i64,
+    /// The distinct partners of those.
+    pub partners_engaged: i64,
+    /// The sum of their participants.
+    pub participants: i64,
+    pub engagements_by_kind: Vec<(EngagementKind, i64)>,
+    /// Index 0 = SDG 1.
+    pub engagements_by_sdg: Vec<i64>,
+}
+
+impl QuarterFigures {
+    /// Adds the engagement figures of the quarter, `t`.
+    pub fn with_engagements(mut self, t: EngagementTally) -> Self {
+        self.engagements_held = t.held;
+        self.partners_engaged = t.partners.len() as i64;
+        self.participants = t.participants;
+        self.engagements_by_kind = t.by_kind;
+        self.engagements_by_sdg = t.by_sdg;
+        self
+    }
 }
 
 struct QuarterAcc {
@@ -285,11 +338,19 @@ impl Quarterly {
 /// summary's), countries by code with the partners without one last, goals by number, and
 /// years and quarters in time with those without agreements filled in as zero between the first
 /// and the last that occur.
-pub fn arrange_by(by: CountBy, mut rows: Vec<(String, i64)>) -> Vec<(String, i64)> {
+/// Engagements (`engagements`) use their own kinds and statuses; partners come by key.
+pub fn arrange_by(
+    by: CountBy,
+    engagements: bool,
+    mut rows: Vec<(String, i64)>,
+) -> Vec<(String, i64)> {
     match by {
         CountBy::Category => sort_in_vocabulary::<Category>(&mut rows),
+        CountBy::Kind if engagements => sort_in_vocabulary::<EngagementKind>(&mut rows),
         CountBy::Kind => sort_in_vocabulary::<Kind>(&mut rows),
+        CountBy::Status if engagements => sort_in_vocabulary::<EngagementStatus>(&mut rows),
         CountBy::Status => sort_in_vocabulary::<Status>(&mut rows),
+        CountBy::Partner => rows.sort(),
         CountBy::Country => {
             rows.sort_by(|(a, _), (b, _)| (a.is_empty(), a).cmp(&(b.is_empty(), b)))
         }
@@ -377,7 +438,25 @@ mod tests {
         acc.add(&row("2020-01-01", None, &[1, 2]));
         acc.add(&row("2021-01-01", Some("2026-06-30"), &[2, 3]));
         acc.add(&row("2021-01-01", Some("2026-06-29"), &[4]));
-        let s = acc.finish(vec![(Category::Ngo, 4)]);
+        let window = engagements::months_up_to(parse_stored("2026-06-30").unwrap(), 12).unwrap();
+        let mut engaged = EngagementTally::new(window);
+        for partners in [vec![1, 9], vec![9, 8]] {
+            engaged.add(&engagements::EngagementRow {
+                kind: EngagementKind::Meeting,
+                starts_on: parse_stored("2026-01-01").unwrap(),
+                cancelled: false,
+                participants: None,
+                sdgs: 0,
+                partners,
+            });
+        }
+        let s = acc.finish(vec![(Category::Ngo, 4)], engaged);
+        assert_eq!(s.engagements, 2);
+        assert_eq!(s.partners_engaged, 3);
+        assert_eq!(
+            s.partners_engaged_without_mou, 2,
+            "1 has an active MoU, 8 and 9 none"
+        );
         assert_eq!(s.partners_with_active_mou, 3);
         assert_eq!(s.agreements, 3);
         assert_eq!(
@@ -396,27 +475,36 @@ mod tests {
             v.iter().map(|(k, n)| (k.to_string(), *n)).collect()
         };
         assert_eq!(
-            arrange_by(CountBy::Quarter, rows(&[("2025Q4", 1), ("2026Q2", 3)])),
+            arrange_by(
+                CountBy::Quarter,
+                false,
+                rows(&[("2025Q4", 1), ("2026Q2", 3)])
+            ),
             rows(&[("2025Q4", 1), ("2026Q1", 0), ("2026Q2", 3)])
         );
         assert_eq!(
-            arrange_by(CountBy::Year, rows(&[("2019", 1), ("2017", 2)])),
+            arrange_by(CountBy::Year, false, rows(&[("2019", 1), ("2017", 2)])),
             rows(&[("2017", 2), ("2018", 0), ("2019", 1)])
         );
-        assert_eq!(arrange_by(CountBy::Year, vec![]), vec![]);
+        assert_eq!(arrange_by(CountBy::Year, false, vec![]), vec![]);
         assert_eq!(
             arrange_by(
                 CountBy::Status,
+                false,
                 rows(&[("expired", 1), ("active", 2), ("draft", 3)])
             ),
             rows(&[("draft", 3), ("active", 2), ("expired", 1)])
         );
         assert_eq!(
-            arrange_by(CountBy::Country, rows(&[("", 1), ("JO", 2), ("AT", 3)])),
+            arrange_by(
+                CountBy::Country,
+                false,
+                rows(&[("", 1), ("JO", 2), ("AT", 3)])
+            ),
             rows(&[("AT", 3), ("JO", 2), ("", 1)])
         );
         assert_eq!(
-            arrange_by(CountBy::Sdg, rows(&[("16", 1), ("4", 2)])),
+            arrange_by(CountBy::Sdg, false, rows(&[("16", 1), ("4", 2)])),
             rows(&[("4", 2), ("16", 1)])
         );
     }

@@ -189,7 +189,10 @@ fn export_all_writes_summary_partners_and_agreements() {
     env.run(&["export", "all", "-o", file.to_str().unwrap()])
         .ok();
     let mut wb = book(&file);
-    assert_eq!(wb.sheet_names(), vec!["Summary", "Partners", "Agreements"]);
+    assert_eq!(
+        wb.sheet_names(),
+        vec!["Summary", "Partners", "Agreements", "Engagements"]
+    );
     let summary = wb.worksheet_range("Summary").unwrap();
     let partners = summary
         .rows()
@@ -198,7 +201,29 @@ fn export_all_writes_summary_partners_and_agreements() {
     assert_eq!(partners[2], Data::Float(19.0));
     assert_eq!(wb.worksheet_range("Partners").unwrap().get_size().0, 20);
     wb.load_tables().unwrap();
-    assert_eq!(wb.table_names().len(), 3);
+    assert_eq!(wb.table_names().len(), 4);
+    // Contacts are personal data: a sheet of their own only when asked for.
+    env.run(&[
+        "import",
+        "contacts",
+        common::data_dir().join("contacts.csv").to_str().unwrap(),
+    ])
+    .ok();
+    let with = env.path("with.xlsx");
+    env.run(&[
+        "export",
+        "all",
+        "--with-contacts",
+        "-o",
+        with.to_str().unwrap(),
+    ])
+    .ok();
+    let mut wb = book(&with);
+    assert_eq!(
+        wb.sheet_names().last().map(String::as_str),
+        Some("Contacts")
+    );
+    assert_eq!(wb.worksheet_range("Contacts").unwrap().get_size().0, 6);
     // Filters belong to the export of one kind; other formats are not one workbook.
     env.run(&[
         "export",

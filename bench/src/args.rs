@@ -26,7 +26,8 @@ pub struct Opts {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub runs: u32,
 
-    /// Comma-separated figures to run: import, export, report, eight, xlsx (default all)
+    /// Comma-separated figures to run: import, export, report, eight, xlsx,
+    /// engagements (default all)
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_figure)]
     pub only: Vec<Figure>,
 }
@@ -45,6 +46,9 @@ pub enum Figure {
     Eight,
     /// E: `mou export agreements -o FILE.xlsx` beside mou's CSV export.
     Xlsx,
+    /// F: the reports with N engagements beside the agreements, and `report dormant`.
+    #[value(alias = "engagement")]
+    Engagements,
 }
 
 impl Opts {
@@ -61,8 +65,9 @@ fn parse_rows(s: &str) -> Result<u64, String> {
 }
 
 fn parse_figure(s: &str) -> Result<Figure, String> {
-    Figure::from_str(s.trim(), false)
-        .map_err(|_| format!("unknown figure {s:?} (valid: import, export, report, eight, xlsx)"))
+    Figure::from_str(s.trim(), false).map_err(|_| {
+        format!("unknown figure {s:?} (valid: import, export, report, eight, xlsx, engagements)")
+    })
 }
 
 #[cfg(test)]

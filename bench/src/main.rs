@@ -13,6 +13,9 @@
 //! * figure B: `mou export agreements` against `sqlite3 -csv 'SELECT * FROM agreement'`;
 //! * figure C: `mou report` and `mou report quarterly 2026Q3` against one naive GROUP BY in the
 //!   sqlite3 shell on the same registry file;
+//! * figure F: the reports on the same registry with N engagements loaded beside the
+//!   agreements, against one naive GROUP BY over both tables; `mou report dormant` beside
+//!   `mou report`;
 //! * figure D: on a file of the eight columns a user's spreadsheet has (ref, kind, title,
 //!   parties, signed_on, expires_on, sdgs, notes), `mou import` against sqlite3 importing it
 //!   into an untyped table, `mou export` against `sqlite3 -csv` of that table, and
@@ -90,7 +93,8 @@ fn measure_figures(bench: &Bench) -> Res<Vec<Row>> {
     }
     let (export, report) = (opts.wants(Figure::Export), opts.wants(Figure::Report));
     let xlsx = opts.wants(Figure::Xlsx);
-    if export || report || xlsx {
+    let engagements = opts.wants(Figure::Engagements);
+    if export || report || xlsx || engagements {
         match figures::prepare_registry(bench, import)? {
             Some(db) => {
                 if export {
@@ -101,6 +105,9 @@ fn measure_figures(bench: &Bench) -> Res<Vec<Row>> {
                 }
                 if xlsx {
                     rows.push(figures::xlsx(bench, &db)?);
+                }
+                if engagements {
+                    rows.extend(figures::engagements(bench, &db)?);
                 }
             }
             None => println!("\nneither mou nor sqlite3 available: export and reports skipped"),

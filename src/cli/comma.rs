@@ -1,7 +1,10 @@
 //! The comma rule on the free-text list flags (partners, tags).
 
 use super::values::tag;
-use super::{AddCommand, AgreementArgs, Command, EditCommand, FilterArgs, ReportCommand};
+use super::{
+    AddCommand, AgreementArgs, Command, EditCommand, EngagementFilterArgs, FilterArgs,
+    ReportCommand,
+};
 use crate::query::split_values;
 
 impl Command {
@@ -19,8 +22,26 @@ impl Command {
                 split_tags(&mut a.add_tags, "--add-tag")?;
                 split_tags(&mut a.remove_tags, "--remove-tag")
             }
-            Command::List(a) => a.filters.split_lists(),
-            Command::Export(a) => a.filters.split_lists(),
+            Command::Add(AddCommand::Engagement(a)) => {
+                split(&mut a.partners, "--partner")?;
+                split_tags(&mut a.fields.tags, "--tag")
+            }
+            Command::Edit(EditCommand::Engagement(a)) => {
+                split(&mut a.partners, "--partner")?;
+                split(&mut a.add_partners, "--add-partner")?;
+                split(&mut a.remove_partners, "--remove-partner")?;
+                split_tags(&mut a.fields.tags, "--tag")?;
+                split_tags(&mut a.add_tags, "--add-tag")?;
+                split_tags(&mut a.remove_tags, "--remove-tag")
+            }
+            Command::List(a) => {
+                a.engagement_filters.split_lists()?;
+                a.filters.split_lists()
+            }
+            Command::Export(a) => {
+                a.engagement_filters.split_lists()?;
+                a.filters.split_lists()
+            }
             Command::Due(a) => a.filters.split_lists(),
             Command::Report(r) => {
                 r.filters.split_lists()?;
@@ -29,6 +50,7 @@ impl Command {
                     Some(ReportCommand::Quarterly(q)) => q.filters.split_lists(),
                     Some(ReportCommand::By(b)) => b.filters.split_lists(),
                     Some(ReportCommand::Count(c)) => c.filters.split_lists(),
+                    Some(ReportCommand::Dormant(d)) => d.filters.split_lists(),
                     None => Ok(()),
                 }
             }
@@ -48,6 +70,12 @@ impl FilterArgs {
     pub(super) fn split_lists(&mut self) -> Result<(), String> {
         split(&mut self.partners, "--partner")?;
         split_tags(&mut self.tags, "--tag")
+    }
+}
+
+impl EngagementFilterArgs {
+    pub(super) fn split_lists(&mut self) -> Result<(), String> {
+        split(&mut self.agreements, "--agreement")
     }
 }
 

@@ -4,9 +4,9 @@ use clap::Args;
 use clap_complete::ArgValueCompleter;
 
 use super::values::*;
-use crate::complete::{partner_keys, record_names};
+use crate::complete::{agreement_refs, partner_keys, record_names};
 use crate::dates::{Date, Period};
-use crate::model::{Category, Kind, Status};
+use crate::model::{Category, EngagementKind, EngagementStatus, Kind, Status};
 
 /// The filters shared by list, export, report and count.
 #[derive(Debug, Args, Default, Clone)]
@@ -17,12 +17,14 @@ pub struct FilterArgs {
     /// Partner country, ISO alpha-2 (comma-separated or repeated: any of them matches)
     #[arg(long = "country", value_parser = CountryParser, hide_possible_values = true, value_delimiter = ',', help_heading = "Filters")]
     pub countries: Vec<String>,
-    /// Agreement kind (comma-separated or repeated: any of them matches)
-    #[arg(long = "kind", value_parser = vocab::<Kind>(), value_delimiter = ',', help_heading = "Filters")]
-    pub kinds: Vec<Kind>,
-    /// Status at --as-of (comma-separated or repeated: any of them matches)
-    #[arg(long = "status", value_parser = vocab::<Status>(), value_delimiter = ',', help_heading = "Filters")]
-    pub statuses: Vec<Status>,
+    /// Agreement kind, or an engagement's kind for engagements (comma-separated or repeated:
+    /// any of them matches)
+    #[arg(long = "kind", value_parser = either_vocab::<Kind, EngagementKind>(), value_delimiter = ',', help_heading = "Filters")]
+    pub kinds: Vec<String>,
+    /// Status at --as-of, of an agreement or (for engagements) of an engagement
+    /// (comma-separated or repeated: any of them matches)
+    #[arg(long = "status", value_parser = either_vocab::<Status, EngagementStatus>(), value_delimiter = ',', help_heading = "Filters")]
+    pub statuses: Vec<String>,
     /// Sustainable Development Goal 1..17 (comma-separated or repeated: any of them matches)
     #[arg(long = "sdg", value_parser = sdg, value_delimiter = ',', help_heading = "Filters")]
     pub sdgs: Vec<u8>,
@@ -50,11 +52,23 @@ pub struct FilterArgs {
     pub search: Option<String>,
 }
 
+/// The filters only engagements take (list and export engagements).
+#[derive(Debug, Args, Default, Clone)]
+pub struct EngagementFilterArgs {
+    /// Engagements: held within a period (its days overlap it), as --signed-in reads periods
+    #[arg(long, value_parser = period, value_name = "PERIOD", help_heading = "Filters")]
+    pub held_in: Option<Period>,
+    /// Engagements: held under an agreement, by ref (comma-separated or repeated: any matches)
+    #[arg(long = "agreement", value_name = "REF", value_parser = text, help_heading = "Filters", add = ArgValueCompleter::new(agreement_refs))]
+    pub agreements: Vec<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Entity {
     Partners,
     Agreements,
     Contacts,
+    Engagements,
 }
 
 #[derive(Debug, Args)]
@@ -64,6 +78,8 @@ pub struct ListArgs {
     pub entity: Option<Entity>,
     #[command(flatten)]
     pub filters: FilterArgs,
+    #[command(flatten)]
+    pub engagement_filters: EngagementFilterArgs,
     /// Contacts: list former ones too (whose --until has passed at --as-of)
     #[arg(long, help_heading = "Filters")]
     pub all: bool,
@@ -112,7 +128,7 @@ fn limit(s: &str) -> Result<u64, String> {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// An agreement's ref or id, or a partner's key, name or alias
+    /// An agreement's or an engagement's ref or id, or a partner's key, name or alias
     #[arg(add = ArgValueCompleter::new(record_names))]
     pub name: String,
 }
@@ -124,8 +140,12 @@ pub struct QueryArgs {
     #[arg(allow_hyphen_values = true)]
     pub expression: String,
     /// List the partners matching instead of the agreements
-    #[arg(long)]
+    #[arg(long, conflicts_with = "engagements")]
     pub partners: bool,
+    /// List the engagements matching: fields kind, partner, category, country, sdg, tag,
+    /// status, on (a period the engagement overlaps), agreement, public
+    #[arg(long)]
+    pub engagements: bool,
     #[command(flatten)]
     pub shape: ShapeArgs,
 }

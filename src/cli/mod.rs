@@ -72,31 +72,31 @@ pub enum Command {
     Init,
     /// Load the sample registry from data/ into a throwaway registry and show it
     Demo(DemoArgs),
-    /// Record a partner, an agreement or a contact
+    /// Record a partner, an agreement, a contact or an engagement
     #[command(subcommand)]
     Add(AddCommand),
-    /// List partners, agreements or contacts
+    /// List partners, agreements, contacts or engagements
     List(ListArgs),
-    /// One record in full: a partner with its agreements, an agreement with its parties and renewal chain
+    /// One record in full: a partner with its agreements and engagements, an agreement with its parties and renewal chain, an engagement with its partners and series
     Show(ShowArgs),
-    /// Change fields of a partner, an agreement or a contact
+    /// Change fields of a partner, an agreement, a contact or an engagement
     #[command(subcommand)]
     Edit(EditCommand),
     /// Record a new agreement that renews an existing one
     Renew(RenewArgs),
     /// End an agreement early
     Terminate(TerminateArgs),
-    /// Remove a partner, an agreement or a contact (history keeps it)
+    /// Remove a partner, an agreement, a contact or an engagement (history keeps it)
     #[command(subcommand)]
     Remove(RemoveCommand),
     /// Erase a contact's personal data everywhere, history included
     #[command(subcommand)]
     Forget(ForgetCommand),
-    /// Agreements (or partners) matching a query expression
+    /// Agreements (or partners, or engagements) matching a query expression
     Query(QueryArgs),
-    /// Write partners, agreements or contacts as CSV (or --format json|jsonl|xlsx; `all`: one workbook)
+    /// Write partners, agreements, contacts or engagements as CSV (or --format json|jsonl|xlsx|ics; `all`: one workbook)
     Export(ExportArgs),
-    /// Bring partners, agreements or contacts in from a CSV file
+    /// Bring partners, agreements, contacts or engagements in from a CSV file
     Import(ImportArgs),
     /// Headline counts and the milestone sentence; quarterly reports; counts
     Report(ReportArgs),
@@ -190,6 +190,7 @@ const TAKEN_BY: &[(&str, &[&str])] = &[
 /// `export agreements` is named with its positional argument (see [`formats_path`]).
 const WRITES: &[(&str, &[Format])] = &[
     ("export agreements", AGREEMENT_EXPORT_FORMATS),
+    ("export engagements", AGREEMENT_EXPORT_FORMATS),
     ("export", EXPORT_FORMATS),
 ];
 
@@ -199,6 +200,9 @@ fn formats_path(leaf: &str, command: &Command) -> String {
     match command {
         Command::Export(a) if a.entity == ExportWhat::One(Entity::Agreements) => {
             "export agreements".to_string()
+        }
+        Command::Export(a) if a.entity == ExportWhat::One(Entity::Engagements) => {
+            "export engagements".to_string()
         }
         _ => leaf.to_string(),
     }

@@ -4,9 +4,9 @@ use clap::{Args, Subcommand};
 use clap_complete::ArgValueCompleter;
 
 use super::values::*;
-use crate::complete::{agreement_refs, partner_keys};
+use crate::complete::{agreement_refs, engagement_refs, partner_keys};
 use crate::dates::{Date, Term};
-use crate::model::{Category, Kind};
+use crate::model::{Category, EngagementKind, Kind};
 
 #[derive(Debug, Subcommand)]
 pub enum AddCommand {
@@ -18,6 +18,71 @@ pub enum AddCommand {
     Mou(AgreementArgs),
     /// Record a contact: a focal point at a partner (prints the new id)
     Contact(AddContactArgs),
+    /// Record an engagement: a joint event or activity with partners (prints the new ref)
+    Engagement(AddEngagementArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddEngagementArgs {
+    /// What it is, e.g. "Expert meeting on social media and youth"
+    #[arg(value_parser = text, allow_hyphen_values = true)]
+    pub title: String,
+    /// The first day
+    #[arg(long, value_parser = date, value_name = "DATE")]
+    pub on: Date,
+    /// The partners, co-hosts and participants alike, by key, id, name or alias
+    /// (comma-separated or repeated; quote a name holding a comma: '"Foo, Inc"')
+    #[arg(long = "partner", required = true, value_parser = text, add = ArgValueCompleter::new(partner_keys))]
+    pub partners: Vec<String>,
+    /// Reference [default: ENG-YEAR-SEQ, the year of --on]
+    #[arg(long = "ref", value_parser = text, allow_hyphen_values = true)]
+    pub reference: Option<String>,
+    /// What kind of joint work it is [default: other]
+    #[arg(long, value_parser = vocab::<EngagementKind>())]
+    pub kind: Option<EngagementKind>,
+    /// Whether it may be named on the public partnerships page
+    #[arg(long)]
+    pub public: bool,
+    #[command(flatten)]
+    pub fields: EngagementFields,
+}
+
+/// The fields of an engagement that add and edit share.
+#[derive(Debug, Args, Default)]
+pub struct EngagementFields {
+    /// The last day [default: the first day]
+    #[arg(long, value_parser = date, value_name = "DATE")]
+    pub until: Option<Date>,
+    /// Where it was held: "Vienna", "online"
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
+    pub place: Option<String>,
+    /// The country where it was held, ISO alpha-2, e.g. AT
+    #[arg(long, value_parser = CountryParser, hide_possible_values = true)]
+    pub country: Option<String>,
+    /// The agreement it was held under, by ref
+    #[arg(long, value_parser = text, allow_hyphen_values = true, add = ArgValueCompleter::new(agreement_refs))]
+    pub agreement: Option<String>,
+    /// The engagement (a series) it is part of, by ref
+    #[arg(long, value_parser = text, allow_hyphen_values = true, add = ArgValueCompleter::new(engagement_refs))]
+    pub part_of: Option<String>,
+    /// Sustainable Development Goals 1..17 (comma-separated or repeated)
+    #[arg(long = "sdg", value_parser = sdg, value_delimiter = ',')]
+    pub sdgs: Vec<u8>,
+    /// Free labels (comma-separated or repeated; quote or \, a comma inside one)
+    #[arg(long = "tag", value_parser = text)]
+    pub tags: Vec<String>,
+    /// How many took part: a whole number of 0 or more
+    #[arg(long, value_name = "N", value_parser = participants, allow_negative_numbers = true)]
+    pub participants: Option<u32>,
+    /// What came of it
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
+    pub outcome: Option<String>,
+    /// A free note
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
+    pub note: Option<String>,
+    /// Path or URL of a report, programme or record of it
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
+    pub document: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -59,6 +124,14 @@ pub struct ContactFields {
     /// A free note
     #[arg(long, value_parser = text, allow_hyphen_values = true)]
     pub note: Option<String>,
+}
+
+/// A number of participants: a whole number of 0 or more.
+fn participants(s: &str) -> Result<u32, String> {
+    let t = crate::text::ascii_digits(s.trim());
+    t.parse::<u32>().map_err(|_| {
+        format!("invalid participants '{s}': expected a whole number of 0 or more, e.g. 40")
+    })
 }
 
 #[derive(Debug, Args)]
@@ -147,6 +220,77 @@ pub enum EditCommand {
     Agreement(EditAgreementArgs),
     /// Change a contact
     Contact(EditContactArgs),
+    /// Change an engagement
+    Engagement(EditEngagementArgs),
+}
+
+/// The optional fields of an engagement that `edit engagement --clear` empties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EngagementField {
+    Place,
+    Country,
+    Agreement,
+    #[value(name = "part_of")]
+    PartOf,
+    Sdgs,
+    Tags,
+    Participants,
+    Outcome,
+    Notes,
+    Document,
+    Cancelled,
+    Public,
+}
+
+#[derive(Debug, Args)]
+pub struct EditEngagementArgs {
+    /// The engagement, by ref or id
+    #[arg(add = ArgValueCompleter::new(engagement_refs))]
+    pub engagement: String,
+    /// The new title
+    #[arg(long, value_parser = text, allow_hyphen_values = true)]
+    pub title: Option<String>,
+    /// The new first day (a one-day engagement's last day moves with it)
+    #[arg(long, value_parser = date, value_name = "DATE")]
+    pub on: Option<Date>,
+    /// The new reference
+    #[arg(long = "ref", value_parser = text, allow_hyphen_values = true)]
+    pub reference: Option<String>,
+    /// The new kind
+    #[arg(long, value_parser = vocab::<EngagementKind>())]
+    pub kind: Option<EngagementKind>,
+    /// Replace the partners (comma-separated or repeated)
+    #[arg(long = "partner", value_parser = text, add = ArgValueCompleter::new(partner_keys))]
+    pub partners: Vec<String>,
+    /// Add partners (comma-separated or repeated)
+    #[arg(long = "add-partner", value_parser = text, add = ArgValueCompleter::new(partner_keys))]
+    pub add_partners: Vec<String>,
+    /// Remove partners (comma-separated or repeated)
+    #[arg(long = "remove-partner", value_parser = text, add = ArgValueCompleter::new(partner_keys))]
+    pub remove_partners: Vec<String>,
+    /// Add SDGs (comma-separated or repeated)
+    #[arg(long = "add-sdg", value_parser = sdg, value_delimiter = ',')]
+    pub add_sdgs: Vec<u8>,
+    /// Remove SDGs (comma-separated or repeated)
+    #[arg(long = "remove-sdg", value_parser = sdg, value_delimiter = ',')]
+    pub remove_sdgs: Vec<u8>,
+    /// Add tags (comma-separated or repeated)
+    #[arg(long = "add-tag", value_parser = text)]
+    pub add_tags: Vec<String>,
+    /// Remove tags (comma-separated or repeated)
+    #[arg(long = "remove-tag", value_parser = text)]
+    pub remove_tags: Vec<String>,
+    /// It was called off (its status is cancelled whatever its dates)
+    #[arg(long)]
+    pub cancel: bool,
+    /// It may be named on the public partnerships page
+    #[arg(long)]
+    pub public: bool,
+    #[command(flatten)]
+    pub fields: EngagementFields,
+    /// Empty an optional field (repeatable; `cancelled` and `public` make it no longer so)
+    #[arg(long = "clear", value_name = "FIELD", value_enum)]
+    pub clear: Vec<EngagementField>,
 }
 
 /// The optional fields of a contact that `edit contact --clear` empties.
@@ -211,6 +355,12 @@ pub struct EditPartnerArgs {
     /// The note; '' clears it
     #[arg(long, value_parser = text, allow_hyphen_values = true)]
     pub note: Option<String>,
+    /// It may be named on the public partnerships page
+    #[arg(long)]
+    pub public: bool,
+    /// Clear a field (`public`: it may no longer be named on the public page)
+    #[arg(long = "clear", value_name = "FIELD", value_parser = ["public"])]
+    pub clear: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -323,6 +473,15 @@ pub enum RemoveCommand {
     Agreement(RemoveAgreementArgs),
     /// Remove a contact (history keeps it until it is forgotten)
     Contact(ContactArg),
+    /// Remove an engagement (history keeps it)
+    Engagement(EngagementArg),
+}
+
+#[derive(Debug, Args)]
+pub struct EngagementArg {
+    /// The engagement, by ref or id
+    #[arg(add = ArgValueCompleter::new(engagement_refs))]
+    pub engagement: String,
 }
 
 #[derive(Debug, Args)]

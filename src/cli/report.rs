@@ -32,10 +32,35 @@ pub enum ReportCommand {
     Summary(FiltersOnly),
     /// The quarter's report, each figure beside the previous quarter's
     Quarterly(QuarterlyArgs),
-    /// A count per category, country, kind, status, sdg, year or quarter (of signing)
+    /// A count per category, country, kind, status, sdg, year, quarter (of signing) or
+    /// partner; of engagements with --engagements
     By(ByArgs),
     /// The number of agreements matching, as one bare number
     Count(CountArgs),
+    /// Partners party to an active agreement with no engagement held and no agreement signed
+    /// in the last N months, longest silence first
+    Dormant(DormantArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DormantArgs {
+    /// The months of silence, up to --as-of (a whole number, 1 or more)
+    #[arg(long, default_value_t = 12, value_name = "N", value_parser = months, allow_hyphen_values = true)]
+    pub months: u32,
+    /// Exit 1 when any partner is dormant
+    #[arg(long)]
+    pub exit_code: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+fn months(s: &str) -> Result<u32, String> {
+    match crate::text::ascii_digits(s.trim()).parse::<u32>() {
+        Ok(n) if (1..=12_000).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{s:?} is not a number of months; give a whole number from 1 to 12000, e.g. --months 12"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -59,9 +84,13 @@ pub struct QuarterlyArgs {
 #[derive(Debug, Args)]
 pub struct ByArgs {
     /// The field to count by
-    #[arg(value_parser = clap::builder::PossibleValuesParser::new(["category", "country", "kind", "status", "sdg", "year", "quarter"])
+    #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::store::CountBy::ALL)
         .try_map(|s| crate::store::CountBy::parse(&s)))]
     pub field: crate::store::CountBy,
+    /// Count engagements instead of agreements (kind, status, year and quarter are the
+    /// engagement's own, country where it was held)
+    #[arg(long)]
+    pub engagements: bool,
     #[command(flatten)]
     pub filters: FilterArgs,
 }
@@ -75,6 +104,9 @@ pub struct CountArgs {
     /// (`--partners --kind mou --status active --more-than 12` scripts the milestone)
     #[arg(long = "partners", id = "count_partners")]
     pub count_partners: bool,
+    /// Count the engagements matching instead of the agreements
+    #[arg(long, conflicts_with = "count_partners")]
+    pub engagements: bool,
     #[command(flatten)]
     pub filters: FilterArgs,
 }
@@ -99,6 +131,9 @@ pub struct HistoryArgs {
     /// Only the history of this contact (by id, also a removed one, by email, or as PARTNER:NAME)
     #[arg(long, value_name = "C", conflicts_with = "name")]
     pub contact: Option<String>,
+    /// Only the history of this engagement (by ref, also a removed one, or id)
+    #[arg(long, value_name = "REF", conflicts_with_all = ["name", "contact"], add = ArgValueCompleter::new(crate::complete::engagement_refs))]
+    pub engagement: Option<String>,
     /// Check the hash chain; exit 1 naming the first broken row
     #[arg(long)]
     pub verify: bool,

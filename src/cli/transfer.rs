@@ -32,6 +32,8 @@ pub struct ExportArgs {
     pub entity: ExportWhat,
     #[command(flatten)]
     pub filters: FilterArgs,
+    #[command(flatten)]
+    pub engagement_filters: super::list::EngagementFilterArgs,
     /// Write to FILE (format from its extension unless --format)
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -46,6 +46,74 @@ where
     }
 }
 
+/// The parser of a filter flag that agreements and engagements share (`--kind`,
+/// `--status`): a word of either vocabulary, kept as typed in lower case; the command reads
+/// it as the vocabulary of the records it lists, and refuses a word of the other one.
+#[derive(Clone)]
+pub struct EitherVocab<A, B>(PhantomData<(A, B)>);
+
+pub(super) fn either_vocab<A, B>() -> EitherVocab<A, B> {
+    EitherVocab(PhantomData)
+}
+
+fn words<T: ValueEnum>() -> Vec<String> {
+    T::value_variants()
+        .iter()
+        .filter_map(ValueEnum::to_possible_value)
+        .map(|pv| pv.get_name().to_string())
+        .collect()
+}
+
+impl<A, B> TypedValueParser for EitherVocab<A, B>
+where
+    A: ValueEnum + std::str::FromStr<Err = String> + Clone + Send + Sync + 'static,
+    B: ValueEnum + std::str::FromStr<Err = String> + Clone + Send + Sync + 'static,
+{
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        let typed = value.to_string_lossy();
+        let word = typed.trim().to_ascii_lowercase();
+        if word.parse::<A>().is_ok() || word.parse::<B>().is_ok() {
+            return Ok(word);
+        }
+        let (a, b) = (words::<A>(), words::<B>());
+        let field = arg.and_then(|a| a.get_long()).unwrap_or("value");
+        let mut m = format!(
+            "invalid {field} '{typed}': expected one of {} for agreements, or {} for engagements",
+            a.join(", "),
+            b.join(", ")
+        );
+        if let Some(near) = crate::model::nearest(&word, a.iter().chain(&b).map(String::as_str)) {
+            m.push_str(&format!(" (did you mean {near}?)"));
+        }
+        Err(clap::Error::raw(ErrorKind::ValueValidation, m).with_cmd(cmd))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        let mut all: Vec<PossibleValue> = Vec::new();
+        for pv in A::value_variants()
+            .iter()
+            .filter_map(ValueEnum::to_possible_value)
+            .chain(
+                B::value_variants()
+                    .iter()
+                    .filter_map(ValueEnum::to_possible_value),
+            )
+        {
+            if !all.iter().any(|seen| seen.get_name() == pv.get_name()) {
+                all.push(pv);
+            }
+        }
+        Some(Box::new(all.into_iter()))
+    }
+}
+
 /// Countries: ISO codes (or names) checked as [`country`] does; the codes are offered to
 /// completion but not listed in help (there are 249).
 #[derive(Clone)]

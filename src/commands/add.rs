@@ -1,12 +1,12 @@
-//! `mou add partner|agreement|mou`: prints the new key or ref on stdout.
+//! `mou add partner|agreement|mou|contact|engagement`: prints the new key, ref or id on stdout.
 
 use std::io::Write;
 
 use super::{after_commit, say, stdout, Ctx};
-use crate::cli::{AddCommand, AddContactArgs, AddPartnerArgs, AgreementArgs};
+use crate::cli::{AddCommand, AddContactArgs, AddEngagementArgs, AddPartnerArgs, AgreementArgs};
 use crate::error::Result;
-use crate::model::Kind;
-use crate::registry::{NewAgreement, NewPartner};
+use crate::model::{EngagementKind, Kind};
+use crate::registry::{NewAgreement, NewEngagement, NewPartner};
 use crate::store::Access;
 use crate::validate;
 
@@ -18,7 +18,35 @@ pub fn run(ctx: &Ctx, cmd: AddCommand) -> Result<()> {
         }
         AddCommand::Mou(a) => add_agreement(ctx, &a, Kind::Mou),
         AddCommand::Contact(a) => add_contact(ctx, &a),
+        AddCommand::Engagement(a) => add_engagement(ctx, &a),
     }
+}
+
+fn add_engagement(ctx: &Ctx, a: &AddEngagementArgs) -> Result<()> {
+    let new = NewEngagement {
+        title: a.title.clone(),
+        starts: a.on,
+        partners: a.partners.clone(),
+        reference: a.reference.clone(),
+        kind: a.kind.unwrap_or(EngagementKind::Other),
+        public: a.public,
+        values: super::engagement_values(&a.fields),
+    };
+    let mut store = ctx.open(Access::Write)?;
+    let e = store.write(|s| ctx.registry(s).create_engagement(&new, ctx.as_of))?;
+    after_commit(&format!("engagement {}", e.reference), || {
+        say(format_args!(
+            "added {} {} ({}) with {}",
+            e.kind,
+            e.reference,
+            e.status_at(ctx.as_of),
+            e.partners.join(", ")
+        ))?;
+        let mut out = stdout();
+        writeln!(out, "{}", e.reference)?;
+        out.flush()?;
+        Ok(())
+    })
 }
 
 fn add_contact(ctx: &Ctx, a: &AddContactArgs) -> Result<()> {

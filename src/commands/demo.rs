@@ -56,7 +56,23 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
             ..crate::query::ContactFilter::all(demo.as_of)
         };
         writeln!(out, "Current contacts (made up; see data/README.md)\n")?;
-        super::rows::write_contacts(&*store, &current, &mut out, demo.format(), false, None)?;
+        let target = super::rows::Target::Stream {
+            out: &mut out,
+            format: demo.format(),
+            excel: false,
+        };
+        super::rows::write_contacts(&*store, &current, target, None)?;
+        writeln!(out)?;
+        writeln!(out, "Engagements (illustrative; see data/README.md)\n")?;
+        super::rows::write_rows(
+            &mut *store,
+            Entity::Engagements,
+            &Filter::new(demo.as_of),
+            &mut out,
+            demo.format(),
+            false,
+            None,
+        )?;
         writeln!(out)?;
         out.commit()?;
         super::report::run(

@@ -1,7 +1,11 @@
-//! `mou edit partner|agreement`: change fields; one history row with before and after.
+//! `mou edit partner|agreement|contact|engagement`: change fields; one history row with
+//! before and after.
 
 use super::{after_commit, say, Ctx};
-use crate::cli::{ContactField, EditAgreementArgs, EditCommand, EditContactArgs, EditPartnerArgs};
+use crate::cli::{
+    ContactField, EditAgreementArgs, EditCommand, EditContactArgs, EditEngagementArgs,
+    EditPartnerArgs, EngagementField,
+};
 use crate::error::{Error, Result};
 use crate::registry::{self, dedupe};
 use crate::store::{Access, Action};
@@ -13,7 +17,60 @@ pub fn run(ctx: &Ctx, cmd: EditCommand) -> Result<()> {
         EditCommand::Partner(a) => edit_partner(ctx, &a),
         EditCommand::Agreement(a) => edit_agreement(ctx, &a),
         EditCommand::Contact(a) => edit_contact(ctx, &a),
+        EditCommand::Engagement(a) => edit_engagement(ctx, &a),
     }
+}
+
+/// The column an `edit engagement --clear` value names.
+fn column_of(f: EngagementField) -> &'static str {
+    match f {
+        EngagementField::Place => "place",
+        EngagementField::Country => "country",
+        EngagementField::Agreement => "agreement",
+        EngagementField::PartOf => "part_of",
+        EngagementField::Sdgs => "sdgs",
+        EngagementField::Tags => "tags",
+        EngagementField::Participants => "participants",
+        EngagementField::Outcome => "outcome",
+        EngagementField::Notes => "notes",
+        EngagementField::Document => "document",
+        EngagementField::Cancelled => "cancelled",
+        EngagementField::Public => "public",
+    }
+}
+
+fn edit_engagement(ctx: &Ctx, a: &EditEngagementArgs) -> Result<()> {
+    let edit = registry::EngagementEdit {
+        title: a.title.clone(),
+        starts: a.on,
+        reference: a.reference.clone(),
+        kind: a.kind,
+        partners: a.partners.clone(),
+        add_partners: a.add_partners.clone(),
+        remove_partners: a.remove_partners.clone(),
+        add_sdgs: a.add_sdgs.clone(),
+        remove_sdgs: a.remove_sdgs.clone(),
+        add_tags: a.add_tags.clone(),
+        remove_tags: a.remove_tags.clone(),
+        cancel: a.cancel,
+        public: a.public,
+        values: super::engagement_values(&a.fields),
+        clear: a.clear.iter().map(|f| column_of(*f)).collect(),
+    };
+    let mut store = ctx.open(Access::Write)?;
+    let (e, changed) = store.write(|s| {
+        ctx.registry(s)
+            .edit_engagement(&a.engagement, &edit, ctx.as_of)
+    })?;
+    if !changed {
+        return say(format_args!(
+            "nothing to change in engagement {}",
+            e.reference
+        ));
+    }
+    after_commit(&format!("the edit of engagement {}", e.reference), || {
+        say(format_args!("changed engagement {}", e.reference))
+    })
 }
 
 fn edit_contact(ctx: &Ctx, a: &EditContactArgs) -> Result<()> {
@@ -110,6 +167,12 @@ fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {
         }
         if let Some(n) = &a.note {
             p.notes = validate::free_text("note", n)?;
+        }
+        if a.public {
+            p.public = true;
+        }
+        if a.clear.iter().any(|f| f == "public") {
+            p.public = false;
         }
         // Normalized names changed behind mou's back (`mou check` says so) are rewritten by
         // any edit, even one that changes nothing else.

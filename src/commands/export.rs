@@ -1,4 +1,4 @@
-//! `mou export partners|agreements|all`: CSV by default, streamed, to stdout (or `-o -`) or
+//! `mou export partners|agreements|contacts|engagements|all`: CSV by default, streamed, to stdout (or `-o -`) or
 //! `-o FILE`; xlsx as a workbook (`export all`: every kind of record in one workbook).
 
 use std::io::IsTerminal;
@@ -23,6 +23,10 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
         ExportWhat::One(Entity::Agreements) => (
             "export agreements",
             crate::cli::formats_of("export agreements"),
+        ),
+        ExportWhat::One(Entity::Engagements) => (
+            "export engagements",
+            crate::cli::formats_of("export engagements"),
         ),
         ExportWhat::One(_) => ("export", crate::cli::formats_of("export")),
     };
@@ -67,6 +71,9 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
     if output.is_none() {
         refuse_binary_on_terminal(format, std::io::stdout().is_terminal())?;
     }
+    if a.entity != ExportWhat::One(Entity::Engagements) {
+        super::refuse_engagement_filters(&a.engagement_filters, "this export")?;
+    }
     let file = output.map(|p| ctx.output_file(p)).transpose()?;
     let mut store = ctx.open(Access::Read)?;
     let entity = match a.entity {
@@ -74,10 +81,6 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
         ExportWhat::All => return export_all(ctx, a, &mut *store, Sink::open(file)?),
     };
     if entity == Entity::Contacts {
-        if format == Format::Xlsx {
-            return Err(Error::input("contacts are not written to workbooks yet")
-                .with_hint("export contacts as CSV or JSON"));
-        }
         // Every contact, former ones too: an export is the whole record, so that importing
         // it gives the same registry back.
         let mut cf = super::contact_filter(ctx, &*store, &a.filters, true)?;
@@ -87,20 +90,41 @@ pub fn run(ctx: &Ctx, a: &ExportArgs) -> Result<()> {
         cf.limit = filter.limit;
         let mut sink = Sink::open(file)?;
         let chosen = columns.as_deref();
-        write_contacts(&*store, &cf, &mut sink, format, a.excel, chosen)?;
+        if format == Format::Xlsx {
+            let mut book = Workbook::new(book_options(ctx, a));
+            write_contacts(&*store, &cf, Target::Sheet(&mut book), chosen)?;
+            book.save(&mut sink)?;
+        } else {
+            let target = Target::Stream {
+                out: &mut sink,
+                format,
+                excel: a.excel,
+            };
+            write_contacts(&*store, &cf, target, chosen)?;
+        }
         sink.commit()?;
         if output.is_some() && format == Format::Markdown {
             note_columns(entity, chosen);
         }
         return Ok(());
     }
-    let mut filter = ctx.filter(&*store, &a.filters)?;
+    let mut filter = match entity {
+        Entity::Engagements => ctx.engagement_filter(&*store, &a.filters, &a.engagement_filters)?,
+        _ => ctx.filter(&*store, &a.filters)?,
+    };
     let columns = apply_shape(entity, &a.shape, &mut filter)?;
     let mut sink = Sink::open(file)?;
     let chosen = columns.as_deref();
     if format == Format::Ics {
         let remind_days = a.remind.map(|t| t.approx_days());
-        write_calendar(&mut *store, &filter, &mut sink, &ctx.now(), remind_days)?;
+        write_calendar(
+            &mut *store,
+            entity,
+            &filter,
+            &mut sink,
+            &ctx.now(),
+            remind_days,
+        )?;
         return sink.commit();
     }
     if format == Format::Xlsx {
@@ -138,8 +162,9 @@ fn book_options(ctx: &Ctx, a: &ExportArgs) -> BookOptions {
     }
 }
 
-/// The kinds of record `export all` writes, each in its own sheet after the Summary.
-const ALL: &[Entity] = &[Entity::Partners, Entity::Agreements];
+/// The kinds of record `export all` writes, each in its own sheet after the Summary (and
+/// the contacts after them, with `--with-contacts`).
+const ALL: &[Entity] = &[Entity::Partners, Entity::Agreements, Entity::Engagements];
 
 /// `mou export all`: one workbook of the whole registry, a sheet each for the summary and
 /// every kind of record. Filters and columns belong to the export of one kind.
@@ -147,6 +172,8 @@ fn export_all(ctx: &Ctx, a: &ExportArgs, store: &mut dyn Backend, mut sink: Sink
     let given_filter = crate::query::Filter::new(ctx.as_of);
     let mut probe = crate::query::Filter::new(ctx.as_of);
     if !ctx.filter(store, &a.filters)?.terms.is_empty()
+        || a.engagement_filters.held_in.is_some()
+        || !a.engagement_filters.agreements.is_empty()
         || apply_shape(Entity::Partners, &a.shape, &mut probe)?.is_some()
         || !probe.sort.is_empty()
         || probe.limit.is_some()
@@ -168,6 +195,10 @@ fn export_all(ctx: &Ctx, a: &ExportArgs, store: &mut dyn Backend, mut sink: Sink
             None,
         )?;
     }
+    if a.with_contacts {
+        let every = crate::query::ContactFilter::all(ctx.as_of);
+        write_contacts(store, &every, Target::Sheet(&mut book), None)?;
+    }
     book.save(&mut sink)?;
     sink.commit()
 }
@@ -181,6 +212,10 @@ fn note_columns(entity: Entity, chosen: Option<&[&str]>) {
         Entity::Contacts => (
             crate::records::CONTACT_COLUMNS,
             crate::records::CONTACT_TABLE,
+        ),
+        Entity::Engagements => (
+            crate::records::ENGAGEMENT_COLUMNS,
+            crate::records::ENGAGEMENT_TABLE,
         ),
     };
     let written = chosen.unwrap_or(table);

@@ -21,6 +21,9 @@ fn about(
     if let Some((a, _)) = store.try_find_agreement(name, ctx.as_of)? {
         return Ok(("agreement", Some(a.id), a.reference));
     }
+    if let Some((e, _)) = store.try_find_engagement(name, ctx.as_of)? {
+        return Ok(("engagement", Some(e.id), e.reference));
+    }
     if let Ok(p) = store.try_find_partner(name)? {
         return Ok(("partner", Some(p.id), p.key));
     }
@@ -33,10 +36,10 @@ fn about(
     let mut found = None;
     store.scan_history(&mut |e| {
         if e.entity_key.eq_ignore_ascii_case(name.trim()) {
-            found = Some(if e.entity == "agreement" {
-                "agreement"
-            } else {
-                "partner"
+            found = Some(match e.entity.as_str() {
+                "agreement" => "agreement",
+                "engagement" => "engagement",
+                _ => "partner",
             });
         }
         Ok(())
@@ -44,7 +47,7 @@ fn about(
     match found {
         Some(entity) => Ok((entity, None, name.trim().to_string())),
         None => Err(Error::input(format!(
-            "no agreement or partner is named '{name}', now or in history"
+            "no agreement, engagement or partner is named '{name}', now or in history"
         ))),
     }
 }
@@ -64,6 +67,27 @@ fn contact(
     }
 }
 
+/// An engagement by ref or id, or one removed, by the ref it had.
+fn engagement(
+    store: &dyn Backend,
+    name: &str,
+    ctx: &Ctx,
+) -> Result<(&'static str, Option<i64>, String)> {
+    if let Some((e, _)) = store.try_find_engagement(name, ctx.as_of)? {
+        return Ok(("engagement", Some(e.id), e.reference));
+    }
+    let mut found = false;
+    store.scan_history(&mut |e| {
+        found |= e.entity == "engagement" && e.entity_key.eq_ignore_ascii_case(name.trim());
+        Ok(())
+    })?;
+    if found {
+        return Ok(("engagement", None, name.trim().to_string()));
+    }
+    store.find_engagement(name, ctx.as_of)?;
+    Err(Error::input(format!("unknown engagement '{name}'")))
+}
+
 pub fn run(ctx: &Ctx, a: &crate::cli::HistoryArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
     if a.verify {
@@ -78,6 +102,11 @@ pub fn run(ctx: &Ctx, a: &crate::cli::HistoryArgs) -> Result<()> {
     }
     let target = match (&a.contact, &a.name) {
         (Some(c), _) => Some(contact(&*store, c, ctx)?),
+        (None, _) if a.engagement.is_some() => Some(engagement(
+            &*store,
+            a.engagement.as_deref().unwrap_or_default(),
+            ctx,
+        )?),
         (None, Some(n)) => Some(about(&*store, n, ctx)?),
         (None, None) => None,
     };

@@ -26,7 +26,7 @@ use std::fmt;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use crate::cli::{Cli, Command, FilterArgs};
+use crate::cli::{Cli, Command, EngagementFilterArgs, FilterArgs};
 use crate::dates::Date;
 use crate::environment::{default_db_path, Environment};
 use crate::error::{Error, Result};
@@ -133,8 +133,84 @@ impl Ctx {
         self.format.unwrap_or(Format::Table)
     }
 
-    /// The filter flags as a [`Filter`] at the as-of date, partner names resolved.
+    /// The filter flags as a [`Filter`] over agreements (and partners) at the as-of date,
+    /// partner names resolved.
     pub fn filter(&self, store: &dyn Backend, f: &FilterArgs) -> Result<Filter> {
+        let mut filter = self.shared_filter(store, f)?;
+        let kinds = words_of::<crate::model::Kind>(&f.kinds, "agreements", "an engagement kind")?;
+        if !kinds.is_empty() {
+            filter.push(Cond::Kind(kinds));
+        }
+        let statuses =
+            words_of::<crate::model::Status>(&f.statuses, "agreements", "an engagement status")?;
+        if !statuses.is_empty() {
+            filter.push(Cond::Status(statuses));
+        }
+        if let Some(p) = f.signed_in {
+            filter.push(Cond::In(crate::query::DateField::Signed, p));
+        }
+        if let Some(p) = f.expires_in {
+            filter.push(Cond::In(crate::query::DateField::Expires, p));
+        }
+        if let Some(d) = f.active_on {
+            filter.push(Cond::ActiveOn(d));
+        }
+        Ok(filter)
+    }
+
+    /// The filter flags as a [`Filter`] over engagements: `--country` is where it was held,
+    /// `--category` that of any partner; the agreement flags are refused, naming the
+    /// engagement ones.
+    pub fn engagement_filter(
+        &self,
+        store: &dyn Backend,
+        f: &FilterArgs,
+        e: &EngagementFilterArgs,
+    ) -> Result<Filter> {
+        for (flag, given) in [
+            ("--signed-in", f.signed_in.is_some()),
+            ("--expires-in", f.expires_in.is_some()),
+            ("--active-on", f.active_on.is_some()),
+        ] {
+            if given {
+                return Err(Error::input(format!(
+                    "{flag} is about agreements; it does not apply to engagements"
+                ))
+                .with_hint("engagements take --held-in PERIOD (the days overlap it), and --partner, --category, --country, --kind, --status, --sdg, --tag, --agreement, --search"));
+            }
+        }
+        let mut filter = self.shared_filter(store, f)?;
+        let kinds =
+            words_of::<crate::model::EngagementKind>(&f.kinds, "engagements", "an agreement kind")?;
+        if !kinds.is_empty() {
+            filter.push(Cond::EngagementKind(kinds));
+        }
+        let statuses = words_of::<crate::model::EngagementStatus>(
+            &f.statuses,
+            "engagements",
+            "an agreement status",
+        )?;
+        if !statuses.is_empty() {
+            filter.push(Cond::EngagementStatus(statuses));
+        }
+        if let Some(p) = e.held_in {
+            filter.push(Cond::HeldIn(p));
+        }
+        check_values("--agreement", e.agreements.len())?;
+        if !e.agreements.is_empty() {
+            let ids = e
+                .agreements
+                .iter()
+                .map(|r| store.find_agreement(r, self.as_of).map(|(a, _)| a.id))
+                .collect::<Result<Vec<_>>>()?;
+            filter.push(Cond::Agreement(ids));
+        }
+        Ok(filter)
+    }
+
+    /// The filters agreements and engagements read alike: category, country, SDG, tag,
+    /// partner and search.
+    fn shared_filter(&self, store: &dyn Backend, f: &FilterArgs) -> Result<Filter> {
         let mut filter = Filter::new(self.as_of);
         for (flag, n) in [
             ("--category", f.categories.len()),
@@ -159,12 +235,6 @@ impl Ctx {
         if !countries.is_empty() {
             filter.push(Cond::Country(countries));
         }
-        if !f.kinds.is_empty() {
-            filter.push(Cond::Kind(f.kinds.clone()));
-        }
-        if !f.statuses.is_empty() {
-            filter.push(Cond::Status(f.statuses.clone()));
-        }
         if !f.sdgs.is_empty() {
             filter.push(Cond::Sdg(f.sdgs.clone()));
         }
@@ -179,15 +249,6 @@ impl Ctx {
                 .collect::<Result<Vec<_>>>()?;
             filter.push(Cond::Partner(ids));
         }
-        if let Some(p) = f.signed_in {
-            filter.push(Cond::In(crate::query::DateField::Signed, p));
-        }
-        if let Some(p) = f.expires_in {
-            filter.push(Cond::In(crate::query::DateField::Expires, p));
-        }
-        if let Some(d) = f.active_on {
-            filter.push(Cond::ActiveOn(d));
-        }
         if let Some(s) = &f.search {
             let norm = crate::text::normalize(s);
             if !norm.is_empty() {
@@ -195,6 +256,58 @@ impl Ctx {
             }
         }
         Ok(filter)
+    }
+}
+
+/// The words of `--kind` or `--status` (either vocabulary, as parsed) read as the
+/// vocabulary of `records`; a word of the other one (`other_word`) is exit 2 naming it.
+fn words_of<T: std::str::FromStr<Err = String>>(
+    words: &[String],
+    records: &str,
+    other_word: &str,
+) -> Result<Vec<T>> {
+    words
+        .iter()
+        .map(|w| {
+            w.parse::<T>().map_err(|m| {
+                Error::input(format!("{m} (for {records})")).with_hint(format!(
+                    "'{w}' is {other_word}; give one of the values above"
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Refuses the engagement-only filters (`--held-in`, `--agreement`) for other records.
+pub fn refuse_engagement_filters(e: &EngagementFilterArgs, records: &str) -> Result<()> {
+    for (flag, given) in [
+        ("--held-in", e.held_in.is_some()),
+        ("--agreement", !e.agreements.is_empty()),
+    ] {
+        if given {
+            return Err(Error::input(format!(
+                "{flag} filters engagements; it does not apply to {records}"
+            ))
+            .with_hint("leave it out, or list engagements"));
+        }
+    }
+    Ok(())
+}
+
+/// The shared engagement flags as the registry's values.
+pub fn engagement_values(f: &crate::cli::EngagementFields) -> crate::registry::EngagementValues {
+    crate::registry::EngagementValues {
+        until: f.until,
+        place: f.place.clone(),
+        country: f.country.clone(),
+        agreement: f.agreement.clone(),
+        part_of: f.part_of.clone(),
+        sdgs: f.sdgs.clone(),
+        tags: f.tags.clone(),
+        participants: f.participants,
+        outcome: f.outcome.clone(),
+        note: f.note.clone(),
+        document: f.document.clone(),
     }
 }
 

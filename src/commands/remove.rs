@@ -1,4 +1,4 @@
-//! `mou remove partner|agreement`: the record goes; its last state stays in history.
+//! `mou remove partner|agreement|contact|engagement`: the record goes; its last state stays in history.
 
 use super::{after_commit, say, Ctx};
 use crate::cli::RemoveCommand;
@@ -15,6 +15,15 @@ pub fn run(ctx: &Ctx, cmd: &RemoveCommand) -> Result<()> {
             })?;
             after_commit(&format!("the removal of agreement {r}"), || {
                 say(format_args!("removed agreement {r} (kept in history)"))
+            })
+        }
+        RemoveCommand::Engagement(a) => {
+            let r = store.write(|s| {
+                ctx.registry(s)
+                    .remove_engagement_named(&a.engagement, ctx.as_of)
+            })?;
+            after_commit(&format!("the removal of engagement {r}"), || {
+                say(format_args!("removed engagement {r} (kept in history)"))
             })
         }
         RemoveCommand::Contact(a) => {

@@ -4,13 +4,17 @@
 use chrono::{Datelike, Months, NaiveDate};
 
 use super::{Ctx, Sink};
-use crate::cli::{FilterArgs, LangArg, ReportArgs, ReportCommand};
+use crate::cli::{DormantArgs, FilterArgs, LangArg, ReportArgs, ReportCommand};
 use crate::dates::{iso, period_holding, quarter_shift, Date, Period};
 use crate::error::{Error, Result};
 use crate::milestone::Lang;
-use crate::report::values::{ByReport, Count, QuarterHead, QuarterlyReport};
+use crate::query::Filter;
+use crate::report::engagements::{
+    months_up_to, shared_with_engagements, sort_dormant, DormantAcc, EngagementTally,
+};
+use crate::report::values::{ByReport, Count, DormantReport, QuarterHead, QuarterlyReport};
 use crate::report::{render, CountBy, Render};
-use crate::store::Access;
+use crate::store::{Access, Backend};
 
 fn cat<T: Clone>(x: &[T], y: &[T]) -> Vec<T> {
     x.iter().chain(y).cloned().collect()
@@ -43,14 +47,43 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<()> {
         None => summary(ctx, &a.filters, &langs),
         Some(ReportCommand::Summary(s)) => summary(ctx, &merged(&a.filters, &s.filters), &langs),
         Some(ReportCommand::Quarterly(q)) => quarterly(ctx, q, &merged(&a.filters, &q.filters)),
-        Some(ReportCommand::By(b)) => by(ctx, b.field, &merged(&a.filters, &b.filters)),
-        Some(ReportCommand::Count(c)) => count(
-            ctx,
-            c.more_than,
-            c.count_partners,
-            &merged(&a.filters, &c.filters),
-        ),
+        Some(ReportCommand::By(b)) => {
+            by(ctx, b.field, b.engagements, &merged(&a.filters, &b.filters))
+        }
+        Some(ReportCommand::Count(c)) => {
+            let counted = if c.engagements {
+                Counted::Engagements
+            } else if c.count_partners {
+                Counted::Partners
+            } else {
+                Counted::Agreements
+            };
+            count(ctx, c.more_than, counted, &merged(&a.filters, &c.filters))
+        }
+        Some(ReportCommand::Dormant(d)) => dormant(ctx, d, &merged(&a.filters, &d.filters)),
     }
+}
+
+/// The filter of `report by|count --engagements`: the flags that mean something for an
+/// engagement (partner, partner category, goal, tag, text, and the country where it was
+/// held); the agreement-only ones are refused rather than ignored.
+fn engagement_filter(ctx: &Ctx, store: &dyn Backend, f: &FilterArgs) -> Result<Filter> {
+    let agreement_only = [
+        ("--kind", !f.kinds.is_empty()),
+        ("--status", !f.statuses.is_empty()),
+        ("--signed-in", f.signed_in.is_some()),
+        ("--expires-in", f.expires_in.is_some()),
+        ("--active-on", f.active_on.is_some()),
+    ];
+    if let Some((flag, _)) = agreement_only.iter().find(|(_, given)| *given) {
+        return Err(Error::input(format!(
+            "{flag} filters agreements, and --engagements counts engagements"
+        ))
+        .with_hint(
+            "with --engagements, filter by --partner, --category, --country (where it was held), --sdg, --tag or --search",
+        ));
+    }
+    ctx.filter(store, f)
 }
 
 fn summary(ctx: &Ctx, f: &FilterArgs, langs: &[Lang]) -> Result<()> {
@@ -147,10 +180,25 @@ fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result
         acc.add(r);
         Ok(())
     })?;
+    let (mut cur_eng, mut old_eng) = (EngagementTally::new(q), EngagementTally::new(prev));
+    let both_quarters = Period {
+        start: prev.start,
+        end: q.end,
+    };
+    store.scan_engagement_rows(
+        &shared_with_engagements(&filter),
+        Some(both_quarters),
+        &mut |r| {
+            cur_eng.add(r);
+            old_eng.add(r);
+            Ok(())
+        },
+    )?;
     let mut both = acc.finish(&store.partner_categories()?).into_iter();
     let (Some(cur), Some(old)) = (both.next(), both.next()) else {
         return Err(Error::registry("quarterly figures missing"));
     };
+    let (cur, old) = (cur.with_engagements(cur_eng), old.with_engagements(old_eng));
     let head = QuarterHead {
         period: label,
         start: iso(q.start),
@@ -165,26 +213,83 @@ fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result
     emit(ctx, &QuarterlyReport::new(head, &cur, &old))
 }
 
-fn by(ctx: &Ctx, field: CountBy, f: &FilterArgs) -> Result<()> {
+fn by(ctx: &Ctx, field: CountBy, engagements: bool, f: &FilterArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
-    let filter = ctx.filter(&*store, f)?;
-    let rows = crate::report::arrange_by(field, store.count_by(field, &filter)?);
+    let counts = if engagements {
+        store.count_engagements_by(field, &engagement_filter(ctx, &*store, f)?)?
+    } else {
+        store.count_by(field, &ctx.filter(&*store, f)?)?
+    };
+    let rows = crate::report::arrange_by(field, engagements, counts);
     emit(ctx, &ByReport { field, rows })
 }
 
-fn count(ctx: &Ctx, more_than: Option<u64>, partners: bool, f: &FilterArgs) -> Result<()> {
+/// What `report count` counts.
+enum Counted {
+    Agreements,
+    Partners,
+    Engagements,
+}
+
+fn count(ctx: &Ctx, more_than: Option<u64>, counted: Counted, f: &FilterArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
-    let filter = ctx.filter(&*store, f)?;
-    let n = if partners {
-        store.count_partners_with_agreements(&filter)?
-    } else {
-        store.count_agreements(&filter)?
+    let n = match counted {
+        Counted::Agreements => store.count_agreements(&ctx.filter(&*store, f)?)?,
+        Counted::Partners => store.count_partners_with_agreements(&ctx.filter(&*store, f)?)?,
+        Counted::Engagements => store.count_engagements(&engagement_filter(ctx, &*store, f)?)?,
     };
     emit(ctx, &Count(n))?;
     match more_than {
         Some(m) if n.max(0) as u64 <= m => Err(Error::no("")),
         _ => Ok(()),
     }
+}
+
+/// `report dormant`: the filter's partner terms choose the partners listed, its agreement
+/// terms the agreements that count (as active, and as signed); every engagement counts.
+fn dormant(ctx: &Ctx, a: &DormantArgs, f: &FilterArgs) -> Result<()> {
+    let window = months_up_to(ctx.as_of, a.months).ok_or_else(|| {
+        Error::field(
+            "months",
+            &a.months.to_string(),
+            format!(
+                "{} months before {} is before the calendar starts; give fewer",
+                a.months,
+                iso(ctx.as_of)
+            ),
+        )
+    })?;
+    let store = ctx.open(Access::Read)?;
+    let filter = ctx.filter(&*store, f)?;
+    let (partner_terms, agreement_terms) = filter
+        .terms
+        .into_iter()
+        .partition(|t| t.cond.is_partner_level());
+    let mut agreements = Filter::new(ctx.as_of);
+    agreements.terms = agreement_terms;
+    let mut partners = Filter::new(ctx.as_of);
+    partners.terms = partner_terms;
+    let mut acc = DormantAcc::new(window);
+    store.scan_report_rows(&agreements, &mut |r| {
+        acc.add_agreement(r);
+        Ok(())
+    })?;
+    store.scan_engagement_rows(&Filter::new(ctx.as_of), None, &mut |r| {
+        acc.add_engagement(r);
+        Ok(())
+    })?;
+    let mut rows = Vec::new();
+    store.scan_partners(&partners, &mut |p| {
+        rows.extend(acc.dormant(&p));
+        Ok(())
+    })?;
+    sort_dormant(&mut rows);
+    let any = !rows.is_empty();
+    emit(ctx, &DormantReport(rows))?;
+    if a.exit_code && any {
+        return Err(Error::no(""));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -11,8 +11,8 @@ use crate::output::xlsx::Workbook;
 use crate::output::{Cell, Format, RowWriter};
 use crate::query::{Filter, SortKey};
 use crate::records::{
-    agreement_cells, partner_cells, AGREEMENT_COLUMNS, AGREEMENT_TABLE, PARTNER_COLUMNS,
-    PARTNER_TABLE,
+    agreement_cells, engagement_cells, partner_cells, AGREEMENT_COLUMNS, AGREEMENT_TABLE,
+    ENGAGEMENT_COLUMNS, ENGAGEMENT_TABLE, PARTNER_COLUMNS, PARTNER_TABLE,
 };
 use crate::store::{Backend, TextBatch};
 
@@ -24,6 +24,7 @@ pub fn valid_columns(entity: Entity) -> Vec<&'static str> {
     match entity {
         Entity::Partners => PARTNER_COLUMNS.to_vec(),
         Entity::Contacts => crate::records::CONTACT_COLUMNS.to_vec(),
+        Entity::Engagements => ENGAGEMENT_COLUMNS.to_vec(),
         Entity::Agreements => {
             let mut v = AGREEMENT_COLUMNS.to_vec();
             v.push(PARTY_NAMES);
@@ -48,11 +49,12 @@ fn column(entity: Entity, flag: &str, name: &str) -> Result<&'static str> {
     })
 }
 
-fn entity_name(entity: Entity) -> &'static str {
+pub fn entity_name(entity: Entity) -> &'static str {
     match entity {
         Entity::Partners => "partners",
         Entity::Agreements => "agreements",
         Entity::Contacts => "contacts",
+        Entity::Engagements => "engagements",
     }
 }
 
@@ -159,6 +161,7 @@ pub fn sheet_name(entity: Entity) -> &'static str {
         Entity::Partners => "Partners",
         Entity::Agreements => "Agreements",
         Entity::Contacts => "Contacts",
+        Entity::Engagements => "Engagements",
     }
 }
 
@@ -196,6 +199,11 @@ pub fn write_to<'a>(
             let w = target.writer(entity, columns, shown)?;
             write_partners(store, filter, w, chosen)?
         }
+        Entity::Engagements => {
+            let (columns, shown) = layout(chosen, ENGAGEMENT_COLUMNS, ENGAGEMENT_TABLE);
+            let w = target.writer(entity, columns, shown)?;
+            write_engagements(store, filter, w, chosen)?
+        }
         Entity::Agreements => {
             let (columns, shown) = layout(chosen, AGREEMENT_COLUMNS, AGREEMENT_TABLE);
             let w = target.writer(entity, columns, shown)?;
@@ -213,11 +221,12 @@ pub fn write_to<'a>(
     Ok(())
 }
 
-/// Writes the agreements matching `filter` that are active or pending at its as-of date as a
-/// calendar of their notice and expiry dates (`now` stamps it); streamed, one agreement at a
-/// time.
+/// Writes a calendar (`now` stamps it), streamed one record at a time: of the agreements
+/// matching `filter` that are active or pending at its as-of date, their notice and expiry
+/// dates; of the engagements matching it, each engagement (cancelled ones marked so).
 pub fn write_calendar(
     store: &mut dyn Backend,
+    entity: Entity,
     filter: &Filter,
     out: &mut impl Write,
     now: &str,
@@ -228,8 +237,20 @@ pub fn write_calendar(
         names: &names,
         remind_days,
     };
-    let mut w = crate::output::ics::IcsWriter::new(out, now, "mou: agreements")?;
     let mut n = 0u64;
+    if entity == Entity::Engagements {
+        let mut w = crate::output::ics::IcsWriter::new(out, now, "mou: engagements")?;
+        store.scan_engagements(filter, &mut |e, _| {
+            n += 1;
+            w.event(&crate::calendar::engagement_event(&e, &options))
+        })?;
+        w.finish()?;
+        if n == 0 {
+            crate::note!("no engagements match");
+        }
+        return Ok(());
+    }
+    let mut w = crate::output::ics::IcsWriter::new(out, now, "mou: agreements")?;
     store.scan_agreements(filter, &mut |a, status| {
         if !crate::calendar::in_calendar(status) {
             return Ok(());
@@ -259,6 +280,27 @@ fn write_partners<W: Write>(
     store.scan_partners(filter, &mut |p| {
         n += 1;
         let cells = partner_cells(p);
+        w.row(match &pick {
+            Some(pick) => pick.pick(cells),
+            None => cells,
+        })
+    })?;
+    w.finish()?;
+    Ok(n)
+}
+
+/// Writes the engagements; returns how many.
+fn write_engagements<W: Write>(
+    store: &mut dyn Backend,
+    filter: &Filter,
+    mut w: RowWriter<W>,
+    chosen: Option<&[&'static str]>,
+) -> Result<u64> {
+    let mut n = 0u64;
+    let pick = chosen.map(|c| Projection::new(ENGAGEMENT_COLUMNS, c));
+    store.scan_engagements(filter, &mut |e, status| {
+        n += 1;
+        let cells = engagement_cells(e, status);
         w.row(match &pick {
             Some(pick) => pick.pick(cells),
             None => cells,
@@ -407,19 +449,18 @@ fn pipelined<T: Send>(
     })
 }
 
-/// Streams the contacts matching `filter` (sorted and cut by `shape`'s `--sort` and `--limit`,
-/// already checked into `shaped`) in `format`; says on stderr when none matched.
-pub fn write_contacts(
+/// Writes the contacts matching `filter` (sorted and cut by `--sort` and `--limit`, already
+/// checked into it) to `target`: a stream or a workbook's sheet; says on stderr when none
+/// matched.
+pub fn write_contacts<'a>(
     store: &dyn Backend,
     filter: &crate::query::ContactFilter,
-    out: &mut impl Write,
-    format: Format,
-    excel: bool,
-    chosen: Option<&[&'static str]>,
+    target: Target<'a>,
+    chosen: Option<&'a [&'static str]>,
 ) -> Result<()> {
     use crate::records::{contact_cells, CONTACT_COLUMNS, CONTACT_TABLE};
     let (columns, shown) = layout(chosen, CONTACT_COLUMNS, CONTACT_TABLE);
-    let mut w = RowWriter::new(out, format, excel, columns, shown)?;
+    let mut w = target.writer(Entity::Contacts, columns, shown)?;
     let pick = chosen.map(|c| Projection::new(CONTACT_COLUMNS, c));
     let mut n = 0u64;
     store.scan_contacts(filter, &mut |c| {

@@ -1,16 +1,18 @@
-//! `mou show REF|PARTNER`: one record in full.
+//! `mou show REF|PARTNER`: one record in full (an agreement, an engagement or a partner,
+//! with the records around it).
 
 use serde_json::{json, Value as Json};
 use std::io::Write;
 
 use super::{Ctx, Sink};
 use crate::error::{Error, Result};
-use crate::model::{Agreement, Partner, Status};
+use crate::model::{Agreement, Engagement, EngagementStatus, Partner, Status};
 use crate::output::{json_object, write_markdown, write_table, Cell, Format, RowWriter};
-use crate::query::{Cond, Filter};
+use crate::query::{Cond, Filter, SortKey};
 use crate::records::{
-    agreement_cells, contact_cells, partner_cells, AGREEMENT_COLUMNS, AGREEMENT_TABLE,
-    CONTACT_COLUMNS, CONTACT_TABLE, PARTNER_COLUMNS,
+    agreement_cells, contact_cells, engagement_cells, partner_cells, AGREEMENT_COLUMNS,
+    AGREEMENT_TABLE, CONTACT_COLUMNS, CONTACT_TABLE, ENGAGEMENT_COLUMNS, ENGAGEMENT_TABLE,
+    PARTNER_COLUMNS,
 };
 use crate::store::{Access, Backend};
 
@@ -19,6 +21,8 @@ pub fn run(ctx: &Ctx, a: &crate::cli::ShowArgs) -> Result<()> {
     let mut out = Sink::open(None)?;
     if let Some((ag, status)) = store.try_find_agreement(&a.name, ctx.as_of)? {
         show_agreement(ctx, &*store, &ag, status, &mut out)?;
+    } else if let Some((e, status)) = engagement_named(&*store, &a.name, ctx)? {
+        show_engagement(ctx, &*store, &e, status, &mut out)?;
     } else {
         match store.try_find_partner(&a.name)? {
             Ok(p) => show_partner(ctx, &*store, &p, &mut out)?,
@@ -33,9 +37,12 @@ pub fn run(ctx: &Ctx, a: &crate::cli::ShowArgs) -> Result<()> {
             Err(_) => {
                 let mut near = store.nearest_refs(&a.name, 3)?;
                 near.extend(store.nearest_partners(&a.name, 3)?);
-                let e = Error::input(format!("no agreement or partner is named '{}'", a.name));
+                let e = Error::input(format!(
+                    "no agreement, engagement or partner is named '{}'",
+                    a.name
+                ));
                 return Err(if near.is_empty() {
-                    e.with_hint("list them with `mou list agreements` or `mou list partners`")
+                    e.with_hint("list them with `mou list agreements`, `mou list engagements` or `mou list partners`")
                 } else {
                     e.with_hint(format!("did you mean {}?", near.join(", ")))
                 });
@@ -66,12 +73,17 @@ fn heading(out: &mut impl Write, format: Format, title: &str) -> Result<()> {
     Ok(())
 }
 
-fn vertical(out: &mut impl Write, format: Format, rows: &[Vec<String>]) -> Result<()> {
+/// A table of rows under `header`, drawn for the format (table or markdown).
+fn grid(out: &mut impl Write, format: Format, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
     if format == Format::Markdown {
-        write_markdown(out, &["field", "value"], rows)
+        write_markdown(out, header, rows)
     } else {
-        write_table(out, &["field", "value"], rows)
+        write_table(out, header, rows)
     }
+}
+
+fn vertical(out: &mut impl Write, format: Format, rows: &[Vec<String>]) -> Result<()> {
+    grid(out, format, &["field", "value"], rows)
 }
 
 /// The renewal chain through `a`, oldest first, each once.
@@ -120,6 +132,10 @@ fn show_agreement(
         .filter_map(|id| store.partner_by_id(id).transpose())
         .collect::<Result<_>>()?;
     let chain = chain(store, a, ctx)?;
+    let held = engagement_rows(
+        store,
+        Filter::new(ctx.as_of).and(Cond::Agreement(vec![a.id])),
+    )?;
     let format = ctx.format();
     match format {
         Format::Json | Format::Jsonl => {
@@ -142,6 +158,7 @@ fn show_agreement(
                         .collect(),
                 ),
             );
+            obj.insert("engagements".into(), engagements_json(&held));
             let v = Json::Object(obj);
             if format == Format::Json {
                 serde_json::to_writer_pretty(&mut *out, &v)?;
@@ -175,11 +192,7 @@ fn show_agreement(
                 })
                 .collect();
             let header = ["key", "name", "category", "country"];
-            if format == Format::Markdown {
-                write_markdown(out, &header, &rows)?;
-            } else {
-                write_table(out, &header, &rows)?;
-            }
+            grid(out, format, &header, &rows)?;
             if chain.len() > 1 {
                 heading(out, format, "Renewal chain")?;
                 let rows: Vec<Vec<String>> = chain
@@ -195,12 +208,9 @@ fn show_agreement(
                     })
                     .collect();
                 let header = ["ref", "signed_on", "expires_on", "status"];
-                if format == Format::Markdown {
-                    write_markdown(out, &header, &rows)?;
-                } else {
-                    write_table(out, &header, &rows)?;
-                }
+                grid(out, format, &header, &rows)?;
             }
+            engagements_section(out, format, "Engagements held under it", held)?;
         }
     }
     Ok(())
@@ -223,6 +233,12 @@ fn show_partner(ctx: &Ctx, store: &dyn Backend, p: &Partner, out: &mut impl Writ
         contacts.push(contact_cells(c));
         Ok(())
     })?;
+    let mut latest_first = Filter::new(ctx.as_of).and(Cond::Partner(vec![p.id]));
+    latest_first.sort = vec![SortKey {
+        column: "starts_on",
+        descending: true,
+    }];
+    let engagements = engagement_rows(store, latest_first)?;
     let format = ctx.format();
     match format {
         Format::Json | Format::Jsonl => {
@@ -245,6 +261,7 @@ fn show_partner(ctx: &Ctx, store: &dyn Backend, p: &Partner, out: &mut impl Writ
                         .collect(),
                 ),
             );
+            obj.insert("engagements".into(), engagements_json(&engagements));
             let v = Json::Object(obj);
             if format == Format::Json {
                 serde_json::to_writer_pretty(&mut *out, &v)?;
@@ -294,6 +311,185 @@ fn show_partner(ctx: &Ctx, store: &dyn Backend, p: &Partner, out: &mut impl Writ
                     w.row(c)?;
                 }
                 w.finish()?;
+            }
+            engagements_section(out, format, "Engagements, latest first", engagements)?;
+        }
+    }
+    Ok(())
+}
+
+/// The engagement a name gives as a ref or id.
+fn engagement_named(
+    store: &dyn Backend,
+    name: &str,
+    ctx: &Ctx,
+) -> Result<Option<(Engagement, EngagementStatus)>> {
+    store.try_find_engagement(name, ctx.as_of)
+}
+
+/// The engagements matching `filter`, as their cells.
+fn engagement_rows(store: &dyn Backend, filter: Filter) -> Result<Vec<Vec<Cell>>> {
+    let mut rows = Vec::new();
+    store.scan_engagements(&filter, &mut |e, s| {
+        rows.push(engagement_cells(e, s));
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+fn engagements_json(rows: &[Vec<Cell>]) -> Json {
+    Json::Array(
+        rows.iter()
+            .map(|c| Json::Object(json_object(ENGAGEMENT_COLUMNS, c)))
+            .collect(),
+    )
+}
+
+/// A heading and a table of engagements, when there are any.
+fn engagements_section(
+    out: &mut impl Write,
+    format: Format,
+    title: &str,
+    rows: Vec<Vec<Cell>>,
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    heading(out, format, &format!("{title} ({})", rows.len()))?;
+    let mut w = RowWriter::new(
+        &mut *out,
+        format,
+        false,
+        ENGAGEMENT_COLUMNS,
+        Some(ENGAGEMENT_TABLE),
+    )?;
+    for r in rows {
+        w.row(r)?;
+    }
+    w.finish()
+}
+
+/// A short line about a related engagement: ref, title, dates and status.
+fn engagement_brief(e: &Engagement, s: EngagementStatus) -> Json {
+    json!({
+        "ref": e.reference,
+        "title": e.title,
+        "starts_on": crate::dates::iso(e.starts_on),
+        "ends_on": crate::dates::iso(e.ends_on),
+        "status": s.as_str(),
+    })
+}
+
+fn brief_row(j: &Json) -> Vec<String> {
+    ["ref", "title", "starts_on", "ends_on", "status"]
+        .iter()
+        .map(|k| j[*k].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+fn show_engagement(
+    ctx: &Ctx,
+    store: &dyn Backend,
+    e: &Engagement,
+    status: EngagementStatus,
+    out: &mut impl Write,
+) -> Result<()> {
+    let partners: Vec<Partner> = store
+        .engagement_links(e.id)?
+        .partner_ids
+        .into_iter()
+        .filter_map(|id| store.partner_by_id(id).transpose())
+        .collect::<Result<_>>()?;
+    let agreement = match &e.agreement {
+        Some(r) => store.agreement_by_ref(r, ctx.as_of)?,
+        None => None,
+    };
+    let series = match &e.part_of {
+        Some(r) => store
+            .try_find_engagement(r, ctx.as_of)?
+            .map(|(s, st)| engagement_brief(&s, st)),
+        None => None,
+    };
+    let mut parts = Vec::new();
+    for r in store.engagement_parts(e.id)? {
+        if let Some((p, st)) = store.try_find_engagement(&r, ctx.as_of)? {
+            parts.push(engagement_brief(&p, st));
+        }
+    }
+    let cells = engagement_cells(e.clone(), status);
+    let format = ctx.format();
+    match format {
+        Format::Json | Format::Jsonl => {
+            let mut obj = json_object(ENGAGEMENT_COLUMNS, &cells);
+            obj.insert(
+                "partner_details".into(),
+                Json::Array(
+                    partners
+                        .iter()
+                        .map(|p| json!({"key": p.key, "name": p.name, "category": p.category.as_str(), "country": p.country}))
+                        .collect(),
+                ),
+            );
+            obj.insert(
+                "agreement_details".into(),
+                agreement.as_ref().map_or(Json::Null, |(a, s)| {
+                    json!({"ref": a.reference, "kind": a.kind.as_str(), "title": a.title, "status": s.as_str()})
+                }),
+            );
+            obj.insert("series".into(), series.clone().unwrap_or(Json::Null));
+            obj.insert("parts".into(), Json::Array(parts));
+            let v = Json::Object(obj);
+            if format == Format::Json {
+                serde_json::to_writer_pretty(&mut *out, &v)?;
+            } else {
+                serde_json::to_writer(&mut *out, &v)?;
+            }
+            writeln!(out)?;
+        }
+        Format::Csv => {
+            let mut w = RowWriter::new(out, Format::Csv, false, ENGAGEMENT_COLUMNS, None)?;
+            w.row(cells)?;
+            w.finish()?;
+        }
+        // Table and markdown; `show` writes no other format (refused when parsed).
+        _ => {
+            vertical(out, format, &pairs(ENGAGEMENT_COLUMNS, &cells))?;
+            heading(out, format, "Partners")?;
+            let rows: Vec<Vec<String>> = partners
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.key.clone(),
+                        p.name.clone(),
+                        p.category.to_string(),
+                        p.country.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            grid(out, format, &["key", "name", "category", "country"], &rows)?;
+            if let Some((a, s)) = &agreement {
+                heading(out, format, "Held under")?;
+                let row = vec![
+                    a.reference.clone(),
+                    a.kind.to_string(),
+                    a.title.clone(),
+                    s.to_string(),
+                ];
+                grid(out, format, &["ref", "kind", "title", "status"], &[row])?;
+            }
+            let header = ["ref", "title", "starts_on", "ends_on", "status"];
+            if let Some(s) = &series {
+                heading(out, format, "Part of the series")?;
+                grid(out, format, &header, &[brief_row(s)])?;
+            }
+            if !parts.is_empty() {
+                heading(
+                    out,
+                    format,
+                    &format!("Parts of this series ({})", parts.len()),
+                )?;
+                let rows: Vec<Vec<String>> = parts.iter().map(brief_row).collect();
+                grid(out, format, &header, &rows)?;
             }
         }
     }

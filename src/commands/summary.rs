@@ -1,11 +1,12 @@
 //! The registry's summary as a workbook sheet, for `export all`: the figures of `mou report`
 //! (its `section,name,count` rows) and the milestone sentences. A helper, not a command.
 
-use crate::error::Result;
-use crate::milestone::{sentence, Lang};
+use crate::error::{Error, Result};
+use crate::milestone::{engagement_sentence, sentence, Lang};
 use crate::output::xlsx::Workbook;
 use crate::output::{Cell, Format, RowWriter};
 use crate::query::Filter;
+use crate::report::engagements::{months_up_to, shared_with_engagements, EngagementTally};
 use crate::report::render::Shape;
 use crate::report::values::SummaryReport;
 use crate::report::Render;
@@ -15,8 +16,10 @@ use super::Ctx;
 
 const COLUMNS: &[&str] = &["section", "name", "count"];
 
-/// The figures of `mou report` for the records `filter` matches, with the milestone sentence
-/// in each of `langs`: one computation for the report command and the Summary sheet.
+/// The figures of `mou report` for the records `filter` matches, with the milestone
+/// sentences in each of `langs`: one computation for the report command and the Summary sheet.
+/// Engagements are those of the twelve months up to the as-of date, under the terms of
+/// `filter` that mean the same for them (see [`shared_with_engagements`]).
 pub fn summary_report(
     store: &dyn Backend,
     filter: &Filter,
@@ -27,12 +30,29 @@ pub fn summary_report(
         acc.add(r);
         Ok(())
     })?;
-    let summary = acc.finish(store.partners_by_category(filter)?);
+    let window = months_up_to(filter.as_of, 12).ok_or_else(|| {
+        Error::field(
+            "as-of",
+            &crate::dates::iso(filter.as_of),
+            "give a date at least a year after 0001-01-01",
+        )
+    })?;
+    let mut engaged = EngagementTally::new(window);
+    store.scan_engagement_rows(&shared_with_engagements(filter), Some(window), &mut |r| {
+        engaged.add(r);
+        Ok(())
+    })?;
+    let summary = acc.finish(store.partners_by_category(filter)?, engaged);
     let n = summary.partners_with_active_mou.max(0) as u64;
+    let e = summary.partners_engaged.max(0) as u64;
     Ok(SummaryReport {
         as_of: crate::dates::iso(filter.as_of),
         summary,
         milestone: langs.iter().map(|l| (l.key(), sentence(n, *l))).collect(),
+        engagement_milestone: langs
+            .iter()
+            .map(|l| (l.key(), engagement_sentence(e, *l)))
+            .collect(),
     })
 }
 
@@ -53,12 +73,18 @@ pub fn write_summary_sheet(ctx: &Ctx, store: &dyn Backend, book: &mut Workbook) 
             }
         }
     }
-    for (lang, text) in &report.milestone {
-        w.row(vec![
-            Cell::Word("milestone"),
-            Cell::text(lang.to_string()),
-            Cell::text(text.clone()),
-        ])?;
+    let sentences = [
+        ("milestone", &report.milestone),
+        ("engagement_milestone", &report.engagement_milestone),
+    ];
+    for (section, said) in sentences {
+        for (lang, text) in said {
+            w.row(vec![
+                Cell::Word(section),
+                Cell::text(lang.to_string()),
+                Cell::text(text.clone()),
+            ])?;
+        }
     }
     w.finish()
 }

@@ -1,30 +1,37 @@
 //! Excel workbooks: one sheet per table of rows, each holding an Excel table over its columns
 //! (header frozen, with filters), typed cells, fitted widths, and never a formula.
 //!
-//! Rows are written by `rust_xlsxwriter` in its constant-memory mode: each row goes to a
-//! temporary file as soon as the next one starts, so memory does not grow with the rows. Two
-//! things it cannot do in that mode are done here:
-//! - **widths**: a column's width must be set before its first row is written, so the first
-//!   [`WIDTH_SAMPLE`] rows are held, measured with the header, and then written; later rows
-//!   are not measured;
-//! - **the table's range**: `Worksheet::add_table` keeps an entry per cell of the range (a
+//! `rust_xlsxwriter` makes the workbook: its sheets, widths, frozen panes, directions, styles
+//! and tables. Each of its sheets holds the header and one placeholder row; the data rows are
+//! streamed by [`cells`] into a temporary file per sheet, as rust_xlsxwriter's constant-memory
+//! mode writes them, so memory does not grow with the rows. When the workbook is saved, its
+//! archive is copied entry by entry (raw, never recompressed) into the output, but for:
+//! - **the sheets**, whose placeholder row is replaced by the streamed rows, compressed at
+//!   deflate's fastest level (rust_xlsxwriter fixes the default level, which took 60% of a
+//!   large export's time: the rows are plain XML that compresses well at any level);
+//! - **the tables' ranges**: `Worksheet::add_table` keeps an entry per cell of the range (a
 //!   million rows of 18 columns would take about 500 MB), so each table is added over its
-//!   header and first row, and the range in its part (`xl/tables/tableN.xml`) is set to the
-//!   real one when the workbook is saved: the saved archive is copied entry by entry (raw,
-//!   never recompressed) into the output, with the few-hundred-byte table parts rewritten.
+//!   header and placeholder row, and the range in its part (`xl/tables/tableN.xml`) and the
+//!   sheet's dimension are set to the real ones.
+//!
+//! Widths must be set before a sheet is made, so the first [`WIDTH_SAMPLE`] rows are held,
+//! measured with the header, and then written; later rows are not measured.
 //!
 //! Past [`MAX_SHEET_ROWS`] rows (Excel's limit less the header) the rows go on in further
 //! sheets, `Agreements 2`, `Agreements 3`, ..., each with its own header and table.
 
-use std::io::{Read, Seek, SeekFrom, Write};
+mod cells;
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
 use rust_xlsxwriter::{
-    ColNum, Format as CellFormat, RowNum, Table, TableColumn, Workbook as Book, Worksheet,
-    XlsxError,
+    ColNum, Format as CellFormat, Table, TableColumn, Workbook as Book, Worksheet, XlsxError,
 };
 
+pub use cells::column_letters;
+
 use super::Cell;
-use crate::dates::Date;
 use crate::error::{Error, Result};
 
 /// Data rows a sheet holds: Excel's 1,048,576 rows less the header.
@@ -43,11 +50,8 @@ const FILTER_BUTTON: f64 = 3.0;
 /// The most characters Excel holds in a cell.
 const MAX_CELL_CHARS: usize = 32_767;
 
-/// The first day Excel counts without its 1900 leap-year bug; earlier dates are written as
-/// text (`YYYY-MM-DD`), which import reads the same.
-fn first_serial_day() -> Date {
-    Date::from_ymd_opt(1900, 3, 1).unwrap_or_default()
-}
+/// Bytes of rows gathered before they go to a sheet's file.
+const FLUSH_AT: usize = 1 << 18;
 
 /// How a workbook is laid out.
 #[derive(Debug, Clone, Copy)]
@@ -68,12 +72,28 @@ impl Default for BookOptions {
     }
 }
 
-/// A table whose range is set when the workbook is saved.
-struct TableRange {
-    name: String,
-    /// The range it was added with (its header and one row), and the real one.
-    placeholder: String,
-    real: String,
+/// One sheet of the workbook: its table's name and range, and the file of its rows.
+struct Part {
+    table: String,
+    /// The last column's letters.
+    last: String,
+    /// Data rows written.
+    rows: u32,
+    data: BufWriter<File>,
+    /// Bytes in `data`.
+    bytes: u64,
+}
+
+impl Part {
+    /// The table's range as rust_xlsxwriter wrote it (header and placeholder row).
+    fn placeholder(&self) -> String {
+        format!("A1:{}2", self.last)
+    }
+
+    /// The real range: the header and every row (at least one, empty when there are none).
+    fn real(&self) -> String {
+        format!("A1:{}{}", self.last, self.rows.max(1) + 1)
+    }
 }
 
 /// A workbook being written, sheet after sheet.
@@ -81,8 +101,8 @@ pub struct Workbook {
     book: Book,
     options: BookOptions,
     date: CellFormat,
-    tables: Vec<TableRange>,
-    sheet_names: Vec<String>,
+    /// The sheets made, in order (rust_xlsxwriter's `xl/worksheets/sheet<index + 1>.xml`).
+    parts: Vec<Part>,
 }
 
 fn xlsx_error(e: XlsxError) -> Error {
@@ -92,14 +112,17 @@ fn xlsx_error(e: XlsxError) -> Error {
     }
 }
 
+fn temp_file() -> Result<File> {
+    tempfile::tempfile().map_err(|e| Error::input(format!("cannot make a temporary file: {e}")))
+}
+
 impl Workbook {
     pub fn new(options: BookOptions) -> Workbook {
         Workbook {
             book: Book::new(),
             options,
             date: CellFormat::new().set_num_format("yyyy-mm-dd"),
-            tables: Vec::new(),
-            sheet_names: Vec::new(),
+            parts: Vec::new(),
         }
     }
 
@@ -109,33 +132,31 @@ impl Workbook {
             book: self,
             base: name.to_string(),
             columns: columns.iter().map(|c| c.to_string()).collect(),
+            letters: (0..columns.len())
+                .map(|c| column_letters(c as u16))
+                .collect(),
             sample: Some(Vec::new()),
             widths: Vec::new(),
             part: 0,
-            index: 0,
-            row: 0,
+            buf: Vec::new(),
             text: String::new(),
         }
     }
 
     /// Writes the workbook to `out` as one xlsx file. `out` need not seek (a pipe will do):
-    /// the workbook is saved to a temporary file, copied with its tables' ranges set into
+    /// the workbook is saved to a temporary file, copied with its rows and ranges into
     /// another (a zip archive is finished by seeking back), and that is copied to `out`.
     pub fn save(mut self, mut out: impl Write) -> Result<()> {
-        let temp = || {
-            tempfile::tempfile()
-                .map_err(|e| Error::input(format!("cannot make a temporary file: {e}")))
-        };
-        let mut saved = temp()?;
+        let mut saved = temp_file()?;
         self.book
-            .save_to_writer(std::io::BufWriter::new(&mut saved))
+            .save_to_writer(BufWriter::new(&mut saved))
             .map_err(xlsx_error)?;
         saved.seek(SeekFrom::Start(0))?;
-        let mut fixed = temp()?;
-        copy_with_ranges(
-            std::io::BufReader::new(saved),
-            std::io::BufWriter::new(&mut fixed),
-            &self.tables,
+        let mut fixed = temp_file()?;
+        copy_with_rows(
+            BufReader::new(saved),
+            BufWriter::new(&mut fixed),
+            &mut self.parts,
         )?;
         fixed.seek(SeekFrom::Start(0))?;
         std::io::copy(&mut fixed, &mut out)?;
@@ -144,17 +165,26 @@ impl Workbook {
     }
 }
 
-/// Copies the archive `saved` into `out`, every entry raw but the table parts, whose
-/// placeholder ranges become the real ones.
-fn copy_with_ranges(
-    saved: impl Read + Seek,
-    out: impl Write + Seek,
-    tables: &[TableRange],
-) -> Result<()> {
-    let zip_error = |e: zip::result::ZipError| match e {
+fn zip_error(e: zip::result::ZipError) -> Error {
+    match e {
         zip::result::ZipError::Io(e) => Error::from(e),
         other => Error::input(format!("cannot write the workbook: {other}")),
-    };
+    }
+}
+
+/// The part that `xl/worksheets/sheet<N>.xml` or `xl/tables/table<N>.xml` names, by `N`.
+fn numbered<'p>(name: &str, dir: &str, parts: &'p mut [Part]) -> Option<&'p mut Part> {
+    let n: usize = name.strip_prefix(dir)?.strip_suffix(".xml")?.parse().ok()?;
+    parts.get_mut(n.checked_sub(1)?)
+}
+
+/// Copies the archive `saved` into `out`: every entry raw but the sheets, which get their
+/// rows, and the table parts, whose placeholder ranges become the real ones.
+fn copy_with_rows(
+    saved: impl Read + Seek,
+    out: impl Write + Seek,
+    parts: &mut [Part],
+) -> Result<()> {
     let mut archive = zip::ZipArchive::new(saved).map_err(zip_error)?;
     let mut zip = zip::ZipWriter::new(out);
     for i in 0..archive.len() {
@@ -163,7 +193,9 @@ fn copy_with_ranges(
             .map_err(zip_error)?
             .name()
             .to_string();
-        if !(name.starts_with("xl/tables/table") && name.ends_with(".xml")) {
+        let is_table = name.starts_with("xl/tables/table") && name.ends_with(".xml");
+        let is_sheet = numbered(&name, "xl/worksheets/sheet", parts).is_some();
+        if !is_table && !is_sheet {
             zip.raw_copy_file(archive.by_index_raw(i).map_err(zip_error)?)
                 .map_err(zip_error)?;
             continue;
@@ -173,42 +205,70 @@ fn copy_with_ranges(
             .by_index(i)
             .map_err(zip_error)?
             .read_to_string(&mut xml)?;
-        let xml = set_range(&xml, tables);
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
+        if is_table {
+            zip.start_file(name, options).map_err(zip_error)?;
+            zip.write_all(set_range(&xml, parts).as_bytes())?;
+            continue;
+        }
+        let Some(part) = numbered(&name, "xl/worksheets/sheet", parts) else {
+            continue;
+        };
+        let (head, tail) = split_sheet(&xml, part)?;
+        let size = head.len() as u64 + part.bytes + tail.len() as u64;
+        let options = options
+            .compression_level(Some(1))
+            .large_file(size >= u64::from(u32::MAX));
         zip.start_file(name, options).map_err(zip_error)?;
-        zip.write_all(xml.as_bytes())?;
+        zip.write_all(head.as_bytes())?;
+        part.data.flush()?;
+        let file = part.data.get_mut();
+        file.seek(SeekFrom::Start(0))?;
+        std::io::copy(&mut BufReader::with_capacity(1 << 16, file), &mut zip)?;
+        zip.write_all(tail.as_bytes())?;
     }
     zip.finish().map_err(zip_error)?.flush()?;
     Ok(())
 }
 
+/// A sheet's XML as rust_xlsxwriter wrote it, split where the rows go: the part before its
+/// placeholder row (with the dimension set to the real range) and the part after.
+fn split_sheet<'x>(xml: &'x str, part: &Part) -> Result<(String, &'x str)> {
+    let broken = || Error::registry("the workbook's sheet is not laid out as expected");
+    let head_end = xml
+        .find("<row r=\"2\"")
+        .or_else(|| xml.find("</sheetData>"))
+        .ok_or_else(broken)?;
+    let tail_start = xml[head_end..]
+        .find("</sheetData>")
+        .map(|i| head_end + i)
+        .ok_or_else(broken)?;
+    let placeholder = &xml[head_end..tail_start];
+    if !placeholder.is_empty() && !placeholder.contains(&format!(" s=\"{}\"", cells::DATE_STYLE)) {
+        return Err(broken());
+    }
+    let head = xml[..head_end].replacen(
+        &format!("<dimension ref=\"{}\"/>", part.placeholder()),
+        &format!("<dimension ref=\"{}\"/>", part.real()),
+        1,
+    );
+    Ok((head, &xml[tail_start..]))
+}
+
 /// The table part `xml` with its placeholder range (in `ref="..."`, on the table and its
 /// filter) set to the real one; the table is found by its name.
-fn set_range(xml: &str, tables: &[TableRange]) -> String {
-    let Some(t) = tables
+fn set_range(xml: &str, parts: &[Part]) -> String {
+    let Some(t) = parts
         .iter()
-        .find(|t| xml.contains(&format!(" displayName=\"{}\"", t.name)))
+        .find(|t| xml.contains(&format!(" displayName=\"{}\"", t.table)))
     else {
         return xml.to_string();
     };
     xml.replace(
-        &format!("ref=\"{}\"", t.placeholder),
-        &format!("ref=\"{}\"", t.real),
+        &format!("ref=\"{}\"", t.placeholder()),
+        &format!("ref=\"{}\"", t.real()),
     )
-}
-
-/// `A`, `B`, ..., `Z`, `AA`, ... for the column at `col` (from 0).
-pub fn column_letters(col: u16) -> String {
-    let mut n = u32::from(col) + 1;
-    let mut out = Vec::new();
-    while n > 0 {
-        let r = (n - 1) % 26;
-        out.push(b'A' + r as u8);
-        n = (n - 1) / 26;
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
 }
 
 /// A table's name from a sheet's: letters, digits and `_` only (`Agreements 2` →
@@ -247,14 +307,14 @@ pub struct Sheet<'b> {
     book: &'b mut Workbook,
     base: String,
     columns: Vec<String>,
+    letters: Vec<String>,
     /// The rows held until the widths are fitted; None once they are.
     sample: Option<Vec<Vec<Cell>>>,
     widths: Vec<f64>,
-    /// The part being written (1 for the first sheet; 0 before it is made), its worksheet's
-    /// index, and the data rows it holds.
+    /// The part being written (1 for the first sheet; 0 before it is made).
     part: u64,
-    index: usize,
-    row: u32,
+    /// Rows gathered for the part's file.
+    buf: Vec<u8>,
     /// A buffer for cells written as text.
     text: String,
 }
@@ -271,7 +331,7 @@ impl Sheet<'_> {
         self.write(&cells)
     }
 
-    /// Ends the table: the sample written if it is still held, the last sheet's range set.
+    /// Ends the table: the sample written if it is still held, the last rows flushed.
     pub fn finish(mut self) -> Result<()> {
         if self.sample.is_some() {
             self.fit()?;
@@ -279,8 +339,7 @@ impl Sheet<'_> {
         if self.part == 0 {
             self.next_part()?;
         }
-        self.close_part();
-        Ok(())
+        self.flush()
     }
 
     /// Sets the widths from the header and the rows held, then writes those rows.
@@ -297,10 +356,7 @@ impl Sheet<'_> {
                 let width = match cell {
                     Cell::Date(_) => 10.0,
                     Cell::Bool(_) => 5.0,
-                    other => {
-                        buf.clear();
-                        text_width(other.csv_str(&mut buf))
-                    }
+                    other => text_width(other.csv_str(&mut buf)),
                 };
                 *w = w.max(width + 1.0);
             }
@@ -312,11 +368,10 @@ impl Sheet<'_> {
         Ok(())
     }
 
-    /// Makes the next sheet: widths, frozen header, direction, and its table.
+    /// Makes the next sheet: widths, frozen header, direction, its table over the header and
+    /// a placeholder row (a date, so that the date style is the workbook's), and its file.
     fn next_part(&mut self) -> Result<()> {
-        if self.part > 0 {
-            self.close_part();
-        }
+        self.flush()?;
         self.part += 1;
         let name = part_name(&self.base, self.part);
         let rtl = self.book.options.rtl;
@@ -329,6 +384,7 @@ impl Sheet<'_> {
         let table = Table::new()
             .set_name(table_name(&name))
             .set_columns(&header);
+        let date = self.book.date.clone();
         let ws: &mut Worksheet = self.book.book.add_worksheet_with_constant_memory();
         ws.set_name(&name).map_err(xlsx_error)?;
         for (i, w) in self.widths.iter().enumerate() {
@@ -339,82 +395,72 @@ impl Sheet<'_> {
         if !self.columns.is_empty() {
             ws.add_table(0, 0, 1, last_col, &table)
                 .map_err(xlsx_error)?;
+            ws.write_number_with_format(1, 0, 1.0, &date)
+                .map_err(xlsx_error)?;
         }
-        self.index = self.book.sheet_names.len();
-        self.book.sheet_names.push(name);
-        self.row = 0;
+        self.book.parts.push(Part {
+            table: table_name(&name),
+            last: column_letters(last_col),
+            rows: 0,
+            data: BufWriter::new(temp_file()?),
+            bytes: 0,
+        });
         Ok(())
     }
 
-    /// Records the real range of the sheet's table: its header and every row written (at
-    /// least one, empty when there were none).
-    fn close_part(&mut self) {
-        let Some(name) = self.book.sheet_names.get(self.index) else {
-            return;
-        };
-        if self.columns.is_empty() {
-            return;
+    /// Sends the rows gathered to the part's file.
+    fn flush(&mut self) -> Result<()> {
+        if let Some(part) = self.book.parts.last_mut() {
+            part.data.write_all(&self.buf)?;
+            part.bytes += self.buf.len() as u64;
         }
-        let last = column_letters(self.columns.len().saturating_sub(1) as u16);
-        self.book.tables.push(TableRange {
-            name: table_name(name),
-            placeholder: format!("A1:{last}2"),
-            real: format!("A1:{last}{}", self.row.max(1) + 1),
-        });
+        self.buf.clear();
+        Ok(())
     }
 
     fn write(&mut self, cells: &[Cell]) -> Result<()> {
-        if self.part == 0 || self.row >= self.book.options.sheet_rows {
+        let full = |b: &Workbook| {
+            b.parts
+                .last()
+                .is_none_or(|p| p.rows >= b.options.sheet_rows)
+        };
+        if self.part == 0 || full(self.book) {
             self.next_part()?;
         }
-        self.row += 1;
-        let row = self.row as RowNum;
-        let ws = self
-            .book
-            .book
-            .worksheet_from_index(self.index)
-            .map_err(xlsx_error)?;
-        for (col, cell) in cells.iter().enumerate() {
-            let col = col as ColNum;
-            let written = match cell {
-                Cell::Null => continue,
-                Cell::Int(n) => ws.write_number(row, col, *n as f64),
-                Cell::Bool(b) => ws.write_boolean(row, col, *b),
-                Cell::Date(d) if *d >= first_serial_day() => {
-                    let serial = (*d - excel_epoch()).num_days() as f64;
-                    ws.write_number_with_format(row, col, serial, &self.book.date)
-                }
-                other => {
-                    let text = other.csv_str(&mut self.text);
-                    if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
-                        return Err(too_long(
-                            &part_name(&self.base, self.part),
-                            row,
-                            col,
-                            &self.columns,
-                        ));
-                    }
-                    ws.write_string(row, col, text)
-                }
-            };
-            written.map_err(xlsx_error)?;
+        let Some(part) = self.book.parts.last_mut() else {
+            return Ok(());
+        };
+        part.rows += 1;
+        let row = part.rows + 1;
+        let long = cells::write_row(
+            &mut self.buf,
+            row,
+            cells,
+            &self.letters,
+            &mut self.text,
+            MAX_CELL_CHARS,
+        );
+        if let Some(col) = long {
+            return Err(too_long(
+                &part_name(&self.base, self.part),
+                row,
+                col,
+                &self.columns,
+            ));
+        }
+        if self.buf.len() >= FLUSH_AT {
+            self.flush()?;
         }
         Ok(())
     }
 }
 
-/// Day 0 of Excel's serial dates (for days from 1900-03-01 on).
-fn excel_epoch() -> Date {
-    Date::from_ymd_opt(1899, 12, 30).unwrap_or_default()
-}
-
-fn too_long(sheet: &str, row: RowNum, col: ColNum, columns: &[String]) -> Error {
+fn too_long(sheet: &str, row: u32, col: usize, columns: &[String]) -> Error {
     Error::input(format!(
-        "sheet {sheet}, row {}, column {} ({}): the value holds more than {MAX_CELL_CHARS} \
+        "sheet {sheet}, row {row}, column {} ({}): the value holds more than {MAX_CELL_CHARS} \
          characters, the most an xlsx cell holds; nothing was written",
-        row + 1,
-        column_letters(col),
-        columns.get(usize::from(col)).map_or("", |c| c.as_str()),
+        column_letters(col as u16),
+        columns.get(col).map_or("", |c| c.as_str()),
     ))
     .with_hint("export it as CSV or JSON, which hold any length")
 }
@@ -430,27 +476,35 @@ mod tests {
         assert_eq!(table_name("Agreements 2"), "Agreements_2");
     }
 
-    #[test]
-    fn column_letters_run_past_z() {
-        assert_eq!(column_letters(0), "A");
-        assert_eq!(column_letters(17), "R");
-        assert_eq!(column_letters(25), "Z");
-        assert_eq!(column_letters(26), "AA");
-        assert_eq!(column_letters(701), "ZZ");
-        assert_eq!(column_letters(702), "AAA");
+    fn part(rows: u32) -> Part {
+        Part {
+            table: "Agreements_2".into(),
+            last: "R".into(),
+            rows,
+            data: BufWriter::new(temp_file().unwrap()),
+            bytes: 0,
+        }
     }
 
     #[test]
     fn the_placeholder_range_becomes_the_real_one() {
         let xml = r#"<table id="1" name="Agreements_2" displayName="Agreements_2" ref="A1:R2"><autoFilter ref="A1:R2"/></table>"#;
-        let t = [TableRange {
-            name: "Agreements_2".into(),
-            placeholder: "A1:R2".into(),
-            real: "A1:R9".into(),
-        }];
         assert_eq!(
-            set_range(xml, &t),
+            set_range(xml, &[part(8)]),
             r#"<table id="1" name="Agreements_2" displayName="Agreements_2" ref="A1:R9"><autoFilter ref="A1:R9"/></table>"#
         );
+    }
+
+    #[test]
+    fn the_rows_replace_the_placeholder_row() {
+        let xml = r#"<worksheet><dimension ref="A1:R2"/><sheetData><row r="1"><c r="A1"/></row><row r="2"><c r="A2" s="1"><v>1</v></c></row></sheetData><tableParts/></worksheet>"#;
+        let (head, tail) = split_sheet(xml, &part(3)).unwrap();
+        assert_eq!(
+            head,
+            r#"<worksheet><dimension ref="A1:R4"/><sheetData><row r="1"><c r="A1"/></row>"#
+        );
+        assert_eq!(tail, "</sheetData><tableParts/></worksheet>");
+        let odd = xml.replace(r#" s="1""#, r#" s="2""#);
+        assert!(split_sheet(&odd, &part(3)).is_err());
     }
 }

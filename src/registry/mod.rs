@@ -6,6 +6,7 @@
 
 mod agreements;
 mod contacts;
+mod engagement_inputs;
 mod engagements;
 mod inputs;
 mod names;
@@ -13,6 +14,9 @@ mod partners;
 
 pub use agreements::Renewal;
 pub use contacts::Forgotten;
+pub use engagement_inputs::{
+    EngagementEdit, EngagementValues, NewEngagement, ENGAGEMENT_CLEARABLE,
+};
 pub use engagements::check_engagement;
 pub use inputs::{NewAgreement, NewPartner};
 pub use names::{check_partner, derive_key, lookalike_problems, lookalikes, Lookalikes};

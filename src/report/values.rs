@@ -3,9 +3,11 @@
 
 use serde::Serialize;
 
+use super::engagements::Dormant;
 use super::render::{as_map, Render, Section, Shape};
 use super::{CountBy, QuarterFigures, Summary};
-use crate::model::Category;
+use crate::dates::iso;
+use crate::model::{Category, EngagementKind};
 use crate::output::{Cell, Format};
 
 /// `mou report [summary]`.
@@ -17,6 +19,9 @@ pub struct SummaryReport {
     /// The milestone sentence in each language asked for, by language code.
     #[serde(serialize_with = "as_map")]
     pub milestone: Vec<(&'static str, String)>,
+    /// The engagement milestone sentence (partners engaged in the last twelve months).
+    #[serde(serialize_with = "as_map")]
+    pub engagement_milestone: Vec<(&'static str, String)>,
 }
 
 fn counts<T: ToString>(v: &[(T, i64)]) -> Vec<(String, Vec<i64>)> {
@@ -44,6 +49,12 @@ impl Render for SummaryReport {
             ("partners", s.partners),
             ("agreements", s.agreements),
             ("partners_with_active_mou", s.partners_with_active_mou),
+            ("engagements", s.engagements),
+            ("partners_engaged", s.partners_engaged),
+            (
+                "partners_engaged_without_mou",
+                s.partners_engaged_without_mou,
+            ),
         ];
         let sections = vec![
             counted(
@@ -64,6 +75,12 @@ impl Render for SummaryReport {
                 "status",
                 counts(&s.agreements_by_status),
             ),
+            counted(
+                "engagements_by_kind",
+                "Engagements in the last twelve months, by kind",
+                "kind",
+                counts(&s.engagements_by_kind),
+            ),
             counted("totals", "Totals", "figure", counts(&totals)),
         ];
         let mut notes = vec![format!(
@@ -71,6 +88,11 @@ impl Render for SummaryReport {
             s.partners_with_active_mou
         )];
         notes.extend(self.milestone.iter().map(|(_, t)| t.clone()));
+        notes.push(format!(
+            "Partners engaged in the last twelve months: {} ({} without an active MoU)",
+            s.partners_engaged, s.partners_engaged_without_mou
+        ));
+        notes.extend(self.engagement_milestone.iter().map(|(_, t)| t.clone()));
         Shape::Sections {
             title: format!("Registry summary at {}", self.as_of),
             sections,
@@ -126,6 +148,40 @@ pub struct QuarterlyReport {
     #[serde(serialize_with = "as_map")]
     pub active_partners_by_category: Vec<(Category, Pair)>,
     pub active_by_sdg: Vec<SdgPair>,
+    #[serde(serialize_with = "as_map")]
+    pub engagements_by_kind: Vec<(EngagementKind, Pair)>,
+    pub engagements_by_sdg: Vec<SdgPair>,
+}
+
+/// Goals 1..17 with their names, each with its figure in `cur` and `old` (index 0 = SDG 1).
+fn sdg_pairs(cur: &[i64], old: &[i64]) -> Vec<SdgPair> {
+    (0..17)
+        .map(|i| {
+            let (name_en, name_ar) = crate::sdg::name(i + 1).unwrap_or_default();
+            SdgPair {
+                sdg: i + 1,
+                name_en,
+                name_ar,
+                current: cur.get(i).copied().unwrap_or(0),
+                previous: old.get(i).copied().unwrap_or(0),
+            }
+        })
+        .collect()
+}
+
+fn pairs_of<K: Copy>(cur: &[(K, i64)], old: &[(K, i64)]) -> Vec<(K, Pair)> {
+    cur.iter()
+        .zip(old)
+        .map(|((k, a), (_, b))| {
+            (
+                *k,
+                Pair {
+                    current: *a,
+                    previous: *b,
+                },
+            )
+        })
+        .collect()
 }
 
 impl QuarterlyReport {
@@ -141,6 +197,9 @@ impl QuarterlyReport {
                 ("active_at_end", x.active_at_end),
                 ("expiring_next_quarter", x.expiring_next_quarter),
                 ("new_partners", x.new_partners),
+                ("engagements_held", x.engagements_held),
+                ("partners_engaged", x.partners_engaged),
+                ("participants", x.participants),
             ]
         };
         let pair = |current, previous| Pair { current, previous };
@@ -151,24 +210,13 @@ impl QuarterlyReport {
                 .zip(figures(old))
                 .map(|((k, a), (_, b))| (k, pair(a, b)))
                 .collect(),
-            active_partners_by_category: cur
-                .active_partners_by_category
-                .iter()
-                .zip(&old.active_partners_by_category)
-                .map(|((c, a), (_, b))| (*c, pair(*a, *b)))
-                .collect(),
-            active_by_sdg: (0..17)
-                .map(|i| {
-                    let (name_en, name_ar) = crate::sdg::name(i + 1).unwrap_or_default();
-                    SdgPair {
-                        sdg: i + 1,
-                        name_en,
-                        name_ar,
-                        current: cur.active_by_sdg.get(i).copied().unwrap_or(0),
-                        previous: old.active_by_sdg.get(i).copied().unwrap_or(0),
-                    }
-                })
-                .collect(),
+            active_partners_by_category: pairs_of(
+                &cur.active_partners_by_category,
+                &old.active_partners_by_category,
+            ),
+            active_by_sdg: sdg_pairs(&cur.active_by_sdg, &old.active_by_sdg),
+            engagements_by_kind: pairs_of(&cur.engagements_by_kind, &old.engagements_by_kind),
+            engagements_by_sdg: sdg_pairs(&cur.engagements_by_sdg, &old.engagements_by_sdg),
         }
     }
 }
@@ -185,10 +233,15 @@ impl Render for QuarterlyReport {
             Format::Csv => s.sdg.to_string(),
             _ => format!("{} {} · {}", s.sdg, s.name_en, s.name_ar),
         };
+        let sdg_rows = |v: &[SdgPair]| -> Vec<(String, Vec<i64>)> {
+            v.iter()
+                .map(|s| (sdg_name(s), vec![s.current, s.previous]))
+                .collect()
+        };
         let sections = vec![
             Section {
                 key: "figures",
-                title: "Agreements".into(),
+                title: "Agreements and engagements".into(),
                 columns: vec!["figure", "current", "previous"],
                 rows: paired(&self.figures),
             },
@@ -202,11 +255,19 @@ impl Render for QuarterlyReport {
                 key: "active_by_sdg",
                 title: "Active agreements per SDG".into(),
                 columns: vec!["sdg", "current", "previous"],
-                rows: self
-                    .active_by_sdg
-                    .iter()
-                    .map(|s| (sdg_name(s), vec![s.current, s.previous]))
-                    .collect(),
+                rows: sdg_rows(&self.active_by_sdg),
+            },
+            Section {
+                key: "engagements_by_kind",
+                title: "Engagements starting in the quarter, by kind".into(),
+                columns: vec!["kind", "current", "previous"],
+                rows: paired(&self.engagements_by_kind),
+            },
+            Section {
+                key: "engagements_by_sdg",
+                title: "Engagements starting in the quarter, per SDG".into(),
+                columns: vec!["sdg", "current", "previous"],
+                rows: sdg_rows(&self.engagements_by_sdg),
             },
         ];
         let h = &self.head;
@@ -283,6 +344,7 @@ fn heading(field: CountBy) -> &'static str {
         CountBy::Sdg => "SDG",
         CountBy::Year => "Year",
         CountBy::Quarter => "Quarter",
+        CountBy::Partner => "Partner",
     }
 }
 
@@ -314,6 +376,57 @@ pub struct Count(pub i64);
 impl Render for Count {
     fn shape(&self, _: Format) -> Shape<'_> {
         Shape::Line(self.0.to_string())
+    }
+}
+
+/// `mou report dormant`: partners party to an active agreement with no engagement and no
+/// agreement signed in the last `months` months, longest silence first.
+#[derive(Debug, Default)]
+pub struct DormantReport(pub Vec<Dormant>);
+
+const DORMANT_COLUMNS: [&str; 7] = [
+    "key",
+    "name",
+    "category",
+    "active_agreements",
+    "last_engagement",
+    "last_signed",
+    "days_since",
+];
+
+impl DormantReport {
+    fn cells(d: &Dormant) -> Vec<Cell> {
+        vec![
+            Cell::text(&d.key),
+            Cell::text(&d.name),
+            Cell::Word(d.category.as_str()),
+            Cell::Int(d.active_agreements),
+            Cell::opt(d.last_engagement.map(iso)),
+            Cell::opt(d.last_signed.map(iso)),
+            d.days_since.map_or(Cell::Null, Cell::Int),
+        ]
+    }
+}
+
+impl Serialize for DormantReport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|d| {
+            DORMANT_COLUMNS
+                .iter()
+                .zip(Self::cells(d))
+                .map(|(k, c)| (k.to_string(), c.to_json()))
+                .collect::<serde_json::Map<_, _>>()
+        }))
+    }
+}
+
+impl Render for DormantReport {
+    fn shape(&self, _: Format) -> Shape<'_> {
+        Shape::Rows {
+            columns: DORMANT_COLUMNS.to_vec(),
+            rows: self.0.iter().map(Self::cells).collect(),
+            shown: None,
+        }
     }
 }
 
@@ -427,8 +540,13 @@ mod tests {
                 agreements_by_kind: vec![(Kind::Mou, 4)],
                 agreements_by_status: vec![(Status::Active, 3), (Status::Expired, 1)],
                 partners_with_active_mou: 2,
+                engagements: 5,
+                engagements_by_kind: vec![(EngagementKind::Workshop, 5)],
+                partners_engaged: 3,
+                partners_engaged_without_mou: 1,
             },
             milestone: vec![("en", "Two partners.".into())],
+            engagement_milestone: vec![("en", "Three partners.".into())],
         }
     }
 
@@ -437,6 +555,8 @@ mod tests {
             signed: n,
             active_by_sdg: vec![n; 17],
             active_partners_by_category: vec![(Category::Ngo, n)],
+            engagements_by_kind: EngagementKind::ALL.iter().map(|k| (*k, n)).collect(),
+            engagements_by_sdg: vec![n; 17],
             ..Default::default()
         };
         let head = QuarterHead {
@@ -472,6 +592,22 @@ mod tests {
         one_value_in_every_format(summary(), |r| r.summary.agreements_by_kind[0].1 = 7);
         one_value_in_every_format(quarterly(), |r| r.figures[0].1.current = 9);
         one_value_in_every_format(quarterly(), |r| r.active_by_sdg[16].previous = 9);
+        one_value_in_every_format(summary(), |r| r.summary.partners_engaged_without_mou = 2);
+        one_value_in_every_format(summary(), |r| r.summary.engagements_by_kind[0].1 = 6);
+        one_value_in_every_format(quarterly(), |r| r.engagements_by_kind[1].1.current = 9);
+        one_value_in_every_format(quarterly(), |r| r.engagements_by_sdg[10].previous = 9);
+        one_value_in_every_format(
+            DormantReport(vec![Dormant {
+                key: "atlas".into(),
+                name: "Atlas".into(),
+                category: Category::Ngo,
+                active_agreements: 1,
+                last_engagement: None,
+                last_signed: crate::dates::parse_stored("2020-01-01").ok(),
+                days_since: Some(2524),
+            }]),
+            |r| r.0[0].days_since = Some(2525),
+        );
         one_value_in_every_format(
             ByReport {
                 field: CountBy::Country,
@@ -499,15 +635,42 @@ mod tests {
                 "agreements_by_kind",
                 "agreements_by_status",
                 "partners_with_active_mou",
-                "milestone"
+                "engagements",
+                "engagements_by_kind",
+                "partners_engaged",
+                "partners_engaged_without_mou",
+                "milestone",
+                "engagement_milestone"
             ]
         );
+        assert_eq!(s["engagements_by_kind"]["workshop"], 5);
+        assert_eq!(s["engagement_milestone"]["en"], "Three partners.");
         assert_eq!(s["agreements_by_status"]["expired"], 1);
         let q = serde_json::to_value(quarterly()).unwrap();
         assert_eq!(q["figures"]["signed"]["previous"], 2);
         assert_eq!(q["active_partners_by_category"]["ngo"]["current"], 5);
         assert_eq!(q["active_by_sdg"][0]["sdg"], 1);
         assert!(q.get("today").is_none() && q.get("previous_label").is_none());
+        assert_eq!(q["figures"]["participants"]["current"], 0);
+        assert_eq!(q["engagements_by_kind"]["side-event"]["previous"], 2);
+        assert_eq!(q["engagements_by_sdg"][16]["sdg"], 17);
+        let d = DormantReport(vec![Dormant {
+            key: "atlas".into(),
+            name: "Atlas".into(),
+            category: Category::Ngo,
+            active_agreements: 2,
+            last_engagement: None,
+            last_signed: crate::dates::parse_stored("2020-01-01").ok(),
+            days_since: Some(9),
+        }]);
+        assert_eq!(
+            rendered(&d, Format::Jsonl),
+            "{\"key\":\"atlas\",\"name\":\"Atlas\",\"category\":\"ngo\",\"active_agreements\":2,\"last_engagement\":null,\"last_signed\":\"2020-01-01\",\"days_since\":9}\n"
+        );
+        assert_eq!(
+            rendered(&d, Format::Csv),
+            "key,name,category,active_agreements,last_engagement,last_signed,days_since\natlas,Atlas,ngo,2,,2020-01-01,9\n"
+        );
         let by = ByReport {
             field: CountBy::Sdg,
             rows: vec![("4".into(), 2)],

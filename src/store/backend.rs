@@ -8,10 +8,10 @@ use std::path::Path;
 use std::collections::HashMap;
 
 use super::{
-    Change, CountBy, EngagementLinks, Entity, HistoryEntry, PartnerMatch, ReportRow, TextBatch,
-    Verification,
+    Change, CountBy, EngagementLinks, EngagementRow, Entity, HistoryEntry, PartnerMatch, ReportRow,
+    TextBatch, Verification,
 };
-use crate::dates::Date;
+use crate::dates::{Date, Period};
 use crate::error::Result;
 use crate::model::{
     Agreement, Category, Contact, Engagement, EngagementStatus, Kind, Partner, RenewalProblem,
@@ -168,6 +168,18 @@ pub trait Backend: Send {
     /// Agreements matching `filter` counted per value of `by`, by value (see
     /// [`CountBy`]); an agreement counts once under each of its goals, categories, countries.
     fn count_by(&self, by: CountBy, filter: &Filter) -> Result<Vec<(String, i64)>>;
+    /// The engagements matching `filter`, and starting within `starts_in` when given, as
+    /// lean [`EngagementRow`]s (in id order for a whole scan).
+    fn scan_engagement_rows(
+        &self,
+        filter: &Filter,
+        starts_in: Option<Period>,
+        f: &mut dyn FnMut(&EngagementRow) -> Result<()>,
+    ) -> Result<()>;
+    /// Engagements matching `filter` counted per value of `by`: once under each of their
+    /// goals, partners and partners' categories; the country is where it was held, year and
+    /// quarter those of its start.
+    fn count_engagements_by(&self, by: CountBy, filter: &Filter) -> Result<Vec<(String, i64)>>;
     /// Agreements active or pending at the filter's as-of date, not renewed, whose expiry or
     /// notice date comes by `until`: in order of the earlier of those dates, then ref.
     fn scan_due(

@@ -11,6 +11,8 @@ use crate::model::{
 };
 use crate::query::{Cond, ContactFilter, Filter};
 
+mod engagement_reports;
+
 /// Makes a fresh, empty store.
 pub type Factory<'a> = &'a dyn Fn() -> Box<dyn Backend>;
 
@@ -49,6 +51,10 @@ pub fn run_all(factory: Factory) {
         (
             "engagements: filters and the status rule",
             engagement_filters,
+        ),
+        (
+            "engagements: report rows and counts",
+            engagement_reports::engagement_report_reads,
         ),
     ];
     for (name, check) in checks {

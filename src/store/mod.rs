@@ -20,7 +20,7 @@ pub use due::scan_due;
 pub use postgres::PgLocation;
 pub use rows::TextBatch;
 pub use sqlite::{
-    CountBy, PartnerMatch, ReportRow, APPLICATION_ID, FORGOTTEN_NAME, SCHEMA_VERSION,
+    CountBy, EngagementRow, PartnerMatch, ReportRow, APPLICATION_ID, FORGOTTEN_NAME, SCHEMA_VERSION,
 };
 
 use std::fmt;

@@ -166,7 +166,7 @@ fn fill_title(
 }
 
 /// Parties: one key (90%) or two or three distinct keys.
-fn fill_parties(rng: &mut Rng, parties: &mut String) {
+pub(super) fn fill_parties(rng: &mut Rng, parties: &mut String) {
     let count = if rng.chance(90.0) {
         1
     } else {
@@ -219,7 +219,7 @@ fn add_years(day: NaiveDate, years: u64) -> NaiveDate {
 }
 
 /// Appends `items` to `out`, `;`-separated, each written by `push`.
-fn join_into(out: &mut String, items: Vec<u64>, mut push: impl FnMut(&mut String, u64)) {
+pub(super) fn join_into(out: &mut String, items: Vec<u64>, mut push: impl FnMut(&mut String, u64)) {
     for (n, item) in items.into_iter().enumerate() {
         if n > 0 {
             out.push(';');

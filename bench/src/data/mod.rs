@@ -2,6 +2,7 @@
 //! count and generator version, deterministic (the same bytes on every machine and version).
 
 mod agreements;
+pub mod engagements;
 mod vocab;
 
 use std::fs::{self, File};

@@ -2,6 +2,7 @@
 //! gives lines of the final table.
 
 mod eight;
+mod engagements;
 mod export;
 mod import;
 mod registry;
@@ -18,6 +19,7 @@ use crate::table::{fmt_rss, fmt_secs};
 use crate::tools::Tools;
 
 pub use eight::figure as eight;
+pub use engagements::figure as engagements;
 pub use export::figure as export;
 pub use import::figure as import;
 pub use registry::prepare as prepare_registry;

@@ -16,7 +16,8 @@ pub(super) const QUARTER: &str = "2026Q3";
 pub(super) const SQL_QUARTER: &str = "strftime('%Y', signed_on) || 'Q' || \
 ((CAST(strftime('%m', signed_on) AS INTEGER) + 2) / 3)";
 
-const SQLITE_GROUP_BY: &str = "SELECT p.category, strftime('%Y', a.signed_on) || 'Q' || \
+pub(super) const SQLITE_GROUP_BY: &str =
+    "SELECT p.category, strftime('%Y', a.signed_on) || 'Q' || \
 ((CAST(strftime('%m', a.signed_on) AS INTEGER) + 2) / 3) AS q, count(*) FROM agreement a \
 JOIN agreement_party ap ON ap.agreement_id = a.id JOIN partner p ON p.id = ap.partner_id \
 GROUP BY 1, 2;";

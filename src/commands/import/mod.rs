@@ -5,6 +5,7 @@
 
 mod apply;
 mod contacts;
+mod engagements;
 mod parse;
 mod read;
 mod records;
@@ -66,6 +67,9 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     if a.entity == Entity::Contacts {
         return contacts::run(ctx, a);
     }
+    if a.entity == Entity::Engagements {
+        return engagements::run(ctx, a);
+    }
     if a.entity == Entity::Partners && a.date_format.is_some() {
         return Err(Error::input(
             "--date-format reads the date columns of agreements; a partners file has none",
@@ -104,7 +108,11 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                     Job::partner,
                 )?;
             }
-            Entity::Contacts => unreachable!("contacts are imported by contacts::run"),
+            Entity::Contacts | Entity::Engagements => {
+                return Err(Error::registry(
+                    "this kind of record has an import of its own",
+                ))
+            }
             Entity::Agreements => {
                 let cols = AgreementColumns::new(&source.index, a.date_format.clone());
                 pipeline(
@@ -164,6 +172,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                 Entity::Partners => store::Entity::Partner,
                 Entity::Agreements => store::Entity::Agreement,
                 Entity::Contacts => store::Entity::Contact,
+                Entity::Engagements => store::Entity::Engagement,
             };
             let summary = serde_json::json!({
                 "file": file_name,
@@ -254,9 +263,11 @@ pub fn import_dir(ctx: &Ctx, dir: &Path) -> Result<()> {
         (Entity::Partners, "partners.csv"),
         (Entity::Agreements, "agreements.csv"),
         (Entity::Contacts, "contacts.csv"),
+        (Entity::Engagements, "engagements.csv"),
     ] {
-        // A folder without contacts (an older sample, an export) loads as before.
-        if entity == Entity::Contacts && !dir.join(file).exists() {
+        // A folder without contacts or engagements (an older sample, an export) loads as
+        // before.
+        if matches!(entity, Entity::Contacts | Entity::Engagements) && !dir.join(file).exists() {
             continue;
         }
         run(

@@ -548,6 +548,7 @@ fn known_columns(entity: Entity) -> Vec<&'static str> {
     match entity {
         Entity::Partners => PARTNER_COLUMNS.to_vec(),
         Entity::Contacts => crate::records::CONTACT_COLUMNS.to_vec(),
+        Entity::Engagements => crate::records::ENGAGEMENT_COLUMNS.to_vec(),
         Entity::Agreements => {
             let mut k = AGREEMENT_COLUMNS.to_vec();
             k.extend(["partner_category", "partner_country"]);
@@ -561,6 +562,7 @@ fn column_index(a: &ImportArgs, name: &str, headers: &[String]) -> Result<HashMa
     let required: &[&str] = match a.entity {
         Entity::Partners => &["name", "category"],
         Entity::Contacts => &["partner", "name"],
+        Entity::Engagements => &["title", "partners", "starts_on"],
         Entity::Agreements => &["parties"],
     };
     let ignored: Vec<String> = a

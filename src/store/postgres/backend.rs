@@ -266,6 +266,19 @@ impl Backend for Store {
         Store::count_by(self, by, filter)
     }
 
+    fn scan_engagement_rows(
+        &self,
+        filter: &Filter,
+        starts_in: Option<crate::dates::Period>,
+        f: &mut dyn FnMut(&crate::store::EngagementRow) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_engagement_row(filter, starts_in, f)
+    }
+
+    fn count_engagements_by(&self, by: CountBy, filter: &Filter) -> Result<Vec<(String, i64)>> {
+        Store::count_engagements_by(self, by, filter)
+    }
+
     fn scan_due(
         &self,
         filter: &Filter,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::{AgreementWriter, Store};
-use crate::dates::Date;
+use crate::dates::{Date, Period};
 use crate::error::{Error, Result};
 use crate::model::{
     Agreement, Category, Contact, Engagement, EngagementStatus, Kind, Partner, RenewalProblem,
@@ -13,8 +13,8 @@ use crate::model::{
 };
 use crate::query::{ContactFilter, Filter};
 use crate::store::{
-    Backend, Change, CountBy, EngagementLinks, Entity, HistoryEntry, ImportPlan, ImportWriter,
-    PartnerMatch, ReportRow, TextBatch, Verification,
+    Backend, Change, CountBy, EngagementLinks, EngagementRow, Entity, HistoryEntry, ImportPlan,
+    ImportWriter, PartnerMatch, ReportRow, TextBatch, Verification,
 };
 
 /// An import's writer of new agreements: the store's prepared statements, and on the bulk
@@ -265,6 +265,19 @@ impl Backend for Store {
 
     fn count_by(&self, by: CountBy, filter: &Filter) -> Result<Vec<(String, i64)>> {
         Store::count_by(self, by, filter)
+    }
+
+    fn scan_engagement_rows(
+        &self,
+        filter: &Filter,
+        starts_in: Option<Period>,
+        f: &mut dyn FnMut(&EngagementRow) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_engagement_row(filter, starts_in, f)
+    }
+
+    fn count_engagements_by(&self, by: CountBy, filter: &Filter) -> Result<Vec<(String, i64)>> {
+        Store::count_engagements_by(self, by, filter)
     }
 
     fn scan_due(

@@ -10,6 +10,7 @@ mod error;
 mod filter;
 mod history;
 mod partners;
+mod renewals;
 mod reports;
 #[cfg(test)]
 mod store_tests;
@@ -18,7 +19,7 @@ pub use agreements::AgreementWriter;
 pub use contacts::FORGOTTEN_NAME;
 pub use history::{HistoryEntry, Verification, ERASED_ROWS};
 pub use partners::PartnerMatch;
-pub use reports::{CountBy, ReportRow};
+pub use reports::{CountBy, EngagementRow, ReportRow};
 
 use rusqlite::{functions::FunctionFlags, Connection, OpenFlags};
 use std::path::{Path, PathBuf};

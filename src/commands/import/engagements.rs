@@ -1,0 +1,391 @@
+//! `mou import engagements FILE`: the whole file is read and checked, then written in one
+//! transaction (engagements are few next to agreements: the file is held in memory). A row
+//! whose `ref` the registry holds is that engagement: unchanged, or changed only with
+//! `--update` (and refused when the registry's copy changed after the file's `updated_at`,
+//! unless `--force`); a row with a new ref keeps it, so export -> import -> export gives the
+//! same file; a row without one gets `ENG-<year>-<seq>`. A row may be part of a series that
+//! a later row of the file holds: such rows are tried again once the others are written, and
+//! rows whose series never comes are bad rows.
+
+use std::sync::mpsc::sync_channel;
+
+use chrono::Datelike;
+
+use super::parse::{col_err, flag, shown, slot, Bad, ParseResult, Row, Slot};
+use super::read::{input_name, Item, Source};
+use super::{bad_rows_error, RowError, Tally, MAX_REPORTED};
+use crate::cli::ImportArgs;
+use crate::commands::Ctx;
+use crate::dates::parse_stored;
+use crate::error::{Error, Result};
+use crate::model::{parse_sdg, parse_tag, split_list, Engagement, EngagementKind};
+use crate::records::ENGAGEMENT_COLUMNS;
+use crate::registry::{check_engagement, Registry};
+use crate::store::{Access, Backend, Entity};
+use crate::validate;
+
+/// The slots of the file's columns, in [`ENGAGEMENT_COLUMNS`] order.
+struct Columns(Vec<Slot>);
+
+impl Columns {
+    fn get(&self, name: &str) -> Slot {
+        let i = ENGAGEMENT_COLUMNS
+            .iter()
+            .position(|c| *c == name)
+            .unwrap_or(0);
+        self.0[i]
+    }
+}
+
+fn parse(c: &Columns, row: &Row, now: &str) -> ParseResult<Engagement> {
+    let mut bads: Vec<Bad> = Vec::new();
+    let mut text = |field: &str| -> Option<String> {
+        validate::free_text(field, row.get(c.get(field)))
+            .map_err(|e| bads.push(col_err(field, e.message)))
+            .ok()
+            .flatten()
+    };
+    let title = text("title").unwrap_or_default();
+    let place = text("place");
+    let outcome = text("outcome");
+    let notes = text("notes");
+    let document = text("document");
+    let reference = row.get(c.get("ref")).trim().to_string();
+    let agreement = row.opt(c.get("agreement")).map(|s| s.trim().to_string());
+    let part_of = row.opt(c.get("part_of")).map(|s| s.trim().to_string());
+    let kind = match row.opt(c.get("kind")) {
+        None => EngagementKind::Other,
+        Some(k) => k.parse().unwrap_or_else(|m: String| {
+            bads.push(col_err("kind", m));
+            EngagementKind::Other
+        }),
+    };
+    let country = row
+        .opt(c.get("country"))
+        .and_then(|v| match crate::query::parse_country(v) {
+            Ok(cc) => Some(cc),
+            Err(m) => {
+                bads.push(col_err("country", m));
+                None
+            }
+        });
+    let mut date = |field: &str| {
+        row.opt(c.get(field)).and_then(|t| {
+            parse_stored(t)
+                .map_err(|e| bads.push(col_err(field, e)))
+                .ok()
+        })
+    };
+    let starts_on = date("starts_on");
+    let ends_on = date("ends_on");
+    if starts_on.is_none() && row.opt(c.get("starts_on")).is_none() {
+        bads.push(col_err(
+            "starts_on",
+            "empty: give the first day, YYYY-MM-DD",
+        ));
+    }
+    let mut sdgs = Vec::new();
+    for s in split_list(row.get(c.get("sdgs"))) {
+        match parse_sdg(&s) {
+            Ok(n) => sdgs.push(n),
+            Err(m) => bads.push(col_err("sdgs", m)),
+        }
+    }
+    let mut tags = Vec::new();
+    for t in split_list(row.get(c.get("tags"))) {
+        match parse_tag(&t) {
+            Ok(t) => tags.push(t),
+            Err(m) => bads.push(col_err("tags", m)),
+        }
+    }
+    let participants = row.opt(c.get("participants")).and_then(|t| {
+        crate::text::ascii_digits(t.trim())
+            .parse::<u32>()
+            .map_err(|_| {
+                bads.push(col_err(
+                    "participants",
+                    format!(
+                        "'{}' is not a whole number of 0 or more; give e.g. 40, or leave it empty",
+                        shown(t)
+                    ),
+                ))
+            })
+            .ok()
+    });
+    let mut yes_no = |field: &str| match flag(row, c.get(field), field) {
+        Ok(v) => v.unwrap_or(false),
+        Err(b) => {
+            bads.push(b);
+            false
+        }
+    };
+    let cancelled = yes_no("cancelled");
+    let public = yes_no("public");
+    let partners = split_list(row.get(c.get("partners")));
+    if partners.is_empty() {
+        bads.push(col_err(
+            "partners",
+            "empty: give the partners' keys, ;-joined",
+        ));
+    }
+    let stamp = |s: Slot| row.opt(s).map_or_else(|| now.to_string(), str::to_string);
+    let starts = starts_on.unwrap_or_default();
+    let e = Engagement {
+        id: 0,
+        reference,
+        kind,
+        title,
+        partners,
+        starts_on: starts,
+        ends_on: ends_on.unwrap_or(starts),
+        place,
+        country,
+        agreement,
+        part_of,
+        sdgs,
+        tags,
+        participants,
+        outcome,
+        notes,
+        document,
+        cancelled,
+        public,
+        created_at: stamp(c.get("created_at")),
+        updated_at: stamp(c.get("updated_at")),
+    };
+    if bads.is_empty() {
+        if let Err(err) = check_engagement(&e) {
+            let field = if err.message.contains("part_of") {
+                "part_of"
+            } else if err.message.contains("title") {
+                "title"
+            } else {
+                "ends_on"
+            };
+            bads.push(col_err(field, err.message));
+        }
+    }
+    if bads.is_empty() {
+        let mut e = e;
+        e.sdgs.sort_unstable();
+        e.sdgs.dedup();
+        e.tags = crate::registry::dedupe(e.tags);
+        Ok(e)
+    } else {
+        Err(bads)
+    }
+}
+
+/// The fields a user can change, for comparing a row with the registry's engagement.
+fn same(a: &Engagement, b: &Engagement) -> bool {
+    let strip = |e: &Engagement| Engagement {
+        id: 0,
+        created_at: String::new(),
+        updated_at: String::new(),
+        ..e.clone()
+    };
+    strip(a) == strip(b)
+}
+
+/// The column an error of the registry's checks is about, from its message.
+fn column_of(e: &Error) -> &'static str {
+    ["agreement", "part_of", "ref", "ends_on", "title"]
+        .into_iter()
+        .find(|c| e.message.contains(&format!("invalid {c} ")))
+        .unwrap_or("partners")
+}
+
+/// What became of one row.
+enum Done {
+    Added,
+    Updated,
+    Unchanged,
+}
+
+/// Writes one row; an input error is the row's.
+fn write_row(
+    ctx: &Ctx,
+    a: &ImportArgs,
+    store: &dyn Backend,
+    r: &Registry,
+    mut e: Engagement,
+) -> Result<Done> {
+    let existing = if e.reference.is_empty() {
+        None
+    } else {
+        e.reference = validate::reference(&e.reference)?;
+        store.try_find_engagement(&e.reference, ctx.as_of)?
+    };
+    match existing {
+        Some((old, _)) => {
+            e.id = old.id;
+            let links = r.resolve_engagement(&mut e, ctx.as_of)?;
+            if same(&old, &e) {
+                return Ok(Done::Unchanged);
+            }
+            if !a.update {
+                return Err(Error::field(
+                    "ref",
+                    &old.reference,
+                    "it differs from the registry's; give --update to change it",
+                ));
+            }
+            if !a.force && old.updated_at > e.updated_at {
+                return Err(Error::field(
+                    "updated_at",
+                    &e.updated_at,
+                    format!(
+                        "{} was changed in the registry at {}, after the file's copy; give --force to overwrite it",
+                        old.reference, old.updated_at
+                    ),
+                ));
+            }
+            e.created_at = old.created_at.clone();
+            e.updated_at = r.now();
+            r.update_engagement(&old, &e, &links)?;
+            Ok(Done::Updated)
+        }
+        None => {
+            let given = Some(e.reference.clone()).filter(|r| !r.is_empty());
+            e.reference = r.new_engagement_ref(given.as_deref(), e.starts_on.year())?;
+            let links = r.resolve_engagement(&mut e, ctx.as_of)?;
+            e.id = r.add_engagement(&e, &links)?;
+            Ok(Done::Added)
+        }
+    }
+}
+
+pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
+    if a.create_partners || a.date_format.is_some() {
+        return Err(Error::input(
+            "--create-partners and --date-format read agreement files; an engagements file takes neither",
+        )
+        .with_hint("leave them out; dates are YYYY-MM-DD and partners must exist"));
+    }
+    let source = Source::open(a)?;
+    let file_name = input_name(&a.file);
+    let now = ctx.now();
+    let cols = Columns(
+        ENGAGEMENT_COLUMNS
+            .iter()
+            .map(|c| slot(&source.index, c))
+            .collect(),
+    );
+    let mut items: Vec<Item<Engagement>> = Vec::new();
+    std::thread::scope(|scope| {
+        let (tx, rx) = sync_channel(4);
+        let (_back, returned) = sync_channel(4);
+        let now = &now;
+        let cols = &cols;
+        scope.spawn(move || source.parse_into(|row| parse(cols, row, now), tx, returned));
+        for batch in rx {
+            items.extend(batch);
+        }
+    });
+    let mut store = ctx.open(Access::Write)?;
+    let outcome = store.transaction(|s| {
+        let r = ctx.registry(s);
+        let mut errors: Vec<RowError> = Vec::new();
+        let mut bad = 0u64;
+        let mut fail = |errors: &mut Vec<RowError>, e: RowError| {
+            bad += 1;
+            if errors.len() < MAX_REPORTED {
+                errors.push(e);
+            }
+        };
+        let mut tally = Tally::default();
+        let mut waiting: Vec<(u64, Engagement)> = Vec::new();
+        for item in items.drain(..) {
+            match item {
+                Item::Bad(es) => {
+                    let mut es = es.into_iter();
+                    if let Some(first) = es.next() {
+                        fail(&mut errors, first);
+                    }
+                    errors.extend(es.take(MAX_REPORTED.saturating_sub(errors.len())));
+                }
+                Item::Row(line, e) => waiting.push((line, e)),
+            }
+        }
+        // Rows go in file order, except that a row waits for the row holding its series.
+        loop {
+            let before = waiting.len();
+            let mut later = Vec::new();
+            for (line, e) in waiting {
+                match write_row(ctx, a, s, &r, e.clone()) {
+                    Ok(Done::Added) => tally.added += 1,
+                    Ok(Done::Updated) => tally.updated += 1,
+                    Ok(Done::Unchanged) => tally.unchanged += 1,
+                    Err(err) if err.kind == crate::error::Kind::Input => {
+                        let series = e.part_of.as_deref().filter(|p| {
+                            s.try_find_engagement(p, ctx.as_of).ok().flatten().is_none()
+                        });
+                        if series.is_some() && column_of(&err) == "part_of" {
+                            later.push((line, e));
+                            continue;
+                        }
+                        fail(
+                            &mut errors,
+                            RowError {
+                                line,
+                                column: Some(column_of(&err).into()),
+                                reason: err.message,
+                            },
+                        );
+                    }
+                    Err(err) => return Err(err),
+                }
+            }
+            waiting = later;
+            if waiting.is_empty() || waiting.len() == before {
+                break;
+            }
+        }
+        for (line, e) in waiting {
+            fail(
+                &mut errors,
+                RowError {
+                    line,
+                    column: Some("part_of".into()),
+                    reason: format!(
+                        "{} is part of '{}', which is neither in the registry nor written by another row (or the series loops)",
+                        if e.reference.is_empty() { "the row".to_string() } else { e.reference.clone() },
+                        e.part_of.unwrap_or_default()
+                    ),
+                },
+            );
+        }
+        if bad > 0 {
+            let more = (bad as usize).saturating_sub(errors.len());
+            return Ok((Err(bad_rows_error(&file_name, bad, &errors, more)), false));
+        }
+        if !a.dry_run && tally.added + tally.updated > 0 {
+            let summary = serde_json::json!({
+                "file": file_name,
+                "added": tally.added,
+                "updated": tally.updated,
+                "unchanged": tally.unchanged,
+            });
+            r.record_import(Entity::Engagement, &file_name, summary)?;
+        }
+        Ok((Ok(tally), !a.dry_run))
+    })?;
+    let t = outcome?;
+    let summary = || {
+        crate::commands::say(format_args!(
+            "{}{} added, {} updated, {} unchanged",
+            if a.dry_run {
+                "dry run, nothing written: "
+            } else {
+                ""
+            },
+            t.added,
+            t.updated,
+            t.unchanged
+        ))
+    };
+    if a.dry_run {
+        return summary();
+    }
+    crate::commands::after_commit(&format!("the import of {file_name}"), summary)
+}
