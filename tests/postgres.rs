@@ -386,13 +386,14 @@ fn a_connection_killed_mid_import_leaves_nothing_half_written() {
         .unwrap();
     let mut admin = postgres::Client::connect(&pg.url, postgres::NoTls).unwrap();
     let mut killed = false;
-    for _ in 0..200 {
+    for _ in 0..600 {
         std::thread::sleep(std::time::Duration::from_millis(25));
         let n = admin
             .execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                   WHERE datname = current_database() AND application_name = 'mou'
-                    AND pid <> pg_backend_pid() AND state <> 'idle'",
+                    AND pid <> pg_backend_pid()
+                    AND now() - xact_start > interval '300 milliseconds'",
                 &[],
             )
             .unwrap();
@@ -406,6 +407,10 @@ fn a_connection_killed_mid_import_leaves_nothing_half_written() {
     assert!(killed, "the import's session was found");
     assert_eq!(out.status.code(), Some(3), "{err}");
     assert!(!err.contains("mou-test"), "no password: {err}");
+    assert!(
+        err.contains("connection"),
+        "it says the connection was lost: {err}"
+    );
     let n: i64 = admin
         .query_one("SELECT count(*) FROM mou.agreement", &[])
         .unwrap()
