@@ -658,3 +658,80 @@ fn a_partner_is_public_or_not() {
         .ok();
     assert!(public(&env).contains("vids,false"));
 }
+
+#[test]
+fn completion_offers_engagement_refs() {
+    let env = sample();
+    let refs = env.complete(&["mou", "show", "ENG-2017-00"]);
+    assert_eq!(
+        refs,
+        [
+            "ENG-2017-001",
+            "ENG-2017-002",
+            "ENG-2017-003",
+            "ENG-2017-004"
+        ]
+    );
+    let refs = env.complete(&["mou", "edit", "engagement", "eng-2026"]);
+    assert_eq!(refs, ["ENG-2026-001", "ENG-2026-002", "ENG-2026-003"]);
+    let refs = env.complete(&["mou", "add", "engagement", "T", "--part-of", "ENG-2017-001"]);
+    assert_eq!(refs, ["ENG-2017-001"]);
+    let kinds = env.complete(&["mou", "list", "engagements", "--kind", "side"]);
+    assert_eq!(kinds, ["side-event"]);
+}
+
+#[test]
+fn import_conflicts_dry_runs_and_the_workbook() {
+    let env = sample();
+    let csv = env.run(&["export", "engagements"]).ok().to_string();
+    // Changed in the registry after the file was written: --update alone is refused.
+    let later = env
+        .command()
+        .env("MOU_NOW", "2026-11-30T09:00:00Z")
+        .args(["edit", "engagement", "ENG-2019-001", "--place", "Giza"])
+        .output()
+        .unwrap();
+    assert!(later.status.success());
+    let file = env.write("old.csv", &csv.replace("Training of trainers", "Training"));
+    env.fails_unchanged(
+        &["import", "engagements", file.to_str().unwrap(), "--update"],
+        2,
+        &["updated_at", "--force"],
+    );
+    let dry = env.run(&[
+        "import",
+        "engagements",
+        file.to_str().unwrap(),
+        "--update",
+        "--force",
+        "--dry-run",
+    ]);
+    dry.ok();
+    assert!(
+        dry.stderr
+            .contains("dry run, nothing written: 0 added, 1 updated"),
+        "{}",
+        dry.stderr
+    );
+    assert_eq!(list(&env, &["--search", "giza"]), ["ENG-2019-001"]);
+    env.run(&[
+        "import",
+        "engagements",
+        file.to_str().unwrap(),
+        "--update",
+        "--force",
+    ])
+    .ok();
+    assert_eq!(list(&env, &["--search", "cairo"]), ["ENG-2019-001"]);
+    // The export's own workbook holds one sheet of every engagement.
+    let book = env.path("e.xlsx");
+    env.run(&["export", "engagements", "-o", book.to_str().unwrap()])
+        .ok();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
+    assert_eq!(wb.sheet_names(), ["Engagements"]);
+    assert_eq!(
+        wb.worksheet_range("Engagements").unwrap().get_size(),
+        (17, 21)
+    );
+}

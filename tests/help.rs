@@ -509,23 +509,7 @@ fn man_pages_one_per_subcommand_with_environment_and_examples() {
 
 /// The candidates the shell would be offered for the last word of `line`.
 fn complete(env: &Env, line: &[&str]) -> Vec<String> {
-    let out = env
-        .command()
-        .env("MOU_COMPLETE", "fish")
-        .arg("--")
-        .args(line)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| l.split('\t').next().unwrap().to_string())
-        .collect()
+    env.complete(line)
 }
 
 #[test]

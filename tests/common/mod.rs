@@ -164,6 +164,27 @@ impl Env {
         p
     }
 
+    /// The candidates the shell would be offered for the last word of `line` (fish's form).
+    pub fn complete(&self, line: &[&str]) -> Vec<String> {
+        let out = self
+            .command()
+            .env("MOU_COMPLETE", "fish")
+            .arg("--")
+            .args(line)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| l.split('\t').next().unwrap().to_string())
+            .collect()
+    }
+
     /// Runs a command expected to fail and asserts the registry is byte-for-byte unchanged.
     #[track_caller]
     pub fn fails_unchanged(&self, args: &[&str], code: i32, needles: &[&str]) -> Run {

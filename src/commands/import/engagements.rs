@@ -155,14 +155,7 @@ fn parse(c: &Columns, row: &Row, now: &str) -> ParseResult<Engagement> {
     };
     if bads.is_empty() {
         if let Err(err) = check_engagement(&e) {
-            let field = if err.message.contains("part_of") {
-                "part_of"
-            } else if err.message.contains("title") {
-                "title"
-            } else {
-                "ends_on"
-            };
-            bads.push(col_err(field, err.message));
+            bads.push(col_err(column_of(&err), err.message));
         }
     }
     if bads.is_empty() {
@@ -187,12 +180,21 @@ fn same(a: &Engagement, b: &Engagement) -> bool {
     strip(a) == strip(b)
 }
 
-/// The column an error of the registry's checks is about, from its message.
+/// The column an error of the registry's checks is about: the field its message names
+/// (`invalid FIELD 'value': ...`, as [`Error::field`] writes it); else the partners, whose
+/// names are the one thing left to resolve.
 fn column_of(e: &Error) -> &'static str {
-    ["agreement", "part_of", "ref", "ends_on", "title"]
-        .into_iter()
-        .find(|c| e.message.contains(&format!("invalid {c} ")))
-        .unwrap_or("partners")
+    [
+        "agreement",
+        "part_of",
+        "ref",
+        "ends_on",
+        "title",
+        "updated_at",
+    ]
+    .into_iter()
+    .find(|c| e.message.starts_with(&format!("invalid {c} '")))
+    .unwrap_or("partners")
 }
 
 /// What became of one row.
