@@ -81,7 +81,7 @@ impl Ctx {
             .filter(|a| !a.trim().is_empty())
             .unwrap_or_else(|| "unknown".into());
         Ok(Ctx {
-            db: Location::File(db),
+            db: Location::from_arg(db, &env.pg)?,
             db_named,
             format: cli.global.format,
             as_of: cli.global.as_of.unwrap_or(today),
