@@ -109,6 +109,8 @@ pub enum Command {
     History(HistoryArgs),
     /// A consistent copy of the registry while others use it
     Backup(BackupArgs),
+    /// Copy the whole registry, history included, into a new registry (a file or a database)
+    Copy(CopyArgs),
     /// Integrity and data checks
     Check,
     /// The shell script that completes mou's commands, flags, values, partner keys and refs
@@ -145,6 +147,7 @@ const TAKEN_BY: &[(&str, &[&str])] = &[
             "due",
             "history",
             "backup",
+            "copy",
             "check",
             "serve",
         ],

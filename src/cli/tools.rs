@@ -1,4 +1,4 @@
-//! Arguments of demo, backup, completions and man.
+//! Arguments of demo, backup, copy, completions and man.
 
 use clap::Args;
 use std::path::PathBuf;
@@ -17,6 +17,12 @@ pub struct BackupArgs {
     /// Overwrite FILE if it exists
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// Where the copy goes: a path or a postgres:// URL that holds no registry yet
+    pub dest: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,7 @@
 //! `mou backup FILE`: SQLite's online backup, consistent while others write.
 
+use std::path::Path;
+
 use super::Ctx;
 use crate::cli::BackupArgs;
 use crate::error::{Error, Kind as ErrorKind, Result};
@@ -12,14 +14,6 @@ pub fn run(ctx: &Ctx, a: &BackupArgs) -> Result<()> {
             ctx.db
         )));
     }
-    let dest = ctx.output_file(&a.file)?;
-    if a.file.is_dir() {
-        return Err(Error::input(format!(
-            "{} is a directory; nothing was written",
-            a.file.display()
-        ))
-        .with_hint("give a file name for the copy, e.g. registry-backup.db"));
-    }
     if a.file.exists() && !a.force {
         return Err(
             Error::input(format!("{} exists; nothing was written", a.file.display()))
@@ -27,31 +21,49 @@ pub fn run(ctx: &Ctx, a: &BackupArgs) -> Result<()> {
         );
     }
     let store = ctx.open(Access::Read)?;
+    write_registry_file(ctx, &a.file, |tmp| store.backup_to(tmp))?;
+    crate::note!("backed up {} to {}", ctx.db, a.file.display());
+    Ok(())
+}
+
+/// Writes a registry file at `file` through `write` (given a partial file beside it), renamed
+/// into place only when `write` succeeds, so a failure leaves nothing under `file`.
+pub(super) fn write_registry_file(
+    ctx: &Ctx,
+    file: &Path,
+    write: impl FnOnce(&Path) -> Result<()>,
+) -> Result<()> {
+    let dest = ctx.output_file(file)?;
+    if file.is_dir() {
+        return Err(Error::input(format!(
+            "{} is a directory; nothing was written",
+            file.display()
+        ))
+        .with_hint("give a file name for the copy, e.g. registry-backup.db"));
+    }
     let tmp = dest.partial();
     let _ = std::fs::remove_file(&tmp);
-    let result = store
-        .backup_to(&tmp)
+    let result = write(&tmp)
         .map_err(|e| match e.kind {
             ErrorKind::Input => Error {
-                message: format!("{}: {}; nothing was written", a.file.display(), e.message),
+                message: format!("{}: {}; nothing was written", file.display(), e.message),
                 ..e
             },
             _ => e,
         })
         .and_then(|()| {
-            std::fs::rename(&tmp, &a.file)
-                .map_err(|e| Error::input(format!("cannot write {}: {e}", a.file.display())))
+            std::fs::rename(&tmp, file)
+                .map_err(|e| Error::input(format!("cannot write {}: {e}", file.display())))
         });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result?;
     // The rename is durable once the directory is on disk too.
-    if let Some(dir) = a.file.parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
         if let Ok(d) = std::fs::File::open(dir) {
             let _ = d.sync_all();
         }
     }
-    crate::note!("backed up {} to {}", ctx.db, a.file.display());
     Ok(())
 }

@@ -4,6 +4,7 @@
 pub(crate) mod add;
 mod backup;
 mod check;
+mod copy;
 mod demo;
 pub(crate) mod due;
 mod edit;
@@ -520,6 +521,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Due(a) => due::run(ctx, &a),
         Command::History(a) => history::run(ctx, &a),
         Command::Backup(a) => backup::run(ctx, &a),
+        Command::Copy(a) => copy::run(ctx, &a),
         Command::Check => check::run(ctx),
         Command::Completions(a) => shell::completions(&a),
         Command::Man(a) => shell::man(&a),

@@ -103,6 +103,11 @@ impl fmt::Display for Location {
     }
 }
 
+/// Whether text given for a registry names a PostgreSQL database rather than a file.
+pub fn is_url(text: &str) -> bool {
+    postgres::location::is_url(text)
+}
+
 /// Takes away a registry that this command created and left holding nothing (a dry run, or a
 /// write that was refused), so that a mistyped path is not left behind as an empty registry.
 /// A registry holding any record or history row is kept, whoever made it.
