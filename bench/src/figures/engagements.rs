@@ -1,17 +1,18 @@
 //! Figure F: the reports on a registry of N agreements and N engagements. `mou report` and
 //! `mou report quarterly 2026Q3` against one naive GROUP BY over both tables in the sqlite3
 //! shell (target 0.5), and `mou report dormant` against `mou report` (target 2). The
-//! engagements are loaded into a copy of mou's registry by the sqlite3 shell (untimed): mou
-//! has no `import engagements` yet.
+//! engagements are loaded by `mou import engagements` into a copy of mou's registry of the
+//! agreements, timed against sqlite3's `.import` of the same file into a typed table (target
+//! 1.0, as for the agreements), with mou's peak memory.
 
 use std::path::{Path, PathBuf};
 
 use super::report::{QUARTER, SQLITE_GROUP_BY};
-use super::{fmt_run, paired, Bench};
+use super::{fmt_run, paired, time_pair, Bench};
 use crate::error::Res;
 use crate::measure::{Out, Series};
-use crate::table::Row;
-use crate::tools::{dot_path, remove_db, MOU_TODAY};
+use crate::table::{fmt_rss, Row};
+use crate::tools::{dot_path, remove_db};
 
 /// The engagements' side of the naive GROUP BY: partner category, kind and quarter of start
 /// over the engagement-partner-partner join.
@@ -20,39 +21,60 @@ strftime('%Y', e.starts_on) || 'Q' || ((CAST(strftime('%m', e.starts_on) AS INTE
 count(*) FROM engagement e JOIN engagement_partner ep ON ep.engagement_id = e.id \
 JOIN partner p ON p.id = ep.partner_id GROUP BY 1, 2, 3;";
 
-/// A copy of `db` with the engagements of `csv` in mou's tables (ids in file order).
-fn load(bench: &Bench, db: &Path, csv: &Path) -> Res<PathBuf> {
+/// The typed table sqlite3 imports the engagements file into (the generated file's columns).
+fn engagement_raw_table() -> String {
+    let cols: Vec<String> = crate::data::engagements::header()
+        .iter()
+        .map(|c| {
+            let ty = if *c == "participants" {
+                "INTEGER"
+            } else {
+                "TEXT"
+            };
+            format!("{c} {ty}")
+        })
+        .collect();
+    format!("CREATE TABLE engagement_raw({});", cols.join(", "))
+}
+
+/// Times `mou import engagements` of `csv` into a copy of `db` (the copy untimed) against
+/// sqlite3's `.import` into a typed table; returns the copy, which then holds both.
+fn import(bench: &Bench, db: &Path, csv: &Path) -> Res<(PathBuf, Vec<Row>)> {
+    let (opts, tools) = (bench.opts, bench.tools);
     let out = bench.run_dir.join("mou-engagements.db");
-    remove_db(&out)?;
+    let raw = bench.run_dir.join("raw-engagements.db");
+    let table = engagement_raw_table();
     println!(
-        "\nloading {} into {} (untimed)",
-        csv.display(),
-        out.display()
+        "\n== F. import engagements ({} runs) into a copy of {}",
+        opts.runs,
+        db.display()
     );
-    let cols = crate::data::engagements::header().join(", ");
-    let script = format!(
-        ".backup {dest}
-.open {dest}
-CREATE TABLE engagement_raw({cols});
-.import --csv --skip 1 {csv} engagement_raw
-INSERT INTO engagement(id, ref, kind, title, starts_on, ends_on, place, country, sdgs, tags,
-  participants, outcome, notes, document, cancelled, public, created_at, updated_at)
-  SELECT rowid, ref, kind, title, starts_on, ends_on, nullif(place, ''), nullif(country, ''),
-         sdgs, tags, nullif(participants, ''), nullif(outcome, ''), nullif(notes, ''),
-         nullif(document, ''), cancelled = 'true', public = 'true',
-         '{MOU_TODAY}T00:00:00Z', '{MOU_TODAY}T00:00:00Z'
-  FROM engagement_raw ORDER BY rowid;
-INSERT INTO engagement_partner(engagement_id, position, partner_id)
-  SELECT r.rowid, j.key, p.id
-  FROM engagement_raw r, json_each('[\"' || replace(r.partners, ';', '\",\"') || '\"]') j
-       JOIN partner p ON p.key = j.value;
-DROP TABLE engagement_raw;
-",
-        dest = dot_path(&out)?,
-        csv = dot_path(csv)?,
+    let (mou, sqlite) = time_pair(
+        opts.runs,
+        &format!("{} rows, ", opts.rows),
+        ("mou", "sqlite3"),
+        &mut || {
+            remove_db(&out)?;
+            tools.sqlite_script(db, &format!(".backup {}\n", dot_path(&out)?))?;
+            tools.mou(
+                &out,
+                ["import".as_ref(), "engagements".as_ref(), csv.as_os_str()],
+            )
+        },
+        &mut || tools.sqlite_import(&raw, &table, "engagement_raw", csv),
+    )?;
+    let row = Row::new(
+        "import engagements",
+        opts.rows,
+        (&mou, &sqlite),
+        tools,
+        Some(1.0),
     );
-    bench.tools.sqlite_script(db, &script)?;
-    Ok(out)
+    if let Some(rss) = row.rss_kib {
+        println!("  mou peak RSS: {}", fmt_rss(rss));
+    }
+    remove_db(&raw)?;
+    Ok((out, vec![row]))
 }
 
 pub fn figure(bench: &Bench, db: &Path) -> Res<Vec<Row>> {
@@ -62,7 +84,7 @@ pub fn figure(bench: &Bench, db: &Path) -> Res<Vec<Row>> {
         return Ok(vec![]);
     }
     let csv = crate::data::engagements::generate(&opts.dir, opts.rows)?;
-    let db = load(bench, db, &csv)?;
+    let (db, mut rows) = import(bench, db, &csv)?;
     println!(
         "\n== F. reports with {} engagements ({} runs) from {}",
         opts.rows,
@@ -94,28 +116,23 @@ pub fn figure(bench: &Bench, db: &Path) -> Res<Vec<Row>> {
             }
         }
     }
-    let rows = opts.rows;
-    Ok(vec![
+    let n = opts.rows;
+    rows.extend([
         Row::new(
             "report, engagements too",
-            rows,
+            n,
             (&s[0], &s[3]),
             tools,
             Some(0.5),
         ),
         Row::new(
             "quarterly, engagements too",
-            rows,
+            n,
             (&s[1], &s[3]),
             tools,
             Some(0.5),
         ),
-        Row::new(
-            "dormant / mou report",
-            rows,
-            (&s[2], &s[0]),
-            tools,
-            Some(2.0),
-        ),
-    ])
+        Row::new("dormant / mou report", n, (&s[2], &s[0]), tools, Some(2.0)),
+    ]);
+    Ok(rows)
 }
