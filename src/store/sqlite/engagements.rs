@@ -125,8 +125,8 @@ impl Store {
         params.push(value);
         Ok(self
             .conn
+            .prepare_cached(&sql)?
             .query_row(
-                &sql,
                 rusqlite::params_from_iter(params.iter()),
                 engagement_from_row,
             )
@@ -244,11 +244,10 @@ impl Store {
     pub fn engagement_ref_taken(&self, reference: &str, except: Option<i64>) -> Result<bool> {
         Ok(self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT 1 FROM engagement WHERE coalesce(ref_norm, lower(ref)) = ?1 AND id IS NOT ?2",
-                params![ref_key(reference.trim()), except],
-                |_| Ok(()),
-            )
+            )?
+            .query_row(params![ref_key(reference.trim()), except], |_| Ok(()))
             .optional()?
             .is_some())
     }
