@@ -11,8 +11,11 @@ use crate::dates::{Date, Period};
 use crate::model::{status_of, Category, EngagementKind, EngagementStatus, Kind, Status};
 
 pub mod engagements;
+pub mod html;
+pub mod page;
 pub mod render;
 pub mod values;
+pub mod words;
 
 use engagements::EngagementTally;
 

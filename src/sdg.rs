@@ -42,3 +42,10 @@ pub const GOALS: [(&str, &str); 17] = [
 pub fn name(n: usize) -> Option<(&'static str, &'static str)> {
     n.checked_sub(1).and_then(|i| GOALS.get(i)).copied()
 }
+
+/// The goals' official colours (the UN's SDG communication guidelines), goal 1 first.
+pub const COLOURS: [&str; 17] = [
+    "#E5243B", "#DDA63A", "#4C9F38", "#C5192D", "#FF3A21", "#26BDE2", "#FCC30B", "#A21942",
+    "#FD6925", "#DD1367", "#FD9D24", "#BF8B2E", "#3F7E44", "#0A97D9", "#56C02B", "#00689D",
+    "#19486A",
+];

@@ -1142,16 +1142,47 @@ fn report_count_engagements_and_partners() {
         "9",
         "idle has no agreement"
     );
-    // Agreement-only flags are refused with --engagements, naming the flag.
-    for args in [
-        &["--engagements", "--kind", "mou"][..],
-        &["--engagements", "--status", "active"],
-        &["--engagements", "--signed-in", "2026"],
-    ] {
-        let mut all = vec!["report", "count"];
-        all.extend(args);
-        env.fails_unchanged(&all, 2, &[args[1], "--engagements"]);
+    // The engagement filters: their own kinds and statuses, --held-in (the days overlap it).
+    let n = |f: &dyn Fn(&E) -> bool| es.iter().filter(|x| f(x)).count().to_string();
+    assert_eq!(
+        count(&["--engagements", "--kind", "workshop,meeting"])
+            .ok()
+            .trim(),
+        n(&|x| ["workshop", "meeting"].contains(&x.kind))
+    );
+    for at in ["2026-11-29", "2026-03-11"] {
+        assert_eq!(
+            count(&["--engagements", "--status", "held", "--as-of", at])
+                .ok()
+                .trim(),
+            n(&|x| engagement_status(x, d(at)) == "held"),
+            "held at {at}"
+        );
     }
+    assert_eq!(
+        count(&["--engagements", "--held-in", "2026Q3"]).ok().trim(),
+        n(&|x| x.starts <= d("2026-09-30") && x.ends >= d("2026-07-01"))
+    );
+    assert_eq!(
+        by_csv(&env, "kind", &["--held-in", "2025-11-29..2025-12-01"]),
+        [("meeting".to_string(), 1), ("workshop".to_string(), 1)]
+    );
+    // The other records' words and flags are refused, naming them.
+    env.fails_unchanged(
+        &["report", "count", "--engagements", "--kind", "mou"],
+        2,
+        &["kind", "'mou'", "agreement kind"],
+    );
+    env.fails_unchanged(
+        &["report", "count", "--engagements", "--status", "active"],
+        2,
+        &["status", "'active'"],
+    );
+    env.fails_unchanged(
+        &["report", "count", "--engagements", "--signed-in", "2026"],
+        2,
+        &["--signed-in"],
+    );
     env.fails_unchanged(
         &[
             "report",
@@ -1163,6 +1194,16 @@ fn report_count_engagements_and_partners() {
         ],
         2,
         &["--active-on"],
+    );
+    env.fails_unchanged(
+        &["report", "count", "--held-in", "2026"],
+        2,
+        &["--held-in", "--engagements"],
+    );
+    env.fails_unchanged(
+        &["report", "by", "kind", "--kind", "workshop"],
+        2,
+        &["workshop"],
     );
     env.fails_unchanged(
         &["report", "count", "--engagements", "--partners"],

@@ -27,7 +27,7 @@ pub struct Opts {
     pub runs: u32,
 
     /// Comma-separated figures to run: import, export, report, eight, xlsx,
-    /// engagements (default all)
+    /// engagements, html (default all)
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_figure)]
     pub only: Vec<Figure>,
 }
@@ -49,6 +49,8 @@ pub enum Figure {
     /// F: the reports with N engagements beside the agreements, and `report dormant`.
     #[value(alias = "engagement")]
     Engagements,
+    /// G: `mou report quarterly --format html` beside the same report as JSON.
+    Html,
 }
 
 impl Opts {
@@ -66,7 +68,9 @@ fn parse_rows(s: &str) -> Result<u64, String> {
 
 fn parse_figure(s: &str) -> Result<Figure, String> {
     Figure::from_str(s.trim(), false).map_err(|_| {
-        format!("unknown figure {s:?} (valid: import, export, report, eight, xlsx, engagements)")
+        format!(
+            "unknown figure {s:?} (valid: import, export, report, eight, xlsx, engagements, html)"
+        )
     })
 }
 

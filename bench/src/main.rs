@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo build --release
-//! cargo run --release -p mou-bench -- [--rows N] [--dir DIR] [--runs K] [--only import,export,report,eight]
+//! cargo run --release -p mou-bench -- [--rows N] [--dir DIR] [--runs K] [--only import,export,report,eight,xlsx,html]
 //! ```
 //!
 //! It generates a deterministic partners/agreements data set into DIR (once per row count), then
@@ -19,7 +19,9 @@
 //! * figure D: on a file of the eight columns a user's spreadsheet has (ref, kind, title,
 //!   parties, signed_on, expires_on, sdgs, notes), `mou import` against sqlite3 importing it
 //!   into an untyped table, `mou export` against `sqlite3 -csv` of that table, and
-//!   `mou report quarterly` against a bare GROUP BY of the quarter of signing on it.
+//!   `mou report quarterly` against a bare GROUP BY of the quarter of signing on it;
+//! * figure E: `mou export agreements -o FILE.xlsx` beside mou's own CSV export;
+//! * figure G: `mou report quarterly 2026Q3 --format html` beside the same report as JSON.
 //!
 //! It prints figures and ratios (mou / sqlite3, lower is better) and asserts nothing. The mou
 //! binary is `$MOU_BIN`, else `target/release/mou`; without it only the sqlite3 side runs.
@@ -94,7 +96,8 @@ fn measure_figures(bench: &Bench) -> Res<Vec<Row>> {
     let (export, report) = (opts.wants(Figure::Export), opts.wants(Figure::Report));
     let xlsx = opts.wants(Figure::Xlsx);
     let engagements = opts.wants(Figure::Engagements);
-    if export || report || xlsx || engagements {
+    let html = opts.wants(Figure::Html);
+    if export || report || xlsx || engagements || html {
         match figures::prepare_registry(bench, import)? {
             Some(db) => {
                 if export {
@@ -108,6 +111,9 @@ fn measure_figures(bench: &Bench) -> Res<Vec<Row>> {
                 }
                 if engagements {
                     rows.extend(figures::engagements(bench, &db)?);
+                }
+                if html {
+                    rows.push(figures::html(bench, &db)?);
                 }
             }
             None => println!("\nneither mou nor sqlite3 available: export and reports skipped"),

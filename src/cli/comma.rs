@@ -48,10 +48,16 @@ impl Command {
                 match &mut r.which {
                     Some(ReportCommand::Summary(s)) => s.filters.split_lists(),
                     Some(ReportCommand::Quarterly(q)) => q.filters.split_lists(),
-                    Some(ReportCommand::By(b)) => b.filters.split_lists(),
-                    Some(ReportCommand::Count(c)) => c.filters.split_lists(),
+                    Some(ReportCommand::By(b)) => {
+                        b.engagement_filters.split_lists()?;
+                        b.filters.split_lists()
+                    }
+                    Some(ReportCommand::Count(c)) => {
+                        c.engagement_filters.split_lists()?;
+                        c.filters.split_lists()
+                    }
                     Some(ReportCommand::Dormant(d)) => d.filters.split_lists(),
-                    None => Ok(()),
+                    Some(ReportCommand::Page(_)) | None => Ok(()),
                 }
             }
             _ => Ok(()),

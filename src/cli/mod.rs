@@ -15,7 +15,10 @@ use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand}
 use std::path::PathBuf;
 
 use crate::dates::Date;
-use crate::output::{check_format, Format, AGREEMENT_EXPORT_FORMATS, EXPORT_FORMATS, TEXT_FORMATS};
+use crate::output::{
+    check_format, Format, AGREEMENT_EXPORT_FORMATS, EXPORT_FORMATS, PAGE_FORMATS, REPORT_FORMATS,
+    TEXT_FORMATS,
+};
 
 pub use errors::render_error;
 pub use list::*;
@@ -181,7 +184,16 @@ const TAKEN_BY: &[(&str, &[&str])] = &[
             "demo", "list", "show", "query", "report*", "due", "history", "check",
         ],
     ),
-    ("lang", &["report", "report summary"]),
+    (
+        "lang",
+        &[
+            "report",
+            "report summary",
+            "report quarterly",
+            "report dormant",
+            "report page",
+        ],
+    ),
 ];
 
 /// The formats each command that takes `--format` can write (paths as in [`TAKEN_BY`]); a
@@ -192,6 +204,11 @@ const WRITES: &[(&str, &[Format])] = &[
     ("export agreements", AGREEMENT_EXPORT_FORMATS),
     ("export engagements", AGREEMENT_EXPORT_FORMATS),
     ("export", EXPORT_FORMATS),
+    ("report", REPORT_FORMATS),
+    ("report summary", REPORT_FORMATS),
+    ("report quarterly", REPORT_FORMATS),
+    ("report dormant", REPORT_FORMATS),
+    ("report page", PAGE_FORMATS),
 ];
 
 /// The path [`WRITES`] names a command by: its subcommands, and for `export` what it exports

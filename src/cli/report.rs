@@ -15,9 +15,12 @@ pub struct ReportArgs {
     pub which: Option<ReportCommand>,
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// The language of the milestone sentence [default: both]
+    /// The language of the milestone sentence [default: both]; of the whole page in html
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
+    /// Write to FILE (its extension names the format: .html, .csv, .json, ...; `-` is stdout)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -40,6 +43,8 @@ pub enum ReportCommand {
     /// Partners party to an active agreement with no engagement held and no agreement signed
     /// in the last N months, longest silence first
     Dormant(DormantArgs),
+    /// The public partnerships page (html): only partners and engagements marked public
+    Page(PageArgs),
 }
 
 #[derive(Debug, Args)]
@@ -52,6 +57,9 @@ pub struct DormantArgs {
     pub exit_code: bool,
     #[command(flatten)]
     pub filters: FilterArgs,
+    /// Write to FILE (its extension names the format: .html, .csv, .json, ...; `-` is stdout)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 fn months(s: &str) -> Result<u32, String> {
@@ -67,6 +75,16 @@ fn months(s: &str) -> Result<u32, String> {
 pub struct FiltersOnly {
     #[command(flatten)]
     pub filters: FilterArgs,
+    /// Write to FILE (its extension names the format: .html, .csv, .json, ...; `-` is stdout)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PageArgs {
+    /// Write to FILE.html (`-` is stdout)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -79,6 +97,9 @@ pub struct QuarterlyArgs {
     pub fiscal_start: u32,
     #[command(flatten)]
     pub filters: FilterArgs,
+    /// Write to FILE (its extension names the format: .html, .csv, .json, ...; `-` is stdout)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +114,8 @@ pub struct ByArgs {
     pub engagements: bool,
     #[command(flatten)]
     pub filters: FilterArgs,
+    #[command(flatten)]
+    pub engagement_filters: super::list::EngagementFilterArgs,
 }
 
 #[derive(Debug, Args)]
@@ -109,6 +132,8 @@ pub struct CountArgs {
     pub engagements: bool,
     #[command(flatten)]
     pub filters: FilterArgs,
+    #[command(flatten)]
+    pub engagement_filters: super::list::EngagementFilterArgs,
 }
 
 #[derive(Debug, Args)]

@@ -81,6 +81,7 @@ pub fn run(ctx: &Ctx, a: &DemoArgs) -> Result<()> {
                 which: None,
                 filters: FilterArgs::default(),
                 lang: None,
+                output: None,
             },
         )
     })();

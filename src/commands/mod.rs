@@ -15,6 +15,7 @@ mod init;
 mod lifecycle;
 mod list;
 mod output_file;
+mod page;
 mod remove;
 mod report;
 mod rows;

@@ -2,18 +2,23 @@
 //! builds each report's one value (`crate::report::values`), which renders every format.
 
 use chrono::{Datelike, Months, NaiveDate};
+use std::path::Path;
 
 use super::{Ctx, Sink};
-use crate::cli::{DormantArgs, FilterArgs, LangArg, ReportArgs, ReportCommand};
+use crate::cli::{
+    formats_of, DormantArgs, EngagementFilterArgs, FilterArgs, LangArg, ReportArgs, ReportCommand,
+};
 use crate::dates::{iso, period_holding, quarter_shift, Date, Period};
 use crate::error::{Error, Result};
 use crate::milestone::Lang;
+use crate::output::{choose_format, Format};
 use crate::query::Filter;
 use crate::report::engagements::{
     months_up_to, shared_with_engagements, sort_dormant, DormantAcc, EngagementTally,
 };
+use crate::report::html::{QuarterlyCharts, TrendPoint};
 use crate::report::values::{ByReport, Count, DormantReport, QuarterHead, QuarterlyReport};
-use crate::report::{render, CountBy, Render};
+use crate::report::{render, CountBy, QuarterFigures, Render};
 use crate::store::{Access, Backend};
 
 fn cat<T: Clone>(x: &[T], y: &[T]) -> Vec<T> {
@@ -38,18 +43,33 @@ fn merged(a: &FilterArgs, b: &FilterArgs) -> FilterArgs {
 }
 
 pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<()> {
-    let langs: Vec<Lang> = match a.lang {
-        None => vec![Lang::En, Lang::Ar],
-        Some(LangArg::En) => vec![Lang::En],
-        Some(LangArg::Ar) => vec![Lang::Ar],
-    };
+    let lang = a.lang.map(|l| match l {
+        LangArg::En => Lang::En,
+        LangArg::Ar => Lang::Ar,
+    });
+    let output = |own: &Option<std::path::PathBuf>| own.clone().or_else(|| a.output.clone());
     match &a.which {
-        None => summary(ctx, &a.filters, &langs),
-        Some(ReportCommand::Summary(s)) => summary(ctx, &merged(&a.filters, &s.filters), &langs),
-        Some(ReportCommand::Quarterly(q)) => quarterly(ctx, q, &merged(&a.filters, &q.filters)),
-        Some(ReportCommand::By(b)) => {
-            by(ctx, b.field, b.engagements, &merged(&a.filters, &b.filters))
-        }
+        None => summary(ctx, "report", &a.filters, lang, a.output.as_deref()),
+        Some(ReportCommand::Summary(s)) => summary(
+            ctx,
+            "report summary",
+            &merged(&a.filters, &s.filters),
+            lang,
+            output(&s.output).as_deref(),
+        ),
+        Some(ReportCommand::Quarterly(q)) => quarterly(
+            ctx,
+            q,
+            &merged(&a.filters, &q.filters),
+            lang,
+            output(&q.output).as_deref(),
+        ),
+        Some(ReportCommand::By(b)) => by(
+            ctx,
+            b.field,
+            b.engagements,
+            (&merged(&a.filters, &b.filters), &b.engagement_filters),
+        ),
         Some(ReportCommand::Count(c)) => {
             let counted = if c.engagements {
                 Counted::Engagements
@@ -58,39 +78,129 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<()> {
             } else {
                 Counted::Agreements
             };
-            count(ctx, c.more_than, counted, &merged(&a.filters, &c.filters))
+            let filters = merged(&a.filters, &c.filters);
+            count(ctx, c.more_than, counted, (&filters, &c.engagement_filters))
         }
-        Some(ReportCommand::Dormant(d)) => dormant(ctx, d, &merged(&a.filters, &d.filters)),
+        Some(ReportCommand::Dormant(d)) => dormant(
+            ctx,
+            d,
+            &merged(&a.filters, &d.filters),
+            lang,
+            output(&d.output).as_deref(),
+        ),
+        Some(ReportCommand::Page(p)) => page(ctx, &a.filters, lang, output(&p.output).as_deref()),
     }
 }
 
-/// The filter of `report by|count --engagements`: the flags that mean something for an
-/// engagement (partner, partner category, goal, tag, text, and the country where it was
-/// held); the agreement-only ones are refused rather than ignored.
-fn engagement_filter(ctx: &Ctx, store: &dyn Backend, f: &FilterArgs) -> Result<Filter> {
-    let agreement_only = [
-        ("--kind", !f.kinds.is_empty()),
-        ("--status", !f.statuses.is_empty()),
-        ("--signed-in", f.signed_in.is_some()),
-        ("--expires-in", f.expires_in.is_some()),
-        ("--active-on", f.active_on.is_some()),
-    ];
-    if let Some((flag, _)) = agreement_only.iter().find(|(_, given)| *given) {
-        return Err(Error::input(format!(
-            "{flag} filters agreements, and --engagements counts engagements"
-        ))
-        .with_hint(
-            "with --engagements, filter by --partner, --category, --country (where it was held), --sdg, --tag or --search",
-        ));
+/// The filter of `report by|count`: of engagements (`--kind` and `--status` in their words,
+/// `--held-in`, `--agreement`, `--country` where it was held) with `--engagements`, else of
+/// agreements, which refuse the engagement-only flags.
+fn by_count_filter(
+    ctx: &Ctx,
+    store: &dyn Backend,
+    engagements: bool,
+    f: &FilterArgs,
+    e: &EngagementFilterArgs,
+) -> Result<Filter> {
+    if engagements {
+        ctx.engagement_filter(store, f, e)
+    } else {
+        super::refuse_engagement_filters(
+            e,
+            "agreements (give --engagements to count engagements)",
+        )?;
+        ctx.filter(store, f)
     }
-    ctx.filter(store, f)
 }
 
-fn summary(ctx: &Ctx, f: &FilterArgs, langs: &[Lang]) -> Result<()> {
+/// Where a report goes: stdout or `-o FILE`, in `--format`, else the format FILE's extension
+/// names, else `default`; `command` (as the table WRITES names it) says which it can write.
+struct Dest {
+    format: Format,
+    file: Option<super::output_file::OutputFile>,
+}
+
+impl Dest {
+    fn new(ctx: &Ctx, command: &str, output: Option<&Path>, default: Format) -> Result<Dest> {
+        let output = output.filter(|p| p.as_os_str() != "-");
+        let format = choose_format(command, formats_of(command), ctx.format, output, default)?;
+        Ok(Dest {
+            format,
+            file: output.map(|p| ctx.output_file(p)).transpose()?,
+        })
+    }
+
+    /// Opens the output, lets `write` fill it, and makes a file appear whole.
+    fn write(self, write: impl FnOnce(&mut Sink, Format) -> Result<()>) -> Result<()> {
+        let mut out = Sink::open(self.file)?;
+        write(&mut out, self.format)?;
+        out.commit()
+    }
+}
+
+/// `--lang` changes a quarterly report only as a page: elsewhere it would do nothing.
+fn lang_only_in_html(command: &str, lang: Option<Lang>, format: Format) -> Result<()> {
+    match lang {
+        Some(l) if format != Format::Html => Err(Error::field(
+            "--lang",
+            l.key(),
+            format!(
+                "`mou {command}` writes its words in one language only as html; give --format html (or -o FILE.html), or leave --lang out"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn summary(
+    ctx: &Ctx,
+    command: &str,
+    f: &FilterArgs,
+    lang: Option<Lang>,
+    output: Option<&Path>,
+) -> Result<()> {
+    let dest = Dest::new(ctx, command, output, Format::Table)?;
+    let langs = match lang {
+        Some(l) => vec![l],
+        None => vec![Lang::En, Lang::Ar],
+    };
     let store = ctx.open(Access::Read)?;
     let filter = ctx.filter(&*store, f)?;
-    let report = super::summary::summary_report(&*store, &filter, langs)?;
-    emit(ctx, &report)
+    let report = super::summary::summary_report(&*store, &filter, &langs)?;
+    dest.write(|out, format| match format {
+        Format::Html => crate::report::html::summary(out, &report, lang.unwrap_or(Lang::En)),
+        _ => render(out, format, &report),
+    })
+}
+
+/// `mou report page`: the public partnerships page. Report filters do not apply to it: it
+/// shows what is marked public.
+fn page(ctx: &Ctx, f: &FilterArgs, lang: Option<Lang>, output: Option<&Path>) -> Result<()> {
+    if has_filters(f) {
+        return Err(Error::input(
+            "`mou report page` takes no filters: it shows every partner and engagement marked public",
+        )
+        .with_hint("leave the filter flags out; `mou edit partner P --public` chooses what it shows"));
+    }
+    let dest = Dest::new(ctx, "report page", output, Format::Html)?;
+    let lang = lang.unwrap_or(Lang::En);
+    let store = ctx.open(Access::Read)?;
+    let value = super::page::public_page(&*store, ctx.as_of, lang)?;
+    dest.write(|out, _| crate::report::page::write_page(out, &value, lang))
+}
+
+fn has_filters(f: &FilterArgs) -> bool {
+    !(f.categories.is_empty()
+        && f.countries.is_empty()
+        && f.kinds.is_empty()
+        && f.statuses.is_empty()
+        && f.sdgs.is_empty()
+        && f.tags.is_empty()
+        && f.partners.is_empty()
+        && f.signed_in.is_none()
+        && f.expires_in.is_none()
+        && f.active_on.is_none()
+        && f.search.is_none())
 }
 
 /// Writes `report` to standard output in the format asked for.
@@ -161,7 +271,19 @@ fn people_label(p: Period, fiscal_start: u32, long: bool) -> String {
     }
 }
 
-fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result<()> {
+/// How many quarters the html report's time charts show, the report's own the last.
+const TREND_QUARTERS: i32 = 8;
+
+fn quarterly(
+    ctx: &Ctx,
+    a: &crate::cli::QuarterlyArgs,
+    f: &FilterArgs,
+    lang: Option<Lang>,
+    output: Option<&Path>,
+) -> Result<()> {
+    let dest = Dest::new(ctx, "report quarterly", output, Format::Table)?;
+    lang_only_in_html("report quarterly", lang, dest.format)?;
+    let html = dest.format == Format::Html;
     let (q, label) = fiscal_quarter(&a.period, a.fiscal_start, ctx.today)?;
     // Figures are taken at the quarter's end: until that day comes they will still change.
     let complete = q.end <= ctx.today;
@@ -172,10 +294,21 @@ fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result
     let next = q
         .shifted_quarters(1)
         .ok_or_else(|| Error::field("period", &a.period, "give an earlier quarter"))?;
+    // The report's quarter and the one before; for a page, the six before those as well
+    // (as far back as the calendar goes), for its charts over time. One pass reads them all.
+    let mut quarters = vec![(q, next), (prev, q)];
+    if html {
+        for back in 2..TREND_QUARTERS {
+            match (q.shifted_quarters(-back), q.shifted_quarters(1 - back)) {
+                (Some(p), Some(n)) => quarters.push((p, n)),
+                _ => break,
+            }
+        }
+    }
     let store = ctx.open(Access::Read)?;
     let mut filter = ctx.filter(&*store, f)?;
     filter.as_of = q.end;
-    let mut acc = crate::report::Quarterly::new(&[(q, next), (prev, q)]);
+    let mut acc = crate::report::Quarterly::new(&quarters);
     store.scan_report_rows(&filter, &mut |r| {
         acc.add(r);
         Ok(())
@@ -194,11 +327,14 @@ fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result
             Ok(())
         },
     )?;
-    let mut both = acc.finish(&store.partner_categories()?).into_iter();
-    let (Some(cur), Some(old)) = (both.next(), both.next()) else {
+    let all = acc.finish(&store.partner_categories()?);
+    let (Some(cur), Some(old)) = (all.first(), all.get(1)) else {
         return Err(Error::registry("quarterly figures missing"));
     };
-    let (cur, old) = (cur.with_engagements(cur_eng), old.with_engagements(old_eng));
+    let (cur, old) = (
+        cur.clone().with_engagements(cur_eng),
+        old.clone().with_engagements(old_eng),
+    );
     let head = QuarterHead {
         period: label,
         start: iso(q.start),
@@ -210,15 +346,43 @@ fn quarterly(ctx: &Ctx, a: &crate::cli::QuarterlyArgs, f: &FilterArgs) -> Result
         previous_label: people_label(prev, a.fiscal_start, false),
         today: iso(ctx.today),
     };
-    emit(ctx, &QuarterlyReport::new(head, &cur, &old))
+    let report = QuarterlyReport::new(head, &cur, &old);
+    if !html {
+        return dest.write(|out, format| render(out, format, &report));
+    }
+    let charts = QuarterlyCharts {
+        trend: quarters
+            .iter()
+            .zip(&all)
+            .rev()
+            .map(|((p, _), x)| trend_point(label_of(*p, a.fiscal_start), x))
+            .collect(),
+    };
+    let lang = lang.unwrap_or(Lang::En);
+    dest.write(|out, _| crate::report::html::quarterly(out, &report, &charts, lang))
 }
 
-fn by(ctx: &Ctx, field: CountBy, engagements: bool, f: &FilterArgs) -> Result<()> {
+fn trend_point(period: String, x: &QuarterFigures) -> TrendPoint {
+    TrendPoint {
+        period,
+        active_at_end: x.active_at_end,
+        signed: x.signed,
+        expired: x.expired,
+    }
+}
+
+fn by(
+    ctx: &Ctx,
+    field: CountBy,
+    engagements: bool,
+    (f, e): (&FilterArgs, &EngagementFilterArgs),
+) -> Result<()> {
     let store = ctx.open(Access::Read)?;
+    let filter = by_count_filter(ctx, &*store, engagements, f, e)?;
     let counts = if engagements {
-        store.count_engagements_by(field, &engagement_filter(ctx, &*store, f)?)?
+        store.count_engagements_by(field, &filter)?
     } else {
-        store.count_by(field, &ctx.filter(&*store, f)?)?
+        store.count_by(field, &filter)?
     };
     let rows = crate::report::arrange_by(field, engagements, counts);
     emit(ctx, &ByReport { field, rows })
@@ -231,12 +395,19 @@ enum Counted {
     Engagements,
 }
 
-fn count(ctx: &Ctx, more_than: Option<u64>, counted: Counted, f: &FilterArgs) -> Result<()> {
+fn count(
+    ctx: &Ctx,
+    more_than: Option<u64>,
+    counted: Counted,
+    (f, e): (&FilterArgs, &EngagementFilterArgs),
+) -> Result<()> {
     let store = ctx.open(Access::Read)?;
+    let engagements = matches!(counted, Counted::Engagements);
+    let filter = by_count_filter(ctx, &*store, engagements, f, e)?;
     let n = match counted {
-        Counted::Agreements => store.count_agreements(&ctx.filter(&*store, f)?)?,
-        Counted::Partners => store.count_partners_with_agreements(&ctx.filter(&*store, f)?)?,
-        Counted::Engagements => store.count_engagements(&engagement_filter(ctx, &*store, f)?)?,
+        Counted::Agreements => store.count_agreements(&filter)?,
+        Counted::Partners => store.count_partners_with_agreements(&filter)?,
+        Counted::Engagements => store.count_engagements(&filter)?,
     };
     emit(ctx, &Count(n))?;
     match more_than {
@@ -247,7 +418,15 @@ fn count(ctx: &Ctx, more_than: Option<u64>, counted: Counted, f: &FilterArgs) ->
 
 /// `report dormant`: the filter's partner terms choose the partners listed, its agreement
 /// terms the agreements that count (as active, and as signed); every engagement counts.
-fn dormant(ctx: &Ctx, a: &DormantArgs, f: &FilterArgs) -> Result<()> {
+fn dormant(
+    ctx: &Ctx,
+    a: &DormantArgs,
+    f: &FilterArgs,
+    lang: Option<Lang>,
+    output: Option<&Path>,
+) -> Result<()> {
+    let dest = Dest::new(ctx, "report dormant", output, Format::Table)?;
+    lang_only_in_html("report dormant", lang, dest.format)?;
     let window = months_up_to(ctx.as_of, a.months).ok_or_else(|| {
         Error::field(
             "months",
@@ -285,7 +464,17 @@ fn dormant(ctx: &Ctx, a: &DormantArgs, f: &FilterArgs) -> Result<()> {
     })?;
     sort_dormant(&mut rows);
     let any = !rows.is_empty();
-    emit(ctx, &DormantReport(rows))?;
+    let report = DormantReport(rows);
+    dest.write(|out, format| match format {
+        Format::Html => crate::report::html::dormant(
+            out,
+            &report,
+            &iso(ctx.as_of),
+            a.months,
+            lang.unwrap_or(Lang::En),
+        ),
+        _ => render(out, format, &report),
+    })?;
     if a.exit_code && any {
         return Err(Error::no(""));
     }

@@ -31,6 +31,19 @@ pub const TEXT_FORMATS: &[Format] = &[
     Format::Markdown,
 ];
 
+/// What `mou report [summary|quarterly]` writes: what every report writes, and a page.
+pub const REPORT_FORMATS: &[Format] = &[
+    Format::Table,
+    Format::Csv,
+    Format::Json,
+    Format::Jsonl,
+    Format::Markdown,
+    Format::Html,
+];
+
+/// What `mou report page` writes: the public page.
+pub const PAGE_FORMATS: &[Format] = &[Format::Html];
+
 /// What `mou export partners|agreements` writes.
 pub const EXPORT_FORMATS: &[Format] = &[
     Format::Table,

@@ -5,9 +5,11 @@
 
 mod csv;
 mod format;
+pub mod html;
 pub mod ics;
 mod look;
 mod markdown;
+pub mod svg;
 mod table;
 pub mod xlsx;
 
@@ -19,7 +21,7 @@ use crate::error::Result;
 pub use self::csv::{csv_reader, csv_writer, excel_restore, excel_safe, EXCEL_TRIGGERS};
 pub use format::{
     check_format, choose_format, refuse_binary_on_terminal, Format, AGREEMENT_EXPORT_FORMATS,
-    EXPORT_FORMATS, TEXT_FORMATS,
+    EXPORT_FORMATS, PAGE_FORMATS, REPORT_FORMATS, TEXT_FORMATS,
 };
 pub use look::{set_look, ColorChoice, Look};
 pub use markdown::write_markdown;

@@ -507,4 +507,81 @@ mod tests {
         let odd = xml.replace(r#" s="1""#, r#" s="2""#);
         assert!(split_sheet(&odd, &part(3)).is_err());
     }
+
+    /// The rows of sheet 1 of the workbook in `bytes`: from row 2 to the end of its data.
+    fn data_rows(bytes: Vec<u8>) -> String {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        archive
+            .by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        let start = xml.find("<row r=\"2\"").unwrap();
+        let end = xml.find("</sheetData>").unwrap();
+        xml[start..end].to_string()
+    }
+
+    #[test]
+    fn rows_are_written_as_rust_xlsxwriter_writes_them() {
+        let d = |y, m, day| crate::dates::Date::from_ymd_opt(y, m, day).unwrap();
+        let rows: Vec<Vec<Cell>> = vec![
+            vec![
+                Cell::text("Odd & <Co> _x0041_ _xZZZZ_"),
+                Cell::Int(-12),
+                Cell::Bool(true),
+                Cell::Date(d(2026, 7, 1)),
+                Cell::Null,
+            ],
+            vec![
+                Cell::text(" lead\ttab\nline \u{1}\u{fffe}"),
+                Cell::Int(0),
+                Cell::Bool(false),
+                Cell::Date(d(1899, 1, 1)),
+                Cell::List(vec!["a".into(), "اليونيسيف".into()]),
+            ],
+            vec![
+                Cell::text(""),
+                Cell::Int(1_234_567_890),
+                Cell::Word("mou"),
+                Cell::Date(d(1900, 3, 1)),
+                Cell::text("=1+1"),
+            ],
+        ];
+        let columns = ["a", "b", "c", "d", "e"];
+        let mut ours = Vec::new();
+        let mut book = Workbook::new(BookOptions::default());
+        let mut sheet = book.sheet("Rows", &columns);
+        for row in &rows {
+            sheet.row(row.clone()).unwrap();
+        }
+        sheet.finish().unwrap();
+        book.save(&mut ours).unwrap();
+
+        let mut reference = Book::new();
+        let date = CellFormat::new().set_num_format("yyyy-mm-dd");
+        let ws = reference.add_worksheet_with_constant_memory();
+        for (c, name) in columns.iter().enumerate() {
+            ws.write_string(0, c as ColNum, *name).unwrap();
+        }
+        let mut buf = String::new();
+        for (r, row) in rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as ColNum;
+                match cell {
+                    Cell::Null => {}
+                    Cell::Int(n) => drop(ws.write_number(r, c, *n as f64).unwrap()),
+                    Cell::Bool(b) => drop(ws.write_boolean(r, c, *b).unwrap()),
+                    Cell::Date(day) if *day >= d(1900, 3, 1) => {
+                        let serial = (*day - d(1899, 12, 30)).num_days() as f64;
+                        ws.write_number_with_format(r, c, serial, &date).unwrap();
+                    }
+                    other => drop(ws.write_string(r, c, other.csv_str(&mut buf)).unwrap()),
+                }
+            }
+        }
+        let theirs = reference.save_to_buffer().unwrap();
+        assert_eq!(data_rows(ours), data_rows(theirs));
+    }
 }

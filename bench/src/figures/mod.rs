@@ -4,6 +4,7 @@
 mod eight;
 mod engagements;
 mod export;
+mod html;
 mod import;
 mod registry;
 mod report;
@@ -21,6 +22,7 @@ use crate::tools::Tools;
 pub use eight::figure as eight;
 pub use engagements::figure as engagements;
 pub use export::figure as export;
+pub use html::figure as html;
 pub use import::figure as import;
 pub use registry::prepare as prepare_registry;
 pub use report::figure as report;
