@@ -68,7 +68,11 @@ fn candidates(
                 Some(db) => db.clone(),
                 None => default_db_path(&env)?,
             };
-            crate::store::open(&crate::store::Location::File(db), Access::Read, &env.store)
+            crate::store::open(
+                &crate::store::Location::from_arg(db, &env.pg)?,
+                Access::Read,
+                &env.store,
+            )
         })
         .and_then(|store| list(store.as_ref(), &mut names));
     if listed.is_err() {

@@ -40,6 +40,15 @@ pub struct Environment {
     /// `MOU_XLSX_SHEET_ROWS`: data rows per sheet of a workbook before they go on in another
     /// (for tests: Excel's limit, 1,048,575, is too many to test with).
     pub xlsx_sheet_rows: Option<u32>,
+    /// `PGUSER`, `PGPASSWORD` and the contents of `PGPASSFILE` (else `~/.pgpass`): what a
+    /// `postgres://` URL does not say.
+    pub pg: crate::store::PgCredentials,
+}
+
+/// `MOU_TEST_PG`: the PostgreSQL server the store's tests use, when set.
+#[cfg(test)]
+pub fn test_pg_url() -> Option<String> {
+    std::env::var("MOU_TEST_PG").ok().filter(|u| !u.is_empty())
 }
 
 impl Environment {
@@ -83,6 +92,14 @@ impl Environment {
                     whole("MOU_XLSX_SHEET_ROWS", &v, 1, max).map(|n| n as u32)
                 })
                 .transpose()?,
+            pg: crate::store::PgCredentials {
+                user: text("PGUSER")?.or(text("USER")?),
+                password: text("PGPASSWORD")?,
+                pgpass: var("PGPASSFILE")
+                    .map(PathBuf::from)
+                    .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".pgpass")))
+                    .and_then(|f| std::fs::read_to_string(f).ok()),
+            },
         })
     }
 }

@@ -31,6 +31,7 @@ pub mod sdg;
 pub mod store;
 pub mod text;
 pub mod validate;
+pub mod web;
 
 use error::{ExitCode, Kind};
 

@@ -96,6 +96,17 @@ pub struct Filter {
     pub sort: Vec<SortKey>,
     /// At most this many rows; only the listing reads honour it.
     pub limit: Option<u64>,
+    /// Only the rows after this one in the default order (a keyset page); only the listing
+    /// reads honour it, and only without `sort`.
+    pub after: Option<After>,
+}
+
+/// Where a keyset page starts: after the row with this id (agreements and engagements, in the
+/// order recorded) or this key (partners, by key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum After {
+    Id(i64),
+    Key(String),
 }
 
 /// One column to order by: a name of [`crate::records`]' export columns (or `party_names`).
@@ -112,6 +123,7 @@ impl Filter {
             terms: Vec::new(),
             sort: Vec::new(),
             limit: None,
+            after: None,
         }
     }
 

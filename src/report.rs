@@ -228,13 +228,16 @@ struct QuarterAcc {
     next: Period,
     figures: QuarterFigures,
     active_partners: HashSet<i64>,
+    /// Counts only: no goals and no partner set (the quarters a chart over time shows).
+    counts_only: bool,
 }
 
 impl QuarterAcc {
-    fn new(q: Period, next: Period) -> Self {
+    fn new(q: Period, next: Period, counts_only: bool) -> Self {
         QuarterAcc {
             q,
             next,
+            counts_only,
             figures: QuarterFigures {
                 active_by_sdg: vec![0; 17],
                 ..Default::default()
@@ -264,6 +267,9 @@ impl QuarterAcc {
             f.active_at_end += 1;
             if r.expires_on.is_some_and(|e| self.next.contains(e)) {
                 f.expiring_next_quarter += 1;
+            }
+            if self.counts_only {
+                return;
             }
             for (i, slot) in f.active_by_sdg.iter_mut().enumerate() {
                 if r.sdgs & (1 << i) != 0 {
@@ -305,10 +311,18 @@ pub struct Quarterly {
 impl Quarterly {
     /// `quarters`: each quarter with the one after it (for "expiring next quarter").
     pub fn new(quarters: &[(Period, Period)]) -> Self {
+        Self::with_counts_after(quarters, quarters.len())
+    }
+
+    /// As [`Quarterly::new`], but the quarters after the first `full` get only the counts
+    /// (their `active_by_sdg` and `active_partners_by_category` stay zero): cheaper, for a
+    /// chart of several quarters.
+    pub fn with_counts_after(quarters: &[(Period, Period)], full: usize) -> Self {
         Quarterly {
             quarters: quarters
                 .iter()
-                .map(|(q, n)| QuarterAcc::new(*q, *n))
+                .enumerate()
+                .map(|(i, (q, n))| QuarterAcc::new(*q, *n, i >= full))
                 .collect(),
             first_signed: HashMap::new(),
         }
@@ -530,5 +544,35 @@ mod tests {
         assert_eq!(f.new_partners, 2);
         assert_eq!(f.active_by_sdg[15], 3);
         assert_eq!(f.active_partners_by_category[4], (Category::Ngo, 3));
+    }
+
+    #[test]
+    fn a_counts_only_quarter_counts_as_a_full_one() {
+        let q3 = crate::dates::parse_period("2026Q3").unwrap();
+        let q4 = crate::dates::parse_period("2026Q4").unwrap();
+        let mut full = Quarterly::new(&[(q3, q4)]);
+        let mut lean = Quarterly::with_counts_after(&[(q4, q4), (q3, q4)], 1);
+        for r in [
+            row("2026-07-01", None, &[1]),
+            row("2026-09-30", Some("2026-12-31"), &[2]),
+            row("2020-01-01", Some("2026-08-30"), &[3]),
+        ] {
+            full.add(&r);
+            lean.add(&r);
+        }
+        let cats: HashMap<i64, Category> = (1..=3).map(|i| (i, Category::Ngo)).collect();
+        let (f, l) = (&full.finish(&cats)[0], &lean.finish(&cats)[1]);
+        let counts = |x: &QuarterFigures| {
+            (
+                x.signed,
+                x.expired,
+                x.active_at_end,
+                x.expiring_next_quarter,
+                x.new_partners,
+            )
+        };
+        assert_eq!(counts(f), counts(l));
+        assert_eq!((f.active_at_end, f.expired), (2, 1));
+        assert_eq!(l.active_by_sdg[15], 0, "no goals counted");
     }
 }

@@ -30,6 +30,11 @@ pub struct Opts {
     /// engagements, html (default all)
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_figure)]
     pub only: Vec<Figure>,
+
+    /// Seconds of load for figure F (mou serve)
+    #[arg(long, value_name = "S", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub serve_secs: u64,
 }
 
 /// The figures the benchmark can measure.
@@ -51,6 +56,8 @@ pub enum Figure {
     Engagements,
     /// G: `mou report quarterly --format html` beside the same report as JSON.
     Html,
+    /// H: `mou serve` under 32 clients: p50 and p99 of two pages, peak memory.
+    Serve,
 }
 
 impl Opts {
@@ -94,6 +101,7 @@ mod tests {
             Figure::Report,
             Figure::Eight,
             Figure::Xlsx,
+            Figure::Serve,
         ] {
             assert!(opts.wants(f), "{f:?}");
         }

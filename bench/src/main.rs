@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo build --release
-//! cargo run --release -p mou-bench -- [--rows N] [--dir DIR] [--runs K] [--only import,export,report,eight,xlsx,html]
+//! cargo run --release -p mou-bench -- [--rows N] [--dir DIR] [--runs K] [--only import,export,report,eight,xlsx,html,serve] [--serve-secs S]
 //! ```
 //!
 //! It generates a deterministic partners/agreements data set into DIR (once per row count), then
@@ -97,7 +97,8 @@ fn measure_figures(bench: &Bench) -> Res<Vec<Row>> {
     let xlsx = opts.wants(Figure::Xlsx);
     let engagements = opts.wants(Figure::Engagements);
     let html = opts.wants(Figure::Html);
-    if export || report || xlsx || engagements || html {
+    let serve = opts.wants(Figure::Serve);
+    if export || report || xlsx || engagements || html || serve {
         match figures::prepare_registry(bench, import)? {
             Some(db) => {
                 if export {
@@ -114,6 +115,9 @@ fn measure_figures(bench: &Bench) -> Res<Vec<Row>> {
                 }
                 if html {
                     rows.push(figures::html(bench, &db)?);
+                }
+                if serve {
+                    figures::serve(bench, &db)?;
                 }
             }
             None => println!("\nneither mou nor sqlite3 available: export and reports skipped"),

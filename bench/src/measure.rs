@@ -129,7 +129,7 @@ pub fn run_for_output(cmd: &mut Command) -> Res<String> {
 }
 
 #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
-fn wait_with_rusage(child: &mut Child) -> io::Result<(ExitStatus, Option<u64>)> {
+pub fn wait_with_rusage(child: &mut Child) -> io::Result<(ExitStatus, Option<u64>)> {
     use std::os::raw::{c_int, c_long};
     use std::os::unix::process::ExitStatusExt;
 
@@ -173,7 +173,7 @@ fn wait_with_rusage(child: &mut Child) -> io::Result<(ExitStatus, Option<u64>)> 
 }
 
 #[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
-fn wait_with_rusage(child: &mut Child) -> io::Result<(ExitStatus, Option<u64>)> {
+pub fn wait_with_rusage(child: &mut Child) -> io::Result<(ExitStatus, Option<u64>)> {
     Ok((child.wait()?, None))
 }
 

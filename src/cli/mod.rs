@@ -115,6 +115,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// The man page (roff) on stdout, or one page per command into a folder
     Man(ManArgs),
+    /// Serve the registry to a browser: dashboard, lists, records, downloads (and forms with --allow-edit)
+    Serve(ServeArgs),
 }
 
 // ---------------------------------------------------------------------------------------
@@ -144,6 +146,7 @@ const TAKEN_BY: &[(&str, &[&str])] = &[
             "history",
             "backup",
             "check",
+            "serve",
         ],
     ),
     (
@@ -176,6 +179,7 @@ const TAKEN_BY: &[(&str, &[&str])] = &[
             "remove*",
             "forget*",
             "import",
+            "serve",
         ],
     ),
     (

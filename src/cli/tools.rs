@@ -32,3 +32,20 @@ pub struct ManArgs {
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 }
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// The address to listen on; anything but loopback needs --token
+    #[arg(long, default_value = "127.0.0.1:8700", value_name = "ADDR:PORT")]
+    pub bind: std::net::SocketAddr,
+    /// Serve the forms that add and change records (without it no address accepts a write)
+    #[arg(long)]
+    pub allow_edit: bool,
+    /// A secret every request must carry (Authorization: Bearer TOKEN, or ?token=TOKEN once,
+    /// which sets a cookie); needed to listen on an address other than loopback
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// The name history records for changes made with the token [default: --actor, $USER]
+    #[arg(long, value_name = "NAME", requires = "token")]
+    pub token_name: Option<String>,
+}

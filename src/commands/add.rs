@@ -5,9 +5,9 @@ use std::io::Write;
 use super::{after_commit, say, stdout, Ctx};
 use crate::cli::{AddCommand, AddContactArgs, AddEngagementArgs, AddPartnerArgs, AgreementArgs};
 use crate::error::Result;
-use crate::model::{EngagementKind, Kind};
+use crate::model::{Agreement, Contact, EngagementKind, Kind, Partner};
 use crate::registry::{NewAgreement, NewEngagement, NewPartner};
-use crate::store::Access;
+use crate::store::{Access, Backend};
 use crate::validate;
 
 pub fn run(ctx: &Ctx, cmd: AddCommand) -> Result<()> {
@@ -50,6 +50,25 @@ fn add_engagement(ctx: &Ctx, a: &AddEngagementArgs) -> Result<()> {
 }
 
 fn add_contact(ctx: &Ctx, a: &AddContactArgs) -> Result<()> {
+    let mut store = ctx.open(Access::Write)?;
+    let (c, id, demoted) = contact_record(ctx, &mut *store, a)?;
+    after_commit(&format!("contact {id}"), || {
+        super::say_demoted(&demoted, id)?;
+        say(format_args!("added contact {id} at {}", c.partner))?;
+        let mut out = stdout();
+        writeln!(out, "{id}")?;
+        out.flush()?;
+        Ok(())
+    })
+}
+
+/// Records the contact `a` gives, in one transaction: the contact, its id and the contacts
+/// it demoted from primary.
+pub fn contact_record(
+    ctx: &Ctx,
+    store: &mut dyn Backend,
+    a: &AddContactArgs,
+) -> Result<(Contact, i64, Vec<Contact>)> {
     let now = ctx.now();
     let mut c = crate::model::Contact {
         id: 0,
@@ -69,35 +88,18 @@ fn add_contact(ctx: &Ctx, a: &AddContactArgs) -> Result<()> {
     };
     super::apply_contact_fields(&a.fields, &mut c)?;
     validate::contact(&c)?;
-    let mut store = ctx.open(Access::Write)?;
     let (id, demoted) = store.write(|s| {
         let p = s.find_partner(&a.partner)?;
         c.partner_id = p.id;
         c.partner = p.key;
         ctx.registry(s).add_contact(&c, ctx.today)
     })?;
-    after_commit(&format!("contact {id}"), || {
-        super::say_demoted(&demoted, id)?;
-        say(format_args!("added contact {id} at {}", c.partner))?;
-        let mut out = stdout();
-        writeln!(out, "{id}")?;
-        out.flush()?;
-        Ok(())
-    })
+    Ok((c, id, demoted))
 }
 
 fn add_partner(ctx: &Ctx, a: &AddPartnerArgs) -> Result<()> {
-    let new = NewPartner {
-        name: a.name.clone(),
-        category: a.category,
-        key: a.key.clone(),
-        country: a.country.clone(),
-        aliases: a.aliases.clone(),
-        website: a.website.clone(),
-        note: a.note.clone(),
-    };
     let mut store = ctx.open(Access::Write)?;
-    let (partner, warnings) = store.write(|s| ctx.registry(s).create_partner(&new))?;
+    let (partner, warnings) = partner_record(ctx, &mut *store, a)?;
     after_commit(&format!("partner {}", partner.key), || {
         for w in &warnings {
             say(format_args!("warning: {w}"))?;
@@ -113,7 +115,50 @@ fn add_partner(ctx: &Ctx, a: &AddPartnerArgs) -> Result<()> {
     })
 }
 
+/// Records the partner `a` gives, in one transaction; returns it and the warnings about
+/// names like others'.
+pub fn partner_record(
+    ctx: &Ctx,
+    store: &mut dyn Backend,
+    a: &AddPartnerArgs,
+) -> Result<(Partner, Vec<String>)> {
+    let new = NewPartner {
+        name: a.name.clone(),
+        category: a.category,
+        key: a.key.clone(),
+        country: a.country.clone(),
+        aliases: a.aliases.clone(),
+        website: a.website.clone(),
+        note: a.note.clone(),
+    };
+    store.write(|s| ctx.registry(s).create_partner(&new))
+}
+
 fn add_agreement(ctx: &Ctx, a: &AgreementArgs, kind: Kind) -> Result<()> {
+    let mut store = ctx.open(Access::Write)?;
+    let agreement = agreement_record(ctx, &mut *store, a, kind)?;
+    after_commit(&format!("agreement {}", agreement.reference), || {
+        say(format_args!(
+            "added {} {} ({}) with {}",
+            agreement.kind,
+            agreement.reference,
+            agreement.status_at(ctx.as_of),
+            agreement.parties.join(", ")
+        ))?;
+        let mut out = stdout();
+        writeln!(out, "{}", agreement.reference)?;
+        out.flush()?;
+        Ok(())
+    })
+}
+
+/// Records the agreement `a` gives, of `kind`, in one transaction.
+pub fn agreement_record(
+    ctx: &Ctx,
+    store: &mut dyn Backend,
+    a: &AgreementArgs,
+    kind: Kind,
+) -> Result<Agreement> {
     let new = NewAgreement {
         kind,
         partners: a.partners.clone(),
@@ -130,20 +175,5 @@ fn add_agreement(ctx: &Ctx, a: &AgreementArgs, kind: Kind) -> Result<()> {
         document: a.document.clone(),
         renews: a.renews.clone(),
     };
-    let mut store = ctx.open(Access::Write)?;
-    let agreement =
-        store.write(|s| ctx.registry(s).create_agreement(&new, ctx.today, ctx.as_of))?;
-    after_commit(&format!("agreement {}", agreement.reference), || {
-        say(format_args!(
-            "added {} {} ({}) with {}",
-            agreement.kind,
-            agreement.reference,
-            agreement.status_at(ctx.as_of),
-            agreement.parties.join(", ")
-        ))?;
-        let mut out = stdout();
-        writeln!(out, "{}", agreement.reference)?;
-        out.flush()?;
-        Ok(())
-    })
+    store.write(|s| ctx.registry(s).create_agreement(&new, ctx.today, ctx.as_of))
 }

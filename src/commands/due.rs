@@ -24,7 +24,7 @@ fn due_reason(
 }
 
 /// The row `due` lists for `g` at `today`, looking as far as `until`.
-fn due_row(g: Agreement, today: Date, until: Date) -> DueRow {
+pub fn due_row(g: Agreement, today: Date, until: Date) -> DueRow {
     let notice = g.notice_on();
     let (why, due_on) = due_reason(notice, g.expires_on, today, until);
     DueRow {

@@ -6,7 +6,7 @@ use crate::store::Access;
 
 pub fn run(ctx: &Ctx) -> Result<()> {
     let existed = ctx.db.exists();
-    ctx.open(Access::Write)?;
+    ctx.open(Access::Init)?;
     if existed {
         return say(format_args!("registry at {} is ready", ctx.db));
     }

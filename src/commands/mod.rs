@@ -1,27 +1,28 @@
 //! One module per command. The dispatcher resolves the global options once into a [`Ctx`],
 //! and each command opens the registry through it.
 
-mod add;
+pub(crate) mod add;
 mod backup;
 mod check;
 mod demo;
-mod due;
+pub(crate) mod due;
 mod edit;
 mod export;
 mod forget;
 mod history;
 pub mod import;
 mod init;
-mod lifecycle;
+pub(crate) mod lifecycle;
 mod list;
 mod output_file;
 mod page;
 mod remove;
-mod report;
-mod rows;
+pub(crate) mod report;
+pub(crate) mod rows;
+mod serve;
 pub mod shell;
-mod show;
-mod summary;
+pub(crate) mod show;
+pub(crate) mod summary;
 
 use std::fmt;
 use std::io::{BufWriter, Write};
@@ -80,7 +81,7 @@ impl Ctx {
             .filter(|a| !a.trim().is_empty())
             .unwrap_or_else(|| "unknown".into());
         Ok(Ctx {
-            db: Location::File(db),
+            db: Location::from_arg(db, &env.pg)?,
             db_named,
             format: cli.global.format,
             as_of: cli.global.as_of.unwrap_or(today),
@@ -522,5 +523,6 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Check => check::run(ctx),
         Command::Completions(a) => shell::completions(&a),
         Command::Man(a) => shell::man(&a),
+        Command::Serve(a) => serve::run(ctx, &a),
     }
 }

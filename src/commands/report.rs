@@ -42,6 +42,11 @@ fn merged(a: &FilterArgs, b: &FilterArgs) -> FilterArgs {
     }
 }
 
+/// Flags given before the subcommand merged with those after it.
+pub fn merged_filters(a: &FilterArgs, b: &FilterArgs) -> FilterArgs {
+    merged(a, b)
+}
+
 pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<()> {
     let lang = a.lang.map(|l| match l {
         LangArg::En => Lang::En,
@@ -284,6 +289,24 @@ fn quarterly(
     let dest = Dest::new(ctx, "report quarterly", output, Format::Table)?;
     lang_only_in_html("report quarterly", lang, dest.format)?;
     let html = dest.format == Format::Html;
+    let store = ctx.open(Access::Read)?;
+    let (report, charts) = quarterly_report(ctx, &*store, a, f, html)?;
+    if !html {
+        return dest.write(|out, format| render(out, format, &report));
+    }
+    let lang = lang.unwrap_or(Lang::En);
+    dest.write(|out, _| crate::report::html::quarterly(out, &report, &charts, lang))
+}
+
+/// The quarterly report of `a`'s quarter over the records `f` matches, and (with `html`) the
+/// eight quarters of its charts: one value for every format, the command's and the web view's.
+pub fn quarterly_report(
+    ctx: &Ctx,
+    store: &dyn crate::store::Backend,
+    a: &crate::cli::QuarterlyArgs,
+    f: &FilterArgs,
+    html: bool,
+) -> Result<(QuarterlyReport, QuarterlyCharts)> {
     let (q, label) = fiscal_quarter(&a.period, a.fiscal_start, ctx.today)?;
     // Figures are taken at the quarter's end: until that day comes they will still change.
     let complete = q.end <= ctx.today;
@@ -305,10 +328,10 @@ fn quarterly(
             }
         }
     }
-    let store = ctx.open(Access::Read)?;
-    let mut filter = ctx.filter(&*store, f)?;
+    let mut filter = ctx.filter(store, f)?;
     filter.as_of = q.end;
-    let mut acc = crate::report::Quarterly::new(&quarters);
+    // The older quarters are only counted: the charts show their counts, nothing else.
+    let mut acc = crate::report::Quarterly::with_counts_after(&quarters, 2);
     store.scan_report_rows(&filter, &mut |r| {
         acc.add(r);
         Ok(())
@@ -347,9 +370,6 @@ fn quarterly(
         today: iso(ctx.today),
     };
     let report = QuarterlyReport::new(head, &cur, &old);
-    if !html {
-        return dest.write(|out, format| render(out, format, &report));
-    }
     let charts = QuarterlyCharts {
         trend: quarters
             .iter()
@@ -358,8 +378,7 @@ fn quarterly(
             .map(|((p, _), x)| trend_point(label_of(*p, a.fiscal_start), x))
             .collect(),
     };
-    let lang = lang.unwrap_or(Lang::En);
-    dest.write(|out, _| crate::report::html::quarterly(out, &report, &charts, lang))
+    Ok((report, charts))
 }
 
 fn trend_point(period: String, x: &QuarterFigures) -> TrendPoint {

@@ -87,7 +87,7 @@ fn vertical(out: &mut impl Write, format: Format, rows: &[Vec<String>]) -> Resul
 }
 
 /// The renewal chain through `a`, oldest first, each once.
-fn chain(store: &dyn Backend, a: &Agreement, ctx: &Ctx) -> Result<Vec<(Agreement, Status)>> {
+pub fn chain(store: &dyn Backend, a: &Agreement, ctx: &Ctx) -> Result<Vec<(Agreement, Status)>> {
     let mut seen = vec![a.reference.clone()];
     let mut back = Vec::new();
     let mut cur = a.renews.clone();

@@ -78,7 +78,7 @@ pub fn display(s: &str) -> Cow<'_, str> {
 
 const STYLE: &str = "\
 :root{color-scheme:light}\
-body{font-family:'DejaVu Sans','Noto Sans Arabic',Tahoma,Arial,sans-serif;margin:2rem auto;max-width:62rem;padding:0 1rem;color:#222;line-height:1.45}\
+body{font-family:'DejaVu Sans','Noto Sans Arabic',Tahoma,Arial,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222;line-height:1.45}\
 h1{font-size:1.6rem;margin-bottom:.3rem}\
 h2{font-size:1.2rem;border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2rem}\
 h3{font-size:1rem;margin:1.2rem 0 .3rem}\
@@ -97,6 +97,7 @@ table{border-collapse:collapse;font-size:.85rem}\
 th,td{border:1px solid #ccc;padding:.15rem .5rem;text-align:start;vertical-align:top}\
 thead th{background:#f3f3f3}\
 td.n{text-align:end;font-variant-numeric:tabular-nums}\
+bdi[dir=ltr]{white-space:nowrap}\
 .swatch{display:inline-block;width:.8em;height:.8em;margin-inline-end:.35em;vertical-align:-.05em;border-radius:2px}\
 ul.items{padding-inline-start:1.2rem}\
 ul.items li{margin:.3rem 0}\

@@ -11,6 +11,21 @@ pub struct Look {
     pub color: bool,
 }
 
+/// The width of the terminal on stdout. terminal_size gives none when the terminal's height is
+/// unknown (0, as under `script` after `stty cols 80`), so its width is then read directly.
+fn terminal_width() -> Option<usize> {
+    if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+        return Some(usize::from(w));
+    }
+    #[cfg(unix)]
+    {
+        let size = rustix::termios::tcgetwinsize(std::io::stdout()).ok()?;
+        (size.ws_col > 0).then_some(usize::from(size.ws_col))
+    }
+    #[cfg(not(unix))]
+    None
+}
+
 impl Look {
     /// Plain aligned columns, no colour, no width limit: what pipes and files get.
     pub const PLAIN: Look = Look {
@@ -34,9 +49,7 @@ impl Look {
     /// The look of tables on stdout: see [`Look::decide`].
     pub fn for_stdout(columns: Option<usize>, color: ColorChoice, no_color: bool) -> Look {
         use std::io::IsTerminal;
-        let terminal = std::io::stdout().is_terminal().then(|| {
-            terminal_size::terminal_size().map(|(terminal_size::Width(w), _)| usize::from(w))
-        });
+        let terminal = std::io::stdout().is_terminal().then(terminal_width);
         Look::decide(terminal, columns, color, no_color)
     }
 

@@ -196,6 +196,23 @@ fn legend(out: &mut dyn Write, f: &Frame, c: &Chart<'_>, y: f64) -> io::Result<(
     Ok(())
 }
 
+/// `text` in at most `n` characters, the last a `…` when cut. The `…` is followed by a
+/// direction mark of the text's own direction (LRM for Latin, RLM for Arabic), so that in a
+/// chart of the other direction it stays at the end of the text rather than jumping to its
+/// start.
+fn cut(text: &str, n: usize) -> std::borrow::Cow<'_, str> {
+    if text.chars().count() <= n {
+        return text.into();
+    }
+    let kept: String = text.chars().take(n.saturating_sub(1)).collect();
+    let rtl = kept
+        .chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(|c| matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FEFF}'));
+    let mark = if rtl { '\u{200F}' } else { '\u{200E}' };
+    format!("{}…{mark}", kept.trim_end()).into()
+}
+
 /// Horizontal bars: a row per label, the label at the reading start, a bar per series
 /// growing away from it, each value written after its bar.
 pub fn bar_chart(out: &mut dyn Write, c: &Chart<'_>) -> io::Result<()> {
@@ -207,6 +224,8 @@ pub fn bar_chart(out: &mut dyn Write, c: &Chart<'_>) -> io::Result<()> {
         .max()
         .unwrap_or(0);
     let label_width = (longest as f64 * 7.0 + 16.0).clamp(60.0, 260.0);
+    // A label longer than its column is cut with `…`, so that it never runs off the chart.
+    let fits = ((label_width - 16.0) / 7.0) as usize;
     const BAR: f64 = 14.0;
     const GAP: f64 = 8.0;
     const TOP: f64 = 28.0;
@@ -222,9 +241,9 @@ pub fn bar_chart(out: &mut dyn Write, c: &Chart<'_>) -> io::Result<()> {
         f.text(
             out,
             label_width - 8.0,
-            y + row / 2.0,
+            y + (row - GAP) / 2.0,
             f.end_edge(),
-            label,
+            &cut(label, fits),
             " dominant-baseline=\"middle\"",
         )?;
         for (j, s) in c.series.iter().enumerate() {
@@ -431,6 +450,23 @@ mod tests {
         let mut v = Vec::new();
         f(&mut v, c).unwrap();
         String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn long_labels_are_cut_to_their_column() {
+        assert_eq!(cut("NGOs", 5), "NGOs");
+        assert_eq!(
+            cut("Lakeshore County Directorate", 12),
+            "Lakeshore C…\u{200e}"
+        );
+        assert_eq!(cut("مديرية الوئام في محافظة", 8), "مديرية…\u{200f}");
+        let mut c = chart(false);
+        c.labels[0] = "x".repeat(100);
+        let s = drawn(bar_chart, &c);
+        assert!(
+            s.contains(&format!(">{}…\u{200e}</text>", "x".repeat(33))),
+            "{s}"
+        );
     }
 
     #[test]

@@ -48,6 +48,10 @@ const BETWEEN: &str = "  ";
 /// than asked rather than show little more than `…`.
 const PROSE_FLOOR: usize = 6;
 
+/// A table whose prose column would be narrower than this (and than its text) is shown as
+/// records instead: a title wrapped a word or two a line is harder to read than a record.
+const PROSE_READABLE: usize = 16;
+
 /// A column of a table: its header, its cells' lines, and how it may be laid out.
 struct Column {
     header: String,
@@ -232,6 +236,14 @@ impl Layout {
         }
     }
 
+    /// Whether a prose column got too narrow to read (see [`PROSE_READABLE`]).
+    fn squeezed(&self) -> bool {
+        self.columns
+            .iter()
+            .zip(&self.widths)
+            .any(|(c, w)| c.prose && *w < c.natural.min(PROSE_READABLE))
+    }
+
     /// The cells taken by borders and the space between columns.
     fn gaps(look: Look, n: usize) -> usize {
         let between = BETWEEN.len() * n.saturating_sub(1);
@@ -364,13 +376,13 @@ impl Layout {
 }
 
 /// A table for people in `look`: single-word columns at full width, prose wrapped to fit.
-/// When even that is wider than the width (a narrow terminal), each row is shown as a record
-/// of `field  value` lines instead, as psql's expanded mode does, so that the table still fits
+/// When even that is wider than the width (a narrow terminal), or leaves a prose column too
+/// narrow to read, each row is shown as a record of `field  value` lines instead, as psql's expanded mode does, so that the table still fits
 /// and no ref, key or date is broken.
 pub fn render_table(header: &[&str], rows: &[Vec<String>], look: Look) -> String {
     let layout = Layout::new(header, rows, look);
     match look.width {
-        Some(width) if header.len() > 2 && layout.total() > width => {
+        Some(width) if header.len() > 2 && (layout.total() > width || layout.squeezed()) => {
             render_records(header, rows, look)
         }
         _ => layout.render(),
@@ -558,6 +570,45 @@ mod tests {
                 .count(),
             1
         );
+    }
+
+    /// A table that fits only by wrapping a title a word or two a line is shown as records.
+    #[test]
+    fn a_table_whose_prose_would_be_squeezed_is_shown_as_records() {
+        let header = vec![
+            "ref",
+            "kind",
+            "title",
+            "partners",
+            "starts_on",
+            "place",
+            "status",
+        ];
+        let row = |r: &str| -> Vec<String> {
+            [
+                r,
+                "side-event",
+                "Special session at the World Humanitarian Summit: faith actors",
+                "iatf-religion, hukama-salam",
+                "2016-05-23",
+                "Vienna; Amman; online",
+                "cancelled",
+            ]
+            .map(String::from)
+            .to_vec()
+        };
+        let rows = vec![row("ENG-2016-001"), row("ENG-2016-002")];
+        let look = |width| Look {
+            width: Some(width),
+            boxed: true,
+            color: false,
+        };
+        let narrow = render_table(&header, &rows, look(80));
+        assert!(narrow.contains("│ title "), "{narrow}");
+        assert!(widths(&narrow).iter().all(|w| *w <= 80), "{narrow}");
+        let wide = render_table(&header, &rows, look(200));
+        assert!(wide.contains(" title "), "{wide}");
+        assert!(!wide.contains("│ title "), "{wide}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::model::{
 use crate::query::{Cond, ContactFilter, Filter};
 
 mod engagement_reports;
+mod keyset;
 
 /// Makes a fresh, empty store.
 pub type Factory<'a> = &'a dyn Fn() -> Box<dyn Backend>;
@@ -56,6 +57,7 @@ pub fn run_all(factory: Factory) {
             "engagements: report rows and counts",
             engagement_reports::engagement_report_reads,
         ),
+        ("keyset pages", keyset::keyset_pages),
     ];
     for (name, check) in checks {
         let mut store = factory();

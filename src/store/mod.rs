@@ -4,18 +4,23 @@
 //! migrations, bulk import, integrity checks and backup live in its folder.
 
 mod backend;
+mod chain;
 mod change;
 #[cfg(test)]
 pub mod conformance;
+mod due;
+pub mod postgres;
 mod rows;
 pub mod sqlite;
 
 pub use backend::{Backend, ImportPlan, ImportWriter};
+pub use chain::{HistoryEntry, Verification, ERASED_ROWS};
 pub use change::{Action, Change, Entity};
+pub use due::scan_due;
+pub use postgres::PgLocation;
 pub use rows::TextBatch;
 pub use sqlite::{
-    CountBy, EngagementRow, HistoryEntry, PartnerMatch, ReportRow, Verification, APPLICATION_ID,
-    ERASED_ROWS, FORGOTTEN_NAME, SCHEMA_VERSION,
+    CountBy, EngagementRow, PartnerMatch, ReportRow, APPLICATION_ID, FORGOTTEN_NAME, SCHEMA_VERSION,
 };
 
 use std::fmt;
@@ -33,17 +38,34 @@ pub struct EngagementLinks {
     pub part_of_id: Option<i64>,
 }
 
-/// Where the registry is: a file now, a URL (a PostgreSQL server) next.
+/// Where the registry is: a file, or a PostgreSQL database named by a URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
     File(PathBuf),
+    Postgres(Box<PgLocation>),
 }
 
 impl Location {
+    /// `--db` or `MOU_DB` as given: a `postgres://` or `postgresql://` URL names a database
+    /// (its password from the URL, `PGPASSWORD` or `~/.pgpass`), anything else a file.
+    pub fn from_arg(arg: PathBuf, pg: &PgCredentials) -> crate::error::Result<Location> {
+        let Some(url) = arg.to_str().filter(|s| postgres::location::is_url(s)) else {
+            return Ok(Location::File(arg));
+        };
+        Ok(Location::Postgres(Box::new(PgLocation::parse(
+            url,
+            pg.user.as_deref(),
+            pg.password.as_deref(),
+            pg.pgpass.as_deref(),
+        )?)))
+    }
+
     /// Whether a registry is there already (a store is created on its first write).
     pub fn exists(&self) -> bool {
         match self {
             Location::File(path) => path.exists(),
+            // The store says when the database holds no registry (`mou init` makes one).
+            Location::Postgres(_) => true,
         }
     }
 
@@ -59,6 +81,7 @@ impl Location {
                     (PathBuf::from(file), *what)
                 })
                 .collect(),
+            Location::Postgres(_) => Vec::new(),
         }
     }
 
@@ -66,6 +89,7 @@ impl Location {
     pub fn file(&self) -> Option<&Path> {
         match self {
             Location::File(path) => Some(path),
+            Location::Postgres(_) => None,
         }
     }
 }
@@ -74,6 +98,7 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Location::File(path) => write!(f, "{}", path.display()),
+            Location::Postgres(url) => write!(f, "{url}"),
         }
     }
 }
@@ -93,6 +118,8 @@ pub fn remove_if_unused(location: &Location, options: &Options) {
                 }
             }
         }
+        // Only `mou init` makes a registry in a database, and none is taken away.
+        Location::Postgres(_) => {}
     }
 }
 
@@ -106,6 +133,7 @@ pub fn open(
 ) -> crate::error::Result<Box<dyn Backend>> {
     match location {
         Location::File(path) => Ok(Box::new(sqlite::Store::open(path, access, options)?)),
+        Location::Postgres(url) => Ok(Box::new(postgres::Store::open(url, access, options)?)),
     }
 }
 
@@ -140,11 +168,23 @@ impl Default for Options {
     }
 }
 
+/// What the environment says of a PostgreSQL login, for what a URL does not say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PgCredentials {
+    pub user: Option<String>,
+    pub password: Option<String>,
+    /// The contents of the password file (`~/.pgpass`).
+    pub pgpass: Option<String>,
+}
+
 /// How a command uses the registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// Reads only; nothing is created.
     Read,
-    /// Writes; the registry is created on first write.
+    /// Writes; the registry is created on first write (in a file; a database's registry is
+    /// made only by [`Access::Init`]).
     Write,
+    /// `mou init`: creates the registry, or upgrades its schema.
+    Init,
 }

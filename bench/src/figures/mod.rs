@@ -8,6 +8,7 @@ mod html;
 mod import;
 mod registry;
 mod report;
+mod serve;
 mod xlsx;
 
 use std::path::Path;
@@ -26,6 +27,7 @@ pub use html::figure as html;
 pub use import::figure as import;
 pub use registry::prepare as prepare_registry;
 pub use report::figure as report;
+pub use serve::figure as serve;
 pub use xlsx::figure as xlsx;
 
 /// What every figure works with.

@@ -684,7 +684,10 @@ impl Store {
     ) -> Result<()> {
         let (clause, where_params) = agreement_where(filter);
         // The merged party scan walks agreements in id order, reading every one.
-        let merge = filter.terms.is_empty() && filter.sort.is_empty() && filter.limit.is_none();
+        let merge = filter.terms.is_empty()
+            && filter.sort.is_empty()
+            && filter.limit.is_none()
+            && filter.after.is_none();
         let mut params = Vec::with_capacity(where_params.len() + 3);
         let select = if with_status {
             // The status at the filter's date as column 18: the same SQL the filters use.

@@ -286,7 +286,7 @@ impl Backend for Store {
         until: Date,
         f: &mut dyn FnMut(Agreement, Status) -> Result<()>,
     ) -> Result<()> {
-        self.for_each_due(filter, until, f)
+        crate::store::scan_due(self, filter, until, f)
     }
 
     fn scan_stored_partners(

@@ -21,32 +21,11 @@ use sha2::{Digest, Sha256};
 
 use super::Store;
 use crate::error::{Error, Result};
+use crate::store::chain::{
+    chain_hash, content_digest, erased, erased_ids, new_entry, parts, Verifier, BROKEN_KEY,
+};
+pub use crate::store::chain::{HistoryEntry, Verification, ERASED_ROWS};
 use crate::store::Change;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HistoryEntry {
-    pub id: i64,
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub entity: String,
-    pub entity_id: Option<i64>,
-    pub entity_key: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub hash: String,
-    /// The digest of the content (None only in a row that predates schema 4 and its upgrade).
-    pub digest: Option<String>,
-    /// The original parts of a row whose before/after were erased.
-    pub sealed: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verification {
-    pub rows: u64,
-    /// The id of the first row whose hash does not match, and why.
-    pub first_broken: Option<(i64, String)>,
-}
 
 /// The chain of schema 3 and before: the hash covers the content itself. Kept to verify an
 /// old chain before its upgrade.
@@ -68,114 +47,6 @@ fn chain_hash_v1(prev: &str, e: &HistoryEntry) -> String {
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
-
-fn sha_hex(parts: &[&str]) -> String {
-    let mut h = Sha256::new();
-    for part in parts {
-        h.update((part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The digest of a before or after value: what the row's digest covers of it.
-fn part(v: Option<&str>) -> String {
-    sha_hex(&[v.unwrap_or("\u{0}")])
-}
-
-/// The two parts of a row's content as stored: `before` and `after`.
-fn parts(e: &HistoryEntry) -> (String, String) {
-    (part(e.before.as_deref()), part(e.after.as_deref()))
-}
-
-/// A row's content digest, from its fields and the parts of its before and after.
-fn content_digest(e: &HistoryEntry, (before, after): (&str, &str)) -> String {
-    sha_hex(&[
-        "mou-history-2",
-        &e.at,
-        &e.actor,
-        &e.action,
-        &e.entity,
-        &e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
-        &e.entity_key,
-        before,
-        after,
-    ])
-}
-
-/// The hash of a row in the chain: the previous row's hash and this row's digest.
-fn chain_hash(prev: &str, digest: &str) -> String {
-    sha_hex(&[prev, digest])
-}
-
-/// `sealed` as two parts.
-fn unseal(sealed: &str) -> Option<(&str, &str)> {
-    let (b, a) = sealed.split_once(' ')?;
-    let hex = |s: &str| s.len() == 64 && s.bytes().all(|c| c.is_ascii_hexdigit());
-    (hex(b) && hex(a)).then_some((b, a))
-}
-
-/// What is wrong with row `e` after the row whose hash is `prev`, if anything. `erased`:
-/// the ids that forget rows say they erased.
-fn row_problem(
-    prev: &str,
-    e: &HistoryEntry,
-    erased: &std::collections::HashSet<i64>,
-) -> Option<String> {
-    let Some(digest) = e.digest.as_deref() else {
-        return Some("it has no digest".into());
-    };
-    if chain_hash(prev, digest) != e.hash {
-        return Some("its hash does not follow from the row before it".into());
-    }
-    let stored;
-    let (before, after) = match e.sealed.as_deref() {
-        None => {
-            stored = parts(e);
-            (stored.0.as_str(), stored.1.as_str())
-        }
-        Some(sealed) => {
-            if !erased.contains(&e.id) {
-                return Some("it is marked erased, but no forget row erased it".into());
-            }
-            match unseal(sealed) {
-                Some(p) => p,
-                None => return Some("its sealed parts are not two digests".into()),
-            }
-        }
-    };
-    (content_digest(e, (before, after)) != digest)
-        .then(|| "its content was changed (it does not match its digest)".into())
-}
-
-/// A JSON object with the values of `fields` set to null (other JSON is left as it is).
-fn scrub(json: &str, fields: &[&str]) -> String {
-    match serde_json::from_str::<serde_json::Value>(json) {
-        Ok(serde_json::Value::Object(mut m)) => {
-            let mut changed = false;
-            for f in fields {
-                if let Some(v) = m.get_mut(*f) {
-                    if !v.is_null() {
-                        *v = serde_json::Value::Null;
-                        changed = true;
-                    }
-                }
-            }
-            if changed {
-                serde_json::Value::Object(m).to_string()
-            } else {
-                json.to_string()
-            }
-        }
-        _ => json.to_string(),
-    }
-}
-
-/// The meta key that keeps a break found in the old chain when it was upgraded.
-const BROKEN_KEY: &str = "history_broken";
-
-/// The key of a forget row's after that lists the ids of the rows it erased.
-pub const ERASED_ROWS: &str = "erased_rows";
 
 /// A row as stored, or why it cannot be one: a column holding the wrong type (a BLOB put there
 /// with the sqlite3 shell) is named, so that `--verify` reports the row as tampered with.
@@ -246,24 +117,7 @@ impl Store {
             .query_row([], |r| r.get(0))
             .optional()?
             .unwrap_or_default();
-        let mut e = HistoryEntry {
-            id: 0,
-            at: c.at.to_string(),
-            actor: c.actor.to_string(),
-            action: c.action.as_str().to_string(),
-            entity: c.entity.as_str().to_string(),
-            entity_id: c.entity_id,
-            entity_key: c.entity_key.to_string(),
-            before: c.before.map(|v| v.to_string()),
-            after: c.after.map(|v| v.to_string()),
-            hash: String::new(),
-            digest: None,
-            sealed: None,
-        };
-        let (b, a) = parts(&e);
-        let digest = content_digest(&e, (&b, &a));
-        e.hash = chain_hash(&prev, &digest);
-        e.digest = Some(digest);
+        let e = new_entry(c, &prev);
         self.conn
             .prepare_cached(
                 "INSERT INTO history (at, actor, action, entity, entity_id, entity_key, before, after, hash, digest)
@@ -377,11 +231,7 @@ impl Store {
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             let after: String = r.get(0)?;
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&after) {
-                if let Some(list) = v.get(ERASED_ROWS).and_then(|l| l.as_array()) {
-                    ids.extend(list.iter().filter_map(|i| i.as_i64()));
-                }
-            }
+            erased_ids(&after, &mut ids);
         }
         Ok(ids)
     }
@@ -395,48 +245,12 @@ impl Store {
                 r.get(0)
             })
             .optional()?;
-        let erased = self.erased_by_forget_rows()?;
-        let mut prev = String::new();
-        let mut rows = 0u64;
-        let mut expected_id = None::<i64>;
-        let mut broken = None;
+        let mut verifier = Verifier::new(self.erased_by_forget_rows()?);
         self.for_each_history_row(None, |id, entry| {
-            rows += 1;
-            if broken.is_none() {
-                if let Some(want) = expected_id {
-                    if id != want {
-                        broken = Some((id, format!("rows {want}..{} are missing", id - 1)));
-                    }
-                }
-            }
-            match entry {
-                Ok(e) => {
-                    if broken.is_none() {
-                        broken = row_problem(&prev, &e, &erased).map(|why| (id, why));
-                    }
-                    prev = e.hash;
-                }
-                Err(why) => {
-                    if broken.is_none() {
-                        broken = Some((id, why));
-                    }
-                    prev = String::new();
-                }
-            }
-            expected_id = Some(id + 1);
+            verifier.row(id, entry.as_ref().map_err(Clone::clone));
             Ok(())
         })?;
-        if let Some(kept) = kept {
-            let (id, why) = kept.split_once(' ').unwrap_or(("0", kept.as_str()));
-            broken = Some((
-                id.parse().unwrap_or(0),
-                format!("{why} (found when the history was upgraded to schema 4, and kept)"),
-            ));
-        }
-        Ok(Verification {
-            rows,
-            first_broken: broken,
-        })
+        Ok(verifier.finish(kept))
     }
 
     /// The upgrade to schema 4 (inside its migration's transaction): verifies the old chain,
@@ -516,20 +330,10 @@ impl Store {
             .conn
             .prepare("UPDATE history SET before = ?2, after = ?3, sealed = ?4 WHERE id = ?1")?;
         for e in rows {
-            let before = e.before.as_deref().map(|j| scrub(j, fields));
-            let after = e.after.as_deref().map(|j| scrub(j, fields));
-            if before == e.before && after == e.after {
-                continue;
+            if let Some((before, after, sealed)) = erased(&e, fields) {
+                st.execute(params![e.id, before, after, sealed])?;
+                changed.push(e.id);
             }
-            let sealed = match &e.sealed {
-                Some(s) => s.clone(),
-                None => {
-                    let (b, a) = parts(&e);
-                    format!("{b} {a}")
-                }
-            };
-            st.execute(params![e.id, before, after, sealed])?;
-            changed.push(e.id);
         }
         Ok(changed)
     }

@@ -12,7 +12,7 @@ use super::filter::{
 use super::Store;
 use crate::dates::{iso, parse_stored, Date, Period};
 use crate::error::Result;
-use crate::model::{Category, EngagementKind, Kind, Status};
+use crate::model::{Category, EngagementKind, Kind};
 use crate::query::Filter;
 
 pub use crate::report::engagements::EngagementRow;
@@ -317,50 +317,5 @@ impl Store {
         };
         params.extend(ep);
         key_counts(&mut self.conn.prepare(&sql)?, &params)
-    }
-
-    /// Agreements that are due at `as_of` within `days`: active or pending, and expiring or
-    /// past their notice date by `as_of + days`. Calls `f` in order of the earlier date.
-    pub fn for_each_due(
-        &self,
-        filter: &Filter,
-        until: Date,
-        mut f: impl FnMut(crate::model::Agreement, Status) -> Result<()>,
-    ) -> Result<()> {
-        let mut due = Filter::new(filter.as_of);
-        due.terms = filter.terms.clone();
-        due.push(crate::query::Cond::Status(vec![
-            Status::Active,
-            Status::Pending,
-        ]));
-        // An agreement already renewed needs no attention: its renewal carries on.
-        let renewed: std::collections::HashSet<String> = self
-            .renewal_links()?
-            .into_iter()
-            .map(|(_, old)| old.to_ascii_uppercase())
-            .collect();
-        let mut rows = Vec::new();
-        self.for_each_agreement(&due, |a, s| {
-            if renewed.contains(&a.reference.to_ascii_uppercase()) {
-                return Ok(());
-            }
-            let reason_date = [a.notice_on(), a.expires_on]
-                .into_iter()
-                .flatten()
-                .filter(|d| *d <= until)
-                .min();
-            if let Some(d) = reason_date {
-                rows.push((d, a, s));
-            }
-            Ok(())
-        })?;
-        rows.sort_by(|x, y| {
-            x.0.cmp(&y.0)
-                .then_with(|| x.1.reference.cmp(&y.1.reference))
-        });
-        for (_, a, s) in rows {
-            f(a, s)?;
-        }
-        Ok(())
     }
 }
