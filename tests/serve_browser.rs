@@ -74,23 +74,44 @@ fn http(port: u16, method: &str, path: &str, body: Option<&str>) -> (u16, Vec<u8
     );
     s.write_all(head.as_bytes()).unwrap();
     s.write_all(body.as_bytes()).unwrap();
+    // Read the head, then the body by its length (a server may keep the connection open).
     let mut raw = Vec::new();
-    s.read_to_end(&mut raw).expect("read the response");
-    let end = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a response head");
-    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
+    let mut buf = [0u8; 16384];
+    let end = loop {
+        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end;
+        }
+        let n = s.read(&mut buf).expect("read the response");
+        assert!(n > 0, "no response head from {path}");
+        raw.extend_from_slice(&buf[..n]);
+    };
+    let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
     let status = head
         .split(' ')
         .nth(1)
         .and_then(|c| c.parse().ok())
         .expect("a status code");
+    let length: Option<usize> = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok());
+    let chunked = head.contains("transfer-encoding: chunked");
     let mut rest = raw[end + 4..].to_vec();
-    if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
+    loop {
+        let done = match length {
+            Some(len) => rest.len() >= len,
+            None => chunked && rest.ends_with(b"0\r\n\r\n"),
+        };
+        if done {
+            break;
+        }
+        let n = s.read(&mut buf).expect("read the response body");
+        if n == 0 {
+            break;
+        }
+        rest.extend_from_slice(&buf[..n]);
+    }
+    if chunked {
         rest = unchunk(&rest);
     }
     (status, rest)
@@ -219,7 +240,10 @@ impl Browser {
 #[test]
 fn serve_in_chromium_searches_downloads_and_adds() {
     let (Some(chrome), Some(driver)) = (
-        program("MOU_CHROMIUM", &["chromium", "chromium-browser", "google-chrome"]),
+        program(
+            "MOU_CHROMIUM",
+            &["chromium", "chromium-browser", "google-chrome"],
+        ),
         program("MOU_CHROMEDRIVER", &["chromedriver"]),
     ) else {
         println!("SKIPPED: chromium or chromedriver not found (install chromium chromium-driver)");
@@ -236,7 +260,12 @@ fn serve_in_chromium_searches_downloads_and_adds() {
     let web = free_port();
     let mut server = env
         .command()
-        .args(["serve", "--allow-edit", "--bind", &format!("127.0.0.1:{web}")])
+        .args([
+            "serve",
+            "--allow-edit",
+            "--bind",
+            &format!("127.0.0.1:{web}"),
+        ])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -319,7 +348,12 @@ fn serve_in_chromium_searches_downloads_and_adds() {
     b.click("form.edit select[name=category] option[value=ngo]");
     b.screenshot(&shots.join("partner-form-en.png"));
     b.click("form.edit button[type=submit]");
-    assert!(b.url().ends_with("/partners/browser-test"), "{}", b.url());
+    let after = b.url();
+    assert!(
+        after.ends_with("/partners/browser-test"),
+        "{after}: {}",
+        b.text("main")
+    );
     assert!(b.text("h1").contains("Browser Test Foundation"));
     b.close();
 
