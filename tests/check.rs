@@ -229,3 +229,106 @@ fn check_reports_blobs_where_text_belongs_and_never_fails_on_them() {
     env.run(&["list", "agreements"]).ok();
     env.run(&["show", "danube"]).ok();
 }
+
+/// `small()` with a series of two engagements, added through mou: ENG-2020-001 held under
+/// MOU-2020-001, and ENG-2020-002 part of it.
+fn with_engagements() -> Env {
+    let env = small();
+    for args in [
+        &["--agreement", "MOU-2020-001"][..],
+        &["--part-of", "ENG-2020-001"][..],
+    ] {
+        let mut a = vec![
+            "add",
+            "engagement",
+            "Workshop",
+            "--on",
+            "2020-02-01",
+            "--partner",
+            "danube",
+        ];
+        a.extend_from_slice(args);
+        env.run(&a).ok();
+    }
+    env
+}
+
+#[test]
+fn check_passes_engagements_that_mou_wrote() {
+    let r = with_engagements().run(&["check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("problem:"), "{}", r.stdout);
+}
+
+#[test]
+fn check_finds_engagement_values_mou_would_refuse() {
+    let env = with_engagements();
+    sqlite(
+        &env,
+        "PRAGMA ignore_check_constraints = ON;
+         UPDATE engagement SET kind = 'party', participants = -3 WHERE ref = 'ENG-2020-001';
+         UPDATE engagement SET ends_on = '2020-01-01' WHERE ref = 'ENG-2020-002';",
+    );
+    let r = env.run(&["check"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let lines = |needle: &str| r.stdout.lines().filter(|l| l.contains(needle)).count();
+    assert_eq!(
+        lines("engagement ENG-2020-001: kind holds 'party'"),
+        1,
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        lines("engagement ENG-2020-001: participants holds the number -3"),
+        1,
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        lines("engagement ENG-2020-002: invalid ends_on '2020-01-01'"),
+        1,
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn check_finds_dangling_engagement_links() {
+    let env = with_engagements();
+    sqlite(
+        &env,
+        "PRAGMA foreign_keys = OFF;
+         UPDATE engagement SET agreement_id = 999 WHERE ref = 'ENG-2020-001';
+         UPDATE engagement_partner SET partner_id = 777;
+         UPDATE engagement SET part_of_id = 555 WHERE ref = 'ENG-2020-002';",
+    );
+    let r = env.run(&["check"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    for needle in [
+        "engagement ENG-2020-001: it is held under agreement #999, which does not exist",
+        "engagement ENG-2020-001: its partner #777 does not exist",
+        "engagement ENG-2020-002: its partner #777 does not exist",
+        "engagement ENG-2020-002: it is part of engagement #555, which does not exist",
+    ] {
+        assert!(r.stdout.contains(needle), "{needle}\n{}", r.stdout);
+    }
+}
+
+#[test]
+fn check_finds_a_series_loop_once() {
+    let env = with_engagements();
+    sqlite(
+        &env,
+        "UPDATE engagement SET part_of_id = (SELECT id FROM engagement WHERE ref = 'ENG-2020-002')
+           WHERE ref = 'ENG-2020-001';",
+    );
+    let r = env.run(&["check"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let loops: Vec<&str> = r.stdout.lines().filter(|l| l.contains("loops")).collect();
+    assert_eq!(
+        loops,
+        ["problem: engagement ENG-2020-001: its series loops (ENG-2020-001 -> ENG-2020-002 -> ENG-2020-001); `mou edit engagement REF --clear part_of` breaks it"],
+        "{}",
+        r.stdout
+    );
+}

@@ -646,17 +646,18 @@ fn a_partner_is_public_or_not() {
             "--format",
             "csv",
             "--search",
-            "vids",
+            "atlas-centre",
         ])
         .ok()
         .to_string()
     };
-    assert!(public(&env).contains("vids,false"));
-    env.run(&["edit", "partner", "vids", "--public"]).ok();
-    assert!(public(&env).contains("vids,true"));
-    env.run(&["edit", "partner", "vids", "--clear", "public"])
+    assert!(public(&env).contains("atlas-centre,false"));
+    env.run(&["edit", "partner", "atlas-centre", "--public"])
         .ok();
-    assert!(public(&env).contains("vids,false"));
+    assert!(public(&env).contains("atlas-centre,true"));
+    env.run(&["edit", "partner", "atlas-centre", "--clear", "public"])
+        .ok();
+    assert!(public(&env).contains("atlas-centre,false"));
 }
 
 #[test]

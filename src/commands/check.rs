@@ -12,7 +12,8 @@ use super::{stdout, Ctx};
 use crate::dates::{iso, parse_stored};
 use crate::error::{Error, Result};
 use crate::model::{
-    join_sdgs, parse_sdgs, parse_tag, ref_key, ref_norm, Category, Kind, Stored, StoredRow,
+    join_sdgs, parse_sdgs, parse_tag, ref_key, ref_norm, Category, EngagementKind, Kind, Stored,
+    StoredRow,
 };
 use crate::output::{Cell, Format, RowWriter};
 use crate::records::{agreement_json, partner_json};
@@ -33,6 +34,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     problems.extend(registry::lookalike_problems(&*store)?);
     problems.extend(partner_problems(&*store)?);
     problems.extend(agreement_problems(&*store)?);
+    problems.extend(engagement_problems(&*store)?);
     for (r, renews) in store.dangling_renewals()? {
         problems.push(format!(
             "agreement {r}: renews {renews}, which does not exist"
@@ -244,6 +246,49 @@ const AGREEMENT_RULES: &[(&str, Rule)] = &[
     ("updated_at", time_rule),
 ];
 
+fn engagement_kind_rule(v: &Stored) -> Option<String> {
+    req(v, vocabulary::<EngagementKind>)
+}
+
+fn required_date_rule(v: &Stored) -> Option<String> {
+    match v {
+        Stored::Null => Some("an engagement needs its first day, YYYY-MM-DD".into()),
+        v => date_rule(v),
+    }
+}
+
+fn flag_rule(v: &Stored) -> Option<String> {
+    (!matches!(v, Stored::Integer(0 | 1))).then(|| "a flag is stored as 0 or 1".to_string())
+}
+
+const ENGAGEMENT_RULES: &[(&str, Rule)] = &[
+    ("ref", ref_rule),
+    ("kind", engagement_kind_rule),
+    ("title", title_rule),
+    ("starts_on", required_date_rule),
+    ("ends_on", required_date_rule),
+    ("place", free_text_rule),
+    ("country", country_rule),
+    ("sdgs", sdgs_rule),
+    ("tags", tags_rule),
+    ("participants", participants_rule),
+    ("outcome", free_text_rule),
+    ("notes", free_text_rule),
+    ("document", free_text_rule),
+    ("cancelled", flag_rule),
+    ("public", flag_rule),
+    ("created_at", time_rule),
+    ("updated_at", time_rule),
+];
+
+fn participants_rule(v: &Stored) -> Option<String> {
+    match v {
+        Stored::Null => None,
+        Stored::Integer(n) if u32::try_from(*n).is_ok() => None,
+        _ => Some("participants is a whole number of 0 or more".into()),
+    }
+}
+
 /// `who: column holds VALUE: why` for each value that breaks its rule.
 fn value_problems(
     who: &str,
@@ -382,4 +427,113 @@ fn agreement_problems(store: &dyn Backend) -> Result<Vec<String>> {
         Ok(())
     })?;
     Ok(problems)
+}
+
+/// Engagements: values mou would refuse, the rules add applies, partners, agreements and
+/// series that do not exist, series that loop, and changes made outside mou.
+fn engagement_problems(store: &dyn Backend) -> Result<Vec<String>> {
+    let recorded = store.last_recorded(Entity::Engagement)?;
+    let partners: std::collections::HashSet<i64> = store
+        .partner_keys()?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let mut agreements: HashMap<i64, bool> = HashMap::new();
+    let mut problems = Vec::new();
+    // Each engagement's ref and the id of its series, for the links checked at the end.
+    let mut series: HashMap<i64, (String, Option<i64>)> = HashMap::new();
+    store.scan_stored_engagements(&mut |row, e| {
+        let who = format!("engagement {}", who_key(&row, "ref"));
+        let mut found = value_problems(&who, &row.values, ENGAGEMENT_RULES);
+        if found.is_empty() {
+            if let Err(err) = registry::check_engagement(&e) {
+                found.push(format!("{who}: {}", err.message));
+            }
+        }
+        let links = store.engagement_links(row.id)?;
+        if links.partner_ids.is_empty() {
+            found.push(format!(
+                "{who}: it has no partners; `mou edit engagement {} --partner KEY` gives it one",
+                row.id
+            ));
+        }
+        for id in links.partner_ids.iter().filter(|id| !partners.contains(id)) {
+            found.push(format!("{who}: its partner #{id} does not exist"));
+        }
+        if let Some(id) = links.agreement_id {
+            let exists = match agreements.get(&id) {
+                Some(x) => *x,
+                None => {
+                    let x = store
+                        .agreement_by_id(id, crate::dates::Date::default())?
+                        .is_some();
+                    agreements.insert(id, x);
+                    x
+                }
+            };
+            if !exists {
+                found.push(format!(
+                    "{who}: it is held under agreement #{id}, which does not exist"
+                ));
+            }
+        }
+        if let Some(Some(then)) = recorded.get(&row.id) {
+            found.extend(outside_mou(
+                &who,
+                changed_fields(
+                    crate::records::engagement_json(&e),
+                    then,
+                    &["partners", "agreement", "part_of"],
+                ),
+            ));
+        }
+        series.insert(row.id, (who_key(&row, "ref"), links.part_of_id));
+        problems.extend(found);
+        Ok(())
+    })?;
+    problems.extend(series_problems(&series));
+    Ok(problems)
+}
+
+/// Series that do not exist, and series that loop (each loop once, from its smallest id).
+fn series_problems(series: &HashMap<i64, (String, Option<i64>)>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut ids: Vec<&i64> = series.keys().collect();
+    ids.sort();
+    let mut reported: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    for &id in ids {
+        let (r, part_of) = &series[&id];
+        let Some(up) = part_of else { continue };
+        if !series.contains_key(up) {
+            problems.push(format!(
+                "engagement {r}: it is part of engagement #{up}, which does not exist"
+            ));
+            continue;
+        }
+        // Walk up from `id`; a walk that comes back to an engagement it passed loops.
+        let mut seen = vec![id];
+        let mut at = *up;
+        while let Some((_, next)) = series.get(&at) {
+            if let Some(start) = seen.iter().position(|s| *s == at) {
+                let ring = &seen[start..];
+                if !ring.iter().any(|s| reported.contains(s)) {
+                    reported.extend(ring.iter().copied());
+                    let refs: Vec<&str> = ring.iter().map(|s| series[s].0.as_str()).collect();
+                    problems.push(format!(
+                        "engagement {}: its series loops ({} -> {}); `mou edit engagement REF --clear part_of` breaks it",
+                        refs[0],
+                        refs.join(" -> "),
+                        refs[0]
+                    ));
+                }
+                break;
+            }
+            seen.push(at);
+            match next {
+                Some(n) => at = *n,
+                None => break,
+            }
+        }
+    }
+    problems
 }

@@ -200,6 +200,12 @@ pub trait Backend: Send {
         &self,
         f: &mut dyn FnMut(StoredRow, Agreement) -> Result<()>,
     ) -> Result<()>;
+    /// Every engagement as stored (its `agreement_id` and `part_of_id` among the values) and
+    /// as mou reads it, in id order.
+    fn scan_stored_engagements(
+        &self,
+        f: &mut dyn FnMut(StoredRow, Engagement) -> Result<()>,
+    ) -> Result<()>;
     /// Whether a partner's stored normalized forms differ from what its names give.
     fn partner_norms_stale(&self, id: i64) -> Result<bool>;
     /// Pairs of partners whose names or aliases are equal once punctuation and spaces go.

@@ -7,7 +7,7 @@ use crate::dates::{parse_stored, Date};
 use crate::error::{Error, Kind as ErrorKind, Result};
 use crate::model::{
     Agreement, Category, Contact, Engagement, EngagementKind, EngagementStatus, Kind, Partner,
-    Status,
+    Status, Stored,
 };
 use crate::query::{Cond, ContactFilter, Filter};
 
@@ -1079,6 +1079,26 @@ fn engagement_adds_and_links(store: &mut dyn Backend) {
         }
     );
     assert_eq!(s.engagement_count().unwrap(), 2);
+    let mut stored = Vec::new();
+    s.scan_stored_engagements(&mut |row, e| {
+        let id = |c: &str| row.get(c).clone();
+        stored.push((row.id, e, id("agreement_id"), id("part_of_id"), id("kind")));
+        Ok(())
+    })
+    .unwrap();
+    let (series_row, part_row) = (&stored[0], &stored[1]);
+    assert_eq!(stored.len(), 2);
+    assert_eq!((series_row.0, part_row.0), (series, part), "in id order");
+    assert_eq!(part_row.1, e, "as mou reads it");
+    assert_eq!(
+        (&part_row.2, &part_row.3, &series_row.3),
+        (
+            &Stored::Integer(agreement_id),
+            &Stored::Integer(series),
+            &Stored::Null
+        )
+    );
+    assert_eq!(part_row.4, Stored::Text(e.kind.as_str().to_string()));
 }
 
 fn engagement_refs_and_marks(store: &mut dyn Backend) {

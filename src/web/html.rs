@@ -75,7 +75,7 @@ fn ar(key: &str) -> Option<&'static str> {
         "parties" => "الأطراف",
         "chain" => "سلسلة التجديد",
         "held_under" => "الأنشطة المنفذة في إطارها",
-        "due_soon" => "المستحق خلال ٩٠ يومًا",
+        "due_soon" => "المستحق خلال 90 يومًا",
         "figures" => "الأرقام",
         "milestone" => "الإنجاز",
         "quarterly" => "التقرير الفصلي",

@@ -1,5 +1,6 @@
-//! `mou import engagements FILE`: the whole file is read and checked, then written in one
-//! transaction (engagements are few next to agreements: the file is held in memory). A row
+//! `mou import engagements FILE`: rows are checked and written as they are read, in one
+//! transaction that commits only when every row is good (memory does not grow with the
+//! file: only rows waiting for a series are held). A row
 //! whose `ref` the registry holds is that engagement: unchanged, or changed only with
 //! `--update` (and refused when the registry's copy changed after the file's `updated_at`,
 //! unless `--force`); a row with a new ref keeps it, so export -> import -> export gives the
@@ -257,6 +258,70 @@ fn write_row(
     }
 }
 
+/// The rows of an import so far: what they did, the errors of bad rows (the first
+/// [`MAX_REPORTED`] of them), and the rows waiting for their series.
+#[derive(Default)]
+struct Rows {
+    tally: Tally,
+    errors: Vec<RowError>,
+    bad: u64,
+    waiting: Vec<(u64, Engagement)>,
+}
+
+impl Rows {
+    fn fail(&mut self, e: RowError) {
+        self.bad += 1;
+        if self.errors.len() < MAX_REPORTED {
+            self.errors.push(e);
+        }
+    }
+
+    /// A row the parser refused: one bad row, with each of its errors.
+    fn bad_row(&mut self, es: Vec<RowError>) {
+        let mut es = es.into_iter();
+        if let Some(first) = es.next() {
+            self.fail(first);
+        }
+        let room = MAX_REPORTED.saturating_sub(self.errors.len());
+        self.errors.extend(es.take(room));
+    }
+
+    /// Writes one row; a row whose series is not (yet) in the registry waits.
+    #[allow(clippy::too_many_arguments)]
+    fn try_row(
+        &mut self,
+        ctx: &Ctx,
+        a: &ImportArgs,
+        s: &dyn Backend,
+        r: &Registry,
+        line: u64,
+        e: Engagement,
+    ) -> Result<()> {
+        match write_row(ctx, a, s, r, e.clone()) {
+            Ok(Done::Added) => self.tally.added += 1,
+            Ok(Done::Updated) => self.tally.updated += 1,
+            Ok(Done::Unchanged) => self.tally.unchanged += 1,
+            Err(err) if err.kind == crate::error::Kind::Input => {
+                let column = column_of(&err);
+                if column == "part_of" {
+                    let series = e.part_of.as_deref().unwrap_or_default();
+                    if s.try_find_engagement(series, ctx.as_of)?.is_none() {
+                        self.waiting.push((line, e));
+                        return Ok(());
+                    }
+                }
+                self.fail(RowError {
+                    line,
+                    column: Some(column.into()),
+                    reason: err.message,
+                });
+            }
+            Err(err) => return Err(err),
+        }
+        Ok(())
+    }
+}
+
 pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     if a.create_partners || a.date_format.is_some() {
         return Err(Error::input(
@@ -273,90 +338,52 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             .map(|c| slot(&source.index, c))
             .collect(),
     );
-    let mut items: Vec<Item<Engagement>> = Vec::new();
-    std::thread::scope(|scope| {
-        let (tx, rx) = sync_channel(4);
-        let (_back, returned) = sync_channel(4);
-        let now = &now;
-        let cols = &cols;
-        scope.spawn(move || source.parse_into(|row| parse(cols, row, now), tx, returned));
-        for batch in rx {
-            items.extend(batch);
-        }
-    });
     let mut store = ctx.open(Access::Write)?;
     let outcome = store.transaction(|s| {
         let r = ctx.registry(s);
-        let mut errors: Vec<RowError> = Vec::new();
-        let mut bad = 0u64;
-        let mut fail = |errors: &mut Vec<RowError>, e: RowError| {
-            bad += 1;
-            if errors.len() < MAX_REPORTED {
-                errors.push(e);
-            }
-        };
-        let mut tally = Tally::default();
-        let mut waiting: Vec<(u64, Engagement)> = Vec::new();
-        for item in items.drain(..) {
-            match item {
-                Item::Bad(es) => {
-                    let mut es = es.into_iter();
-                    if let Some(first) = es.next() {
-                        fail(&mut errors, first);
+        let mut rows = Rows::default();
+        // Rows are checked and written as they are read, in file order; a row naming a
+        // series that no row before it gave waits for the end (only those rows are held).
+        std::thread::scope(|scope| -> Result<()> {
+            let (tx, rx) = sync_channel(4);
+            let (back, returned) = sync_channel(4);
+            let now = &now;
+            let cols = &cols;
+            scope.spawn(move || source.parse_into(|row| parse(cols, row, now), tx, returned));
+            for mut batch in rx {
+                for item in batch.drain(..) {
+                    match item {
+                        Item::Bad(es) => rows.bad_row(es),
+                        Item::Row(line, e) => rows.try_row(ctx, a, s, &r, line, e)?,
                     }
-                    errors.extend(es.take(MAX_REPORTED.saturating_sub(errors.len())));
                 }
-                Item::Row(line, e) => waiting.push((line, e)),
+                let _ = back.try_send(batch);
             }
-        }
-        // Rows go in file order, except that a row waits for the row holding its series.
+            Ok(())
+        })?;
+        // Rows that waited for a series, in rounds while any of them is written.
         loop {
+            let waiting = std::mem::take(&mut rows.waiting);
             let before = waiting.len();
-            let mut later = Vec::new();
             for (line, e) in waiting {
-                match write_row(ctx, a, s, &r, e.clone()) {
-                    Ok(Done::Added) => tally.added += 1,
-                    Ok(Done::Updated) => tally.updated += 1,
-                    Ok(Done::Unchanged) => tally.unchanged += 1,
-                    Err(err) if err.kind == crate::error::Kind::Input => {
-                        let series = e.part_of.as_deref().filter(|p| {
-                            s.try_find_engagement(p, ctx.as_of).ok().flatten().is_none()
-                        });
-                        if series.is_some() && column_of(&err) == "part_of" {
-                            later.push((line, e));
-                            continue;
-                        }
-                        fail(
-                            &mut errors,
-                            RowError {
-                                line,
-                                column: Some(column_of(&err).into()),
-                                reason: err.message,
-                            },
-                        );
-                    }
-                    Err(err) => return Err(err),
-                }
+                rows.try_row(ctx, a, s, &r, line, e)?;
             }
-            waiting = later;
-            if waiting.is_empty() || waiting.len() == before {
+            if rows.waiting.is_empty() || rows.waiting.len() == before {
                 break;
             }
         }
-        for (line, e) in waiting {
-            fail(
-                &mut errors,
-                RowError {
-                    line,
-                    column: Some("part_of".into()),
-                    reason: format!(
-                        "{} is part of '{}', which is neither in the registry nor written by another row (or the series loops)",
-                        if e.reference.is_empty() { "the row".to_string() } else { e.reference.clone() },
-                        e.part_of.unwrap_or_default()
-                    ),
-                },
-            );
+        for (line, e) in std::mem::take(&mut rows.waiting) {
+            rows.fail(RowError {
+                line,
+                column: Some("part_of".into()),
+                reason: format!(
+                    "{} is part of '{}', which is neither in the registry nor written by another row (or the series loops)",
+                    if e.reference.is_empty() { "the row".to_string() } else { e.reference.clone() },
+                    e.part_of.unwrap_or_default()
+                ),
+            });
         }
+        let Rows { errors, bad, tally, .. } = rows;
         if bad > 0 {
             let more = (bad as usize).saturating_sub(errors.len());
             return Ok((Err(bad_rows_error(&file_name, bad, &errors, more)), false));

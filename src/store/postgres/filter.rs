@@ -5,7 +5,7 @@
 use super::Params;
 
 use crate::dates::Date;
-use crate::query::{Cond, Filter};
+use crate::query::{After, Cond, Filter};
 
 /// The derived status at `?` (bound four times, see [`status_params`]); DESIGN's rules, the
 /// twin of `model::status_of`.
@@ -249,6 +249,7 @@ pub fn engagement_where(filter: &Filter) -> (String, Params) {
         let sql = engagement_cond(&t.cond, filter.as_of, &mut params);
         parts.push(wrap(sql, t.negated));
     }
+    parts.extend(keyset(filter, "e.id", &mut params));
     (parts.join(" AND "), params)
 }
 
@@ -294,7 +295,25 @@ pub fn agreement_where(filter: &Filter) -> (String, Params) {
         let sql = agreement_cond(&t.cond, filter.as_of, &mut params);
         parts.push(wrap(sql, t.negated));
     }
+    parts.extend(keyset(filter, "a.id", &mut params));
     (parts.join(" AND "), params)
+}
+
+/// The condition of a keyset page (`filter.after`) over `column`, the default order's: the
+/// rows after the last one shown, found through the index rather than counted past.
+fn keyset(filter: &Filter, column: &str, params: &mut Params) -> Option<String> {
+    match filter.after.as_ref()? {
+        After::Id(id) if column.ends_with(".id") => {
+            params.push(Box::new(*id));
+            Some(format!("{column} > ?"))
+        }
+        After::Key(key) if column.ends_with(".key") => {
+            params.push(Box::new(key.clone()));
+            Some(format!("{column} > ?"))
+        }
+        // A cursor of the other kind matches nothing rather than everything.
+        _ => Some("false".to_string()),
+    }
 }
 
 /// WHERE clause over `partner p`. Agreement-level terms select partners that are party to
@@ -339,6 +358,7 @@ pub fn partner_where(filter: &Filter) -> (String, Params) {
             inner.join(" AND ")
         ));
     }
+    parts.extend(keyset(filter, "p.key", &mut params));
     (parts.join(" AND "), params)
 }
 
@@ -396,6 +416,11 @@ fn order_and_limit(
     params: &mut Params,
     mut sql_of: impl FnMut(&str, &mut Params) -> Option<String>,
 ) -> crate::error::Result<String> {
+    if filter.after.is_some() && !filter.sort.is_empty() {
+        return Err(crate::error::Error::input(
+            "a page of rows after another follows the default order; leave out the sort",
+        ));
+    }
     let mut parts = Vec::new();
     for key in &filter.sort {
         let sql = sql_of(key.column, params)

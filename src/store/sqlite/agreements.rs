@@ -548,11 +548,10 @@ impl Store {
     pub fn ref_taken(&self, reference: &str, except: Option<i64>) -> Result<bool> {
         Ok(self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT 1 FROM agreement WHERE coalesce(ref_norm, lower(ref)) = ?1 AND id IS NOT ?2",
-                params![ref_key(reference.trim()), except],
-                |_| Ok(()),
-            )
+            )?
+            .query_row(params![ref_key(reference.trim()), except], |_| Ok(()))
             .optional()?
             .is_some())
     }

@@ -303,6 +303,13 @@ impl Backend for Store {
         self.for_each_stored_agreement(f)
     }
 
+    fn scan_stored_engagements(
+        &self,
+        f: &mut dyn FnMut(StoredRow, Engagement) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_stored_engagement(f)
+    }
+
     fn partner_norms_stale(&self, id: i64) -> Result<bool> {
         Store::partner_norms_stale(self, id)
     }

@@ -125,8 +125,8 @@ impl Store {
         params.push(value);
         Ok(self
             .conn
+            .prepare_cached(&sql)?
             .query_row(
-                &sql,
                 rusqlite::params_from_iter(params.iter()),
                 engagement_from_row,
             )
@@ -244,11 +244,10 @@ impl Store {
     pub fn engagement_ref_taken(&self, reference: &str, except: Option<i64>) -> Result<bool> {
         Ok(self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT 1 FROM engagement WHERE coalesce(ref_norm, lower(ref)) = ?1 AND id IS NOT ?2",
-                params![ref_key(reference.trim()), except],
-                |_| Ok(()),
-            )
+            )?
+            .query_row(params![ref_key(reference.trim()), except], |_| Ok(()))
             .optional()?
             .is_some())
     }
@@ -435,6 +434,62 @@ impl Store {
         while let Some(r) = rows.next()? {
             let (e, s) = engagement_from_row(r)?;
             f(e, s)?;
+        }
+        Ok(())
+    }
+}
+
+/// The stored columns `mou check` reads, by their place in [`stored_sql`].
+const STORED_COLUMNS: &[(usize, &str)] = &[
+    (1, "ref"),
+    (22, "ref_norm"),
+    (2, "kind"),
+    (3, "title"),
+    (5, "starts_on"),
+    (6, "ends_on"),
+    (7, "place"),
+    (8, "country"),
+    (23, "agreement_id"),
+    (24, "part_of_id"),
+    (11, "sdgs"),
+    (12, "tags"),
+    (13, "participants"),
+    (14, "outcome"),
+    (15, "notes"),
+    (16, "document"),
+    (17, "cancelled"),
+    (18, "public"),
+    (19, "created_at"),
+    (20, "updated_at"),
+];
+
+impl Store {
+    /// Every engagement as stored (its link ids included) and as mou reads it, in id order.
+    pub fn for_each_stored_engagement(
+        &self,
+        f: &mut dyn FnMut(crate::model::StoredRow, Engagement) -> Result<()>,
+    ) -> Result<()> {
+        let sql = format!(
+            "{}, e.ref_norm, e.agreement_id, e.part_of_id FROM engagement e ORDER BY e.id",
+            select_sql()
+                .strip_suffix(" FROM engagement e")
+                .unwrap_or_default()
+        );
+        let mut params = Vec::new();
+        engagement_status_params(crate::dates::Date::default(), &mut params);
+        let mut st = self.conn.prepare(&sql)?;
+        let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
+        while let Some(r) = rows.next()? {
+            let values = STORED_COLUMNS
+                .iter()
+                .map(|(i, c)| Ok((*c, super::agreements::stored(r.get_ref(*i)?))))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let row = crate::model::StoredRow {
+                id: r.get(0)?,
+                values,
+                aliases: Vec::new(),
+            };
+            f(row, engagement_from_row(r)?.0)?;
         }
         Ok(())
     }

@@ -113,11 +113,8 @@ impl Store {
     pub fn record(&self, c: Change) -> Result<()> {
         let prev: String = self
             .conn
-            .query_row(
-                "SELECT hash FROM history ORDER BY id DESC LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT hash FROM history ORDER BY id DESC LIMIT 1")?
+            .query_row([], |r| r.get(0))
             .optional()?
             .unwrap_or_default();
         let e = new_entry(c, &prev);

@@ -61,11 +61,10 @@ impl Store {
     pub fn partner_by_id(&self, id: i64) -> Result<Option<Partner>> {
         Ok(self
             .conn
-            .query_row(
-                &format!("SELECT {PARTNER_COLUMNS} FROM partner p WHERE p.id = ?1"),
-                [id],
-                partner_from_row,
-            )
+            .prepare_cached(&format!(
+                "SELECT {PARTNER_COLUMNS} FROM partner p WHERE p.id = ?1"
+            ))?
+            .query_row([id], partner_from_row)
             .optional()?)
     }
 
@@ -103,11 +102,10 @@ impl Store {
         let trimmed = name.trim();
         if let Some(p) = self
             .conn
-            .query_row(
-                &format!("SELECT {PARTNER_COLUMNS} FROM partner p WHERE p.key = ?1"),
-                [trimmed.to_ascii_lowercase()],
-                partner_from_row,
-            )
+            .prepare_cached(&format!(
+                "SELECT {PARTNER_COLUMNS} FROM partner p WHERE p.key = ?1"
+            ))?
+            .query_row([trimmed.to_ascii_lowercase()], partner_from_row)
             .optional()?
         {
             return Ok(Ok(p));
