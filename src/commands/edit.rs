@@ -7,8 +7,9 @@ use crate::cli::{
     EditPartnerArgs, EngagementField,
 };
 use crate::error::Result;
+use crate::model::{Agreement, Partner};
 use crate::registry;
-use crate::store::Access;
+use crate::store::{Access, Backend};
 use crate::validate;
 
 pub fn run(ctx: &Ctx, cmd: EditCommand) -> Result<()> {
@@ -117,7 +118,13 @@ fn edit_contact(ctx: &Ctx, a: &EditContactArgs) -> Result<()> {
     })
 }
 
-fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {
+/// Makes the change `a` gives to a partner, in one transaction; returns the partner,
+/// whether it changed and the warnings about names like others'.
+pub fn partner_edit_record(
+    ctx: &Ctx,
+    store: &mut dyn Backend,
+    a: &EditPartnerArgs,
+) -> Result<(Partner, bool, Vec<String>)> {
     let edit = registry::PartnerEdit {
         name: a.name.clone(),
         key: a.key.clone(),
@@ -131,9 +138,12 @@ fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {
         public: a.public,
         clear: a.clear.clone(),
     };
+    store.write(|s| ctx.registry(s).edit_partner(&a.partner, &edit))
+}
+
+fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {
     let mut store = ctx.open(Access::Write)?;
-    let (p, changed, warnings) =
-        store.write(|s| ctx.registry(s).edit_partner(&a.partner, &edit))?;
+    let (p, changed, warnings) = partner_edit_record(ctx, &mut *store, a)?;
     let key = p.key;
     if !changed {
         return say(format_args!("nothing to change in partner {key}"));
@@ -146,7 +156,13 @@ fn edit_partner(ctx: &Ctx, a: &EditPartnerArgs) -> Result<()> {
     })
 }
 
-fn edit_agreement(ctx: &Ctx, a: &EditAgreementArgs) -> Result<()> {
+/// Makes the change `a` gives to an agreement, in one transaction; returns the agreement
+/// and whether it changed.
+pub fn agreement_edit_record(
+    ctx: &Ctx,
+    store: &mut dyn Backend,
+    a: &EditAgreementArgs,
+) -> Result<(Agreement, bool)> {
     let edit = registry::AgreementEdit {
         reference: a.reference.clone(),
         kind: a.kind,
@@ -170,11 +186,15 @@ fn edit_agreement(ctx: &Ctx, a: &EditAgreementArgs) -> Result<()> {
         renews: a.renews.clone(),
         clear: a.clear.clone(),
     };
-    let mut store = ctx.open(Access::Write)?;
-    let (g, changed) = store.write(|s| {
+    store.write(|s| {
         ctx.registry(s)
             .edit_agreement(&a.agreement, &edit, ctx.as_of)
-    })?;
+    })
+}
+
+fn edit_agreement(ctx: &Ctx, a: &EditAgreementArgs) -> Result<()> {
+    let mut store = ctx.open(Access::Write)?;
+    let (g, changed) = agreement_edit_record(ctx, &mut *store, a)?;
     let reference = g.reference;
     if !changed {
         return say(format_args!("nothing to change in agreement {reference}"));

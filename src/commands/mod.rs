@@ -6,7 +6,7 @@ mod backup;
 mod check;
 mod demo;
 pub(crate) mod due;
-mod edit;
+pub mod edit;
 mod export;
 mod forget;
 mod history;
