@@ -5,7 +5,7 @@ use std::io::Write;
 use super::{after_commit, say, stdout, Ctx};
 use crate::cli::{AddCommand, AddContactArgs, AddEngagementArgs, AddPartnerArgs, AgreementArgs};
 use crate::error::Result;
-use crate::model::{Agreement, Contact, EngagementKind, Kind, Partner};
+use crate::model::{Agreement, Contact, Engagement, EngagementKind, Kind, Partner};
 use crate::registry::{NewAgreement, NewEngagement, NewPartner};
 use crate::store::{Access, Backend};
 use crate::validate;
@@ -22,7 +22,12 @@ pub fn run(ctx: &Ctx, cmd: AddCommand) -> Result<()> {
     }
 }
 
-fn add_engagement(ctx: &Ctx, a: &AddEngagementArgs) -> Result<()> {
+/// Records the engagement `a` gives, in one transaction; returns it as recorded.
+pub fn engagement_record(
+    ctx: &Ctx,
+    store: &mut dyn Backend,
+    a: &AddEngagementArgs,
+) -> Result<Engagement> {
     let new = NewEngagement {
         title: a.title.clone(),
         starts: a.on,
@@ -32,8 +37,12 @@ fn add_engagement(ctx: &Ctx, a: &AddEngagementArgs) -> Result<()> {
         public: a.public,
         values: super::engagement_values(&a.fields),
     };
+    store.write(|s| ctx.registry(s).create_engagement(&new, ctx.as_of))
+}
+
+fn add_engagement(ctx: &Ctx, a: &AddEngagementArgs) -> Result<()> {
     let mut store = ctx.open(Access::Write)?;
-    let e = store.write(|s| ctx.registry(s).create_engagement(&new, ctx.as_of))?;
+    let e = engagement_record(ctx, &mut *store, a)?;
     after_commit(&format!("engagement {}", e.reference), || {
         say(format_args!(
             "added {} {} ({}) with {}",

@@ -7,7 +7,7 @@ mod check;
 mod copy;
 mod demo;
 pub(crate) mod due;
-mod edit;
+pub mod edit;
 mod export;
 mod forget;
 mod history;

@@ -6,6 +6,7 @@
 
 mod agreements;
 mod contacts;
+mod edit_inputs;
 mod engagement_inputs;
 mod engagements;
 mod inputs;
@@ -14,6 +15,7 @@ mod partners;
 
 pub use agreements::Renewal;
 pub use contacts::Forgotten;
+pub use edit_inputs::{AgreementEdit, PartnerEdit, AGREEMENT_CLEARABLE, PARTNER_CLEARABLE};
 pub use engagement_inputs::{
     EngagementEdit, EngagementValues, NewEngagement, ENGAGEMENT_CLEARABLE,
 };

@@ -17,8 +17,8 @@ use super::guard::check_csrf;
 use super::html::{href, page, shown, t};
 use super::params::{encode, Query};
 use super::{with_store, Answer, App, Failure, Lang};
-use crate::cli::{AddCommand, Command};
-use crate::commands::{add, lifecycle};
+use crate::cli::{AddCommand, Command, EditCommand};
+use crate::commands::{add, edit, lifecycle};
 use crate::error::Kind as ErrorKind;
 use crate::model::Kind;
 use crate::store::Access;
@@ -72,6 +72,75 @@ const CONTACT: Spec = Spec {
     ],
 };
 
+const EDIT_PARTNER: Spec = Spec {
+    title: "Edit a partner",
+    words: &["edit", "partner"],
+    positional: None,
+    fields: &[
+        "name",
+        "key",
+        "category",
+        "country",
+        "add-alias",
+        "remove-alias",
+        "website",
+        "note",
+        "public",
+        "clear",
+    ],
+};
+
+const EDIT_AGREEMENT: Spec = Spec {
+    title: "Edit an agreement",
+    words: &["edit", "agreement"],
+    positional: None,
+    fields: &[
+        "ref",
+        "kind",
+        "title",
+        "add-partner",
+        "remove-partner",
+        "signed",
+        "effective",
+        "expires",
+        "term",
+        "notice",
+        "add-sdg",
+        "remove-sdg",
+        "add-tag",
+        "remove-tag",
+        "note",
+        "document",
+        "renews",
+        "clear",
+    ],
+};
+
+const ENGAGEMENT: Spec = Spec {
+    title: "Add an engagement",
+    words: &["add", "engagement"],
+    positional: Some("title"),
+    fields: &[
+        "title",
+        "on",
+        "until",
+        "partner",
+        "kind",
+        "ref",
+        "place",
+        "country",
+        "agreement",
+        "part-of",
+        "sdg",
+        "tag",
+        "participants",
+        "outcome",
+        "note",
+        "document",
+        "public",
+    ],
+};
+
 const TERMINATE: Spec = Spec {
     title: "Terminate",
     words: &["terminate"],
@@ -91,6 +160,18 @@ pub fn routes() -> Router<App> {
         .route("/partners/new", get(partner_form).post(partner_sent))
         .route("/agreements/new", get(agreement_form).post(agreement_sent))
         .route("/contacts/new", get(contact_form).post(contact_sent))
+        .route(
+            "/engagements/new",
+            get(engagement_form).post(engagement_sent),
+        )
+        .route(
+            "/partners/{key}/edit",
+            get(edit_partner_form).post(edit_partner_sent),
+        )
+        .route(
+            "/agreements/{reference}/edit",
+            get(edit_agreement_form).post(edit_agreement_sent),
+        )
         .route(
             "/agreements/{reference}/terminate",
             get(terminate_form).post(terminate_sent),
@@ -285,6 +366,18 @@ async fn sent(
                 let (c, _, _) = add::contact_record(ctx, store, &a)?;
                 format!("/partners/{}", encode(&c.partner))
             }
+            Command::Add(AddCommand::Engagement(a)) => {
+                let e = add::engagement_record(ctx, store, &a)?;
+                format!("/engagements/{}", encode(&e.reference))
+            }
+            Command::Edit(EditCommand::Partner(a)) => {
+                let (p, _, _) = edit::partner_edit_record(ctx, store, &a)?;
+                format!("/partners/{}", encode(&p.key))
+            }
+            Command::Edit(EditCommand::Agreement(a)) => {
+                let (g, _) = edit::agreement_edit_record(ctx, store, &a)?;
+                format!("/agreements/{}", encode(&g.reference))
+            }
             Command::Terminate(a) => {
                 let g = lifecycle::terminate_record(ctx, store, &a)?;
                 format!("/agreements/{}", encode(&g.reference))
@@ -376,4 +469,50 @@ async fn renew_sent(
 ) -> Answer {
     let action = format!("/agreements/{}/renew", encode(&reference));
     sent(app, &RENEW, action, Some(reference), q, f).await
+}
+
+async fn engagement_form(State(app): State<App>, q: Query) -> Answer {
+    show_form(&app, &ENGAGEMENT, "/engagements/new", &q)
+}
+
+async fn engagement_sent(
+    State(app): State<App>,
+    q: Query,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Answer {
+    sent(app, &ENGAGEMENT, "/engagements/new".into(), None, q, f).await
+}
+
+async fn edit_partner_form(State(app): State<App>, Path(key): Path<String>, q: Query) -> Answer {
+    let action = format!("/partners/{}/edit", encode(&key));
+    show_form(&app, &EDIT_PARTNER, &action, &q)
+}
+
+async fn edit_partner_sent(
+    State(app): State<App>,
+    Path(key): Path<String>,
+    q: Query,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Answer {
+    let action = format!("/partners/{}/edit", encode(&key));
+    sent(app, &EDIT_PARTNER, action, Some(key), q, f).await
+}
+
+async fn edit_agreement_form(
+    State(app): State<App>,
+    Path(reference): Path<String>,
+    q: Query,
+) -> Answer {
+    let action = format!("/agreements/{}/edit", encode(&reference));
+    show_form(&app, &EDIT_AGREEMENT, &action, &q)
+}
+
+async fn edit_agreement_sent(
+    State(app): State<App>,
+    Path(reference): Path<String>,
+    q: Query,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Answer {
+    let action = format!("/agreements/{}/edit", encode(&reference));
+    sent(app, &EDIT_AGREEMENT, action, Some(reference), q, f).await
 }

@@ -438,6 +438,9 @@ fn without_allow_edit_no_route_accepts_a_write() {
         "/contacts/new",
         "/agreements/MOU-2025-001/terminate",
         "/agreements/MOU-2025-001/renew",
+        "/agreements/MOU-2025-001/edit",
+        "/partners/unicef/edit",
+        "/engagements/new",
         "/partners",
         "/",
     ] {
@@ -720,4 +723,95 @@ fn forms_add_contacts_and_agreements_and_terminate_and_renew() {
     );
     assert_eq!(no.status, StatusCode::BAD_REQUEST);
     assert!(no.body.contains("field-error"), "{}", no.body);
+}
+
+#[test]
+fn forms_edit_partners_and_agreements_and_add_engagements() {
+    let f = fixture(0);
+    let app = app(&f, true, None);
+    let form = send(&app, get("/partners/unicef/edit"));
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form
+        .body
+        .contains(&format!(r#"name="csrf" value="{CSRF}""#)));
+    let hostile = "<script>alert(1)</script>\u{202e}";
+    let p = send(
+        &app,
+        post(
+            "/partners/unicef/edit",
+            &[
+                ("csrf", CSRF),
+                ("website", "https://unicef.example"),
+                ("note", "<img src=x onerror=alert(1)>"),
+            ],
+        ),
+    );
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(p.headers[header::LOCATION], "/partners/unicef");
+    let page = send(&app, get("/partners/unicef"));
+    assert!(!page.body.contains("<img src=x"), "{}", page.body);
+    // The CLI's message, beside the field it names; nothing changed.
+    let bad = send(
+        &app,
+        post(
+            "/partners/unicef/edit",
+            &[("csrf", CSRF), ("remove-alias", hostile)],
+        ),
+    );
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("field-error"), "{}", bad.body);
+    assert!(bad.body.contains("has no such alias"), "{}", bad.body);
+    assert!(!bad.body.contains("<script>alert"), "{}", bad.body);
+    let none = send(&app, post("/partners/unicef/edit", &[("note", "x")]));
+    assert_eq!(none.status, StatusCode::FORBIDDEN);
+    let a = send(
+        &app,
+        post(
+            "/agreements/MOU-2025-001/edit",
+            &[("csrf", CSRF), ("title", "Renamed"), ("add-tag", "water")],
+        ),
+    );
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let bad = send(
+        &app,
+        post(
+            "/agreements/MOU-2025-001/edit",
+            &[("csrf", CSRF), ("remove-tag", "nope")],
+        ),
+    );
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("has no such tag"), "{}", bad.body);
+    let e = send(
+        &app,
+        post(
+            "/engagements/new",
+            &[
+                ("csrf", CSRF),
+                ("title", "Visit"),
+                ("on", "2026-07-01"),
+                ("partner", "unicef"),
+            ],
+        ),
+    );
+    assert_eq!(e.status, StatusCode::SEE_OTHER, "{}", e.body);
+    let store = f.ctx.open(Access::Read).unwrap();
+    let (g, _) = store.find_agreement("MOU-2025-001", f.ctx.today).unwrap();
+    assert_eq!(g.title, "Renamed");
+    assert!(g.tags.contains(&"water".to_string()));
+    assert_eq!(
+        store.find_partner("unicef").unwrap().notes.as_deref(),
+        Some("<img src=x onerror=alert(1)>")
+    );
+    let mut actions = Vec::new();
+    let p = store.find_partner("unicef").unwrap();
+    store
+        .scan_history_about("partner", Some(p.id), &p.key, &mut |h| {
+            actions.push((h.actor, h.action));
+            Ok(())
+        })
+        .unwrap();
+    assert!(
+        actions.iter().any(|(a, _)| a == "web-tester"),
+        "{actions:?}"
+    );
 }
