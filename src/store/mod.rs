@@ -10,6 +10,7 @@ mod change;
 pub mod conformance;
 mod due;
 pub mod postgres;
+mod renewals;
 mod rows;
 pub mod sqlite;
 

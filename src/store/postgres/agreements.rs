@@ -1,5 +1,6 @@
 //! Agreements: storage, lookup by ref or id, refs, renewal chains and streaming reads.
 
+use crate::store::renewals::{renewal_loops, renewal_walk};
 use postgres::types::ToSql;
 use postgres::Row;
 use std::collections::HashMap;
@@ -89,34 +90,6 @@ const INSERT: &str = "INSERT INTO agreement (ref, ref_key, kind, title, title_no
         renews_key, sdgs, tags, notes, document, created_at, updated_at, id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
      ON CONFLICT (ref_key) DO NOTHING";
-
-/// The loops among renewal links (ref, renews), each once.
-fn renewal_loops(links: &[(String, String)]) -> Vec<RenewalProblem> {
-    let next: HashMap<String, (&str, String)> = links
-        .iter()
-        .map(|(r, to)| (ref_key(r), (r.as_str(), ref_key(to))))
-        .collect();
-    let mut done = std::collections::HashSet::new();
-    let mut loops = Vec::new();
-    for (r, _) in links {
-        let mut path: Vec<String> = Vec::new();
-        let mut on_path: HashMap<String, usize> = HashMap::new();
-        let mut cur = ref_key(r);
-        while let Some((_, to)) = next.get(&cur).filter(|_| !done.contains(&cur)) {
-            if let Some(&at) = on_path.get(&cur) {
-                let mut chain: Vec<String> =
-                    path[at..].iter().map(|k| next[k].0.to_string()).collect();
-                chain.push(chain[0].clone());
-                loops.push(RenewalProblem::Loop(chain));
-                break;
-            }
-            on_path.insert(cur.clone(), path.len());
-            path.push(std::mem::replace(&mut cur, to.clone()));
-        }
-        done.extend(path);
-    }
-    loops
-}
 
 fn pairs(rows: Vec<Row>) -> Vec<(String, String)> {
     rows.iter().map(|r| (r.get(0), r.get(1))).collect()
@@ -406,36 +379,13 @@ impl Store {
         reference: &str,
         renews: &str,
     ) -> Result<Option<RenewalProblem>> {
-        let start = ref_key(reference);
-        let is_self = |other: i64, r: &str| Some(other) == id || ref_key(r) == start;
-        let Some((mut at, target, mut next)) = self.renewal_link(renews)? else {
-            return Ok(None);
-        };
-        if let Some((_, other)) = self
-            .renewers(renews)?
-            .into_iter()
-            .find(|(i, r)| !is_self(*i, r))
-        {
-            return Ok(Some(RenewalProblem::Twice {
-                target,
-                by: vec![other, reference.to_string()],
-            }));
-        }
-        let mut chain = vec![reference.to_string(), target];
-        let mut seen = std::collections::HashSet::new();
-        loop {
-            if is_self(at, &chain[chain.len() - 1]) {
-                return Ok(Some(RenewalProblem::Loop(chain)));
-            }
-            let Some(n) = next.filter(|_| seen.insert(at)) else {
-                return Ok(None);
-            };
-            let Some((id, r, renews)) = self.renewal_link(&n)? else {
-                return Ok(None);
-            };
-            (at, next) = (id, renews);
-            chain.push(r);
-        }
+        renewal_walk(
+            id,
+            reference,
+            renews,
+            |r| self.renewal_link(r),
+            |r| self.renewers(r),
+        )
     }
 
     fn renewal_link(&self, reference: &str) -> Result<Option<(i64, String, Option<String>)>> {

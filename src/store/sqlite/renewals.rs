@@ -1,41 +1,12 @@
 //! Renewal chains: which agreement renews which, and the chains that dangle or loop.
 
+use crate::store::renewals::{renewal_loops, renewal_walk};
 use rusqlite::OptionalExtension;
-use std::collections::HashMap;
 
 use super::agreements::{opt_text_col, text_col};
 use super::Store;
 use crate::error::Result;
 use crate::model::{ref_key, RenewalProblem};
-
-/// The loops among renewal links (ref, renews), each once, as the chain from its first link
-/// (in the order given) back to it. Links that leave the set end their walk.
-fn renewal_loops(links: &[(String, String)]) -> Vec<RenewalProblem> {
-    let next: HashMap<String, (&str, String)> = links
-        .iter()
-        .map(|(r, to)| (ref_key(r), (r.as_str(), ref_key(to))))
-        .collect();
-    let mut done = std::collections::HashSet::new();
-    let mut loops = Vec::new();
-    for (r, _) in links {
-        let mut path: Vec<String> = Vec::new();
-        let mut on_path: HashMap<String, usize> = HashMap::new();
-        let mut cur = ref_key(r);
-        while let Some((_, to)) = next.get(&cur).filter(|_| !done.contains(&cur)) {
-            if let Some(&at) = on_path.get(&cur) {
-                let mut chain: Vec<String> =
-                    path[at..].iter().map(|k| next[k].0.to_string()).collect();
-                chain.push(chain[0].clone());
-                loops.push(RenewalProblem::Loop(chain));
-                break;
-            }
-            on_path.insert(cur.clone(), path.len());
-            path.push(std::mem::replace(&mut cur, to.clone()));
-        }
-        done.extend(path);
-    }
-    loops
-}
 
 impl Store {
     /// Agreements added after `after_id` whose `renews` names no agreement, as (ref, renews).
@@ -93,37 +64,13 @@ impl Store {
         reference: &str,
         renews: &str,
     ) -> Result<Option<RenewalProblem>> {
-        let start = ref_key(reference);
-        let is_self = |other: i64, r: &str| Some(other) == id || ref_key(r) == start;
-        let Some((mut at, target, mut next)) = self.renewal_link(renews)? else {
-            return Ok(None); // renewing nothing recorded: the caller's concern
-        };
-        if let Some((_, other)) = self
-            .renewers(renews)?
-            .into_iter()
-            .find(|(i, r)| !is_self(*i, r))
-        {
-            return Ok(Some(RenewalProblem::Twice {
-                target,
-                by: vec![other, reference.to_string()],
-            }));
-        }
-        let mut chain = vec![reference.to_string(), target];
-        let mut seen = std::collections::HashSet::new();
-        loop {
-            if is_self(at, &chain[chain.len() - 1]) {
-                return Ok(Some(RenewalProblem::Loop(chain)));
-            }
-            // A loop that does not pass through `reference` is old: `mou check` lists it.
-            let Some(n) = next.filter(|_| seen.insert(at)) else {
-                return Ok(None);
-            };
-            let Some((id, r, renews)) = self.renewal_link(&n)? else {
-                return Ok(None);
-            };
-            (at, next) = (id, renews);
-            chain.push(r);
-        }
+        renewal_walk(
+            id,
+            reference,
+            renews,
+            |r| self.renewal_link(r),
+            |r| self.renewers(r),
+        )
     }
 
     /// The id, stored ref and `renews` of the agreement that `reference` names.
