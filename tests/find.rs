@@ -21,8 +21,6 @@ fn query(env: &Env, expr: &str) -> Vec<String> {
     field(env, &["query", expr], "ref")
 }
 
-const UNICEF: &[&str] = &["MOU-2015-001", "MOU-2022-002", "MOU-2026-004"];
-
 /// The 15 partners party to at least one MoU active on 2026-11-29.
 const WITH_ACTIVE_MOU: &[&str] = &[
     "archipelago-faith",

@@ -12,6 +12,9 @@ pub mod report_model;
 pub mod robustness;
 pub mod text;
 
+/// The refs of the sample's agreements with UNICEF (data/).
+pub const UNICEF: &[&str] = &["MOU-2015-001", "MOU-2022-002", "MOU-2026-004"];
+
 pub const TODAY: &str = "2026-11-29";
 pub const NOW: &str = "2026-11-29T10:00:00Z";
 

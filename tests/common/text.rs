@@ -29,5 +29,3 @@ pub fn add_partner(env: &Env, name: &str, key: &str, more: &[&str]) {
     args.extend(more);
     assert_eq!(env.run(&args).ok().trim(), key);
 }
-
-pub const UNICEF: &[&str] = &["MOU-2015-001", "MOU-2022-002", "MOU-2026-004"];
