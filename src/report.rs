@@ -289,8 +289,7 @@ impl QuarterAcc {
         categories: &HashMap<i64, Category>,
     ) -> QuarterFigures {
         let q = self.q;
-        self.figures.new_partners =
-            first_signed.values().filter(|d| q.contains(*d)).count() as i64;
+        self.figures.new_partners = first_signed.values().filter(|d| q.contains(*d)).count() as i64;
         let mut by_cat: Vec<(Category, i64)> = Category::ALL.iter().map(|c| (*c, 0)).collect();
         for p in self.active_partners.iter() {
             if let Some(slot) = categories

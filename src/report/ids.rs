@@ -147,7 +147,14 @@ mod tests {
     #[test]
     fn a_min_map_keeps_the_least_value_of_each_id() {
         let mut m = IdMin::new();
-        for (id, v) in [(5, 9), (5, 4), (5, 7), (DENSE * 3, 2), (DENSE * 3, 1), (0, 8)] {
+        for (id, v) in [
+            (5, 9),
+            (5, 4),
+            (5, 7),
+            (DENSE * 3, 2),
+            (DENSE * 3, 1),
+            (0, 8),
+        ] {
             m.lower(id, v);
         }
         let mut vs: Vec<i32> = m.values().collect();
