@@ -22,6 +22,9 @@ use crate::dates::iso;
 use crate::error::Result;
 use crate::store::{Access, Backend};
 
+/// A form's fields and values, in order (a list field once per value).
+type Pairs = Vec<(String, String)>;
+
 /// How a field of an edit form is emptied.
 #[derive(Clone, Copy)]
 enum Empty {
@@ -223,7 +226,7 @@ fn current(
     store: &dyn Backend,
     what: What,
     name: &str,
-) -> Result<Option<(Vec<(String, String)>, String)>> {
+) -> Result<Option<(Pairs, String)>> {
     let mut v: Vec<(&str, Option<String>)> = Vec::new();
     let page = match what {
         What::Partner => {
@@ -390,7 +393,7 @@ async fn read(
     e: &'static EditSpec,
     name: String,
     q: &Query,
-) -> std::result::Result<(Vec<(String, String)>, String), Failure> {
+) -> std::result::Result<(Pairs, String), Failure> {
     let what = e.what;
     let shown_name = shown(&name);
     let found = with_store(app, Access::Read, move |ctx, store| {
