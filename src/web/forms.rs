@@ -252,8 +252,8 @@ pub(super) fn form_page(
                                 input type="checkbox" name=(f) checked[values.iter().any(|(k, v)| k == f && v == "on")];
                             },
                             Input::Date => input type="date" name=(f) value=(value(f, n)) required[required && n == 0];,
-                            Input::Text if LONG.contains(f) => textarea name=(f) rows="3" { "\n" (value(f, n)) },
-                            Input::Text => input type="text" name=(f) value=(value(f, n)) required[required && n == 0];,
+                            Input::Text if LONG.contains(f) => textarea name=(f) rows="3" dir="auto" { "\n" (value(f, n)) },
+                            Input::Text => input type="text" name=(f) dir="auto" value=(value(f, n)) required[required && n == 0];,
                             Input::Choice(choices) => select name=(f) {
                                 @if !required { option value="" {} }
                                 @for c in choices { option value=(c) selected[value(f, 0) == *c] { (c) } }
@@ -268,7 +268,7 @@ pub(super) fn form_page(
             button type="submit" { (t(lang, "save")) }
         }
     };
-    page(lang, spec.title, body)
+    page(lang, &t(lang, spec.title), body)
 }
 
 pub(super) fn refuse_without_edit(app: &App, lang: Lang) -> Result<(), Failure> {

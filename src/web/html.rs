@@ -199,6 +199,16 @@ fn ar(key: &str) -> Option<&'static str> {
         "email" => "البريد الإلكتروني",
         "phone" => "الهاتف",
         "add engagement" => "إضافة نشاط مشترك",
+        "Add a partner" => "إضافة شريك",
+        "Add an agreement" => "إضافة اتفاقية",
+        "Add a contact" => "إضافة جهة اتصال",
+        "Add an engagement" => "إضافة نشاط مشترك",
+        "Edit a partner" => "تعديل شريك",
+        "Edit an agreement" => "تعديل اتفاقية",
+        "Edit an engagement" => "تعديل نشاط مشترك",
+        "Edit a contact" => "تعديل جهة اتصال",
+        "Terminate" => "إنهاء الاتفاقية",
+        "Renew" => "تجديد الاتفاقية",
         "edit contact" => "تعديل جهة الاتصال",
         "agreement" => "الاتفاقية",
         "part_of" => "جزء من",
@@ -242,6 +252,8 @@ fn value_word(lang: Lang, column: &str, value: &str) -> Option<&'static str> {
         ("status", "ongoing") => "جارٍ",
         ("status", "held") => "نُفّذ",
         ("status", "cancelled") => "ملغى",
+        ("public" | "primary" | "cancelled", "true") => "نعم",
+        ("public" | "primary" | "cancelled", "false") => "لا",
         _ => return None,
     })
 }
@@ -310,6 +322,7 @@ fn class_of(column: &str) -> &'static str {
     match column {
         "status" => "status",
         "ref" | "key" | "signed_on" | "expires_on" | "starts_on" | "ends_on" | "due_on" => "word",
+        "days_left" | "count" | "participants" => "n",
         _ => "text",
     }
 }
