@@ -11,6 +11,7 @@ use crate::model::{
 };
 use crate::query::{Cond, ContactFilter, Filter};
 
+mod dump;
 mod engagement_reports;
 mod keyset;
 
@@ -64,6 +65,7 @@ pub fn run_all(factory: Factory) {
         eprintln!("conformance: {name}");
         check(store.as_mut());
     }
+    dump::dump_and_load(factory);
 }
 
 fn day(s: &str) -> Date {

@@ -5,6 +5,7 @@
 mod agreements;
 mod backend;
 mod contacts;
+mod dump;
 mod engagements;
 mod error;
 mod filter;
