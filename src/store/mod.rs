@@ -10,6 +10,7 @@ mod change;
 pub mod conformance;
 mod due;
 pub mod dump;
+mod norms;
 pub mod postgres;
 mod renewals;
 mod rows;

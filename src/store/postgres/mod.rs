@@ -16,6 +16,7 @@ mod filter;
 mod history;
 mod import;
 pub(crate) mod location;
+mod norms;
 mod partners;
 mod reports;
 #[cfg(test)]
@@ -124,6 +125,7 @@ impl Store {
             .with_hint("run `mou init` to upgrade it (only init changes the schema)"));
         }
         store.exec("SET search_path TO mou, pg_catalog", &[])?;
+        store.rebuild_norms_if_stale()?;
         Ok((store, version))
     }
 
@@ -158,6 +160,12 @@ impl Store {
                      ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     &[&to.to_string()],
                 )?;
+                if to == 1 {
+                    s.exec(
+                        "INSERT INTO mou.meta (key, value) VALUES ($1, $2)",
+                        &[&crate::store::norms::KEY, &crate::store::norms::version()],
+                    )?;
+                }
                 Ok(((), true))
             })?;
         }
