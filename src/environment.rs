@@ -62,6 +62,14 @@ impl Environment {
         // An empty value (or only spaces) counts as unset, as it always has.
         let var = |k: &str| get(k).filter(|v| !v.to_string_lossy().trim().is_empty());
         let text = |k: &str| var(k).map(|v| utf8(k, v)).transpose();
+        let pg = crate::store::PgCredentials {
+            user: text("PGUSER")?.or(text("USER")?),
+            password: text("PGPASSWORD")?,
+            pgpass: var("PGPASSFILE")
+                .map(PathBuf::from)
+                .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".pgpass")))
+                .and_then(|f| std::fs::read_to_string(f).ok()),
+        };
         Ok(Environment {
             db: var("MOU_DB").map(PathBuf::from),
             today: text("MOU_TODAY")?.map(|v| today(&v)).transpose()?,
@@ -76,6 +84,7 @@ impl Environment {
                     .map(|v| whole("MOU_MAX_PAGE_COUNT", &v, 1, MAX_PAGE_COUNT))
                     .transpose()?,
                 now: text("MOU_NOW")?.map(|v| now(&v)).transpose()?,
+                pg: pg.clone(),
             },
             data_home: var("XDG_DATA_HOME")
                 .map(PathBuf::from)
@@ -92,14 +101,7 @@ impl Environment {
                     whole("MOU_XLSX_SHEET_ROWS", &v, 1, max).map(|n| n as u32)
                 })
                 .transpose()?,
-            pg: crate::store::PgCredentials {
-                user: text("PGUSER")?.or(text("USER")?),
-                password: text("PGPASSWORD")?,
-                pgpass: var("PGPASSFILE")
-                    .map(PathBuf::from)
-                    .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".pgpass")))
-                    .and_then(|f| std::fs::read_to_string(f).ok()),
-            },
+            pg,
         })
     }
 }

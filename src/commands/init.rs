@@ -2,12 +2,10 @@
 
 use super::{after_commit, say, Ctx};
 use crate::error::Result;
-use crate::store::Access;
+use crate::store;
 
 pub fn run(ctx: &Ctx) -> Result<()> {
-    let existed = ctx.db.exists();
-    ctx.open(Access::Init)?;
-    if existed {
+    if !store::init(&ctx.db, &ctx.store)? {
         return say(format_args!("registry at {} is ready", ctx.db));
     }
     after_commit(&format!("the registry at {}", ctx.db), || {

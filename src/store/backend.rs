@@ -7,9 +7,10 @@ use std::path::Path;
 
 use std::collections::HashMap;
 
+use super::dump::RowSource;
 use super::{
-    Change, CountBy, EngagementLinks, EngagementRow, Entity, HistoryEntry, PartnerMatch, ReportRow,
-    TextBatch, Verification,
+    Change, CountBy, DumpRow, EngagementLinks, EngagementRow, Entity, HistoryEntry, PartnerMatch,
+    ReportRow, TextBatch, Verification,
 };
 use crate::dates::{Date, Period};
 use crate::error::Result;
@@ -321,6 +322,17 @@ pub trait Backend: Send {
     fn integrity_problems(&self) -> Result<Vec<String>>;
     /// A consistent copy of the registry into the file `dest`, checked.
     fn backup_to(&self, dest: &Path) -> Result<()>;
+    /// Every row of the registry, read from one snapshot, table by table in id order (see
+    /// [`DumpRow`]): each is handed to `f` as it is read, none is kept.
+    fn dump(&self, f: &mut dyn FnMut(DumpRow) -> Result<()>) -> Result<()>;
+    /// Writes the rows that `rows` hands to its sink into this registry, ids, hashes and
+    /// sealed parts kept, in one transaction; refused (exit 2) unless the registry is unused.
+    /// `check` reads the loaded registry before the commit: its error writes nothing.
+    fn load(
+        &mut self,
+        rows: &mut RowSource<'_>,
+        check: &mut dyn FnMut(&dyn Backend) -> Result<()>,
+    ) -> Result<()>;
 }
 
 impl dyn Backend + '_ {

@@ -9,6 +9,8 @@ mod change;
 #[cfg(test)]
 pub mod conformance;
 mod due;
+pub mod dump;
+mod norms;
 pub mod postgres;
 mod renewals;
 mod rows;
@@ -20,6 +22,7 @@ pub use backend::{Backend, ImportPlan, ImportWriter};
 pub use chain::{HistoryEntry, Verification, ERASED_ROWS};
 pub use change::{Action, Change, Entity};
 pub use due::scan_due;
+pub use dump::{Counts, DumpRow};
 pub use postgres::PgLocation;
 pub use rows::{PartnerMatch, TextBatch};
 pub use sqlite::{APPLICATION_ID, SCHEMA_VERSION};
@@ -146,6 +149,19 @@ pub fn open(
     }
 }
 
+/// `mou init`: creates the registry at `location`, or upgrades its schema; true when no
+/// registry was there before.
+pub fn init(location: &Location, options: &Options) -> crate::error::Result<bool> {
+    match location {
+        Location::File(path) => {
+            let existed = path.exists();
+            sqlite::Store::open(path, Access::Init, options)?;
+            Ok(!existed)
+        }
+        Location::Postgres(url) => postgres::Store::init(url, options),
+    }
+}
+
 /// An empty store in memory, for tests of the layers above the store.
 #[cfg(test)]
 pub fn in_memory() -> Box<dyn Backend> {
@@ -165,6 +181,9 @@ pub struct Options {
     /// The clock's stand-in, RFC 3339 UTC (`MOU_NOW`, for tests); `None` reads the clock.
     /// The registry's clock takes it ([`crate::registry::now_utc`]); the store does not.
     pub now: Option<String>,
+    /// What the environment says of a PostgreSQL login, for a URL named after the start
+    /// (`mou copy DEST`).
+    pub pg: PgCredentials,
 }
 
 impl Default for Options {
@@ -173,6 +192,7 @@ impl Default for Options {
             busy_timeout: Duration::from_millis(DEFAULT_BUSY_TIMEOUT_MS),
             max_page_count: None,
             now: None,
+            pg: PgCredentials::default(),
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::model::{Agreement, Category, Contact, Engagement, EngagementKind, Kind, Partner};
 
 mod contacts;
+mod dump;
 mod engagement_reports;
 mod engagements;
 mod history;
@@ -73,6 +74,7 @@ pub fn run_all(factory: Factory) {
         eprintln!("conformance: {name}");
         check(store.as_mut());
     }
+    dump::dump_and_load(factory);
 }
 
 fn day(s: &str) -> Date {

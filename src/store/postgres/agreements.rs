@@ -284,6 +284,16 @@ impl Store {
     /// Writes a new agreement and its parties; None when its ref is taken (nothing written).
     pub fn insert_new_agreement(&self, a: &Agreement, party_ids: &[i64]) -> Result<Option<i64>> {
         let id = self.next_id("agreement")?;
+        self.insert_agreement_as(id, a, party_ids)
+    }
+
+    /// [`Store::insert_new_agreement`] with id `id`.
+    pub(super) fn insert_agreement_as(
+        &self,
+        id: i64,
+        a: &Agreement,
+        party_ids: &[i64],
+    ) -> Result<Option<i64>> {
         let mut p = columns(a);
         p.push(Box::new(id));
         let st = self.prepared(INSERT)?;

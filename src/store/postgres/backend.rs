@@ -12,9 +12,10 @@ use crate::model::{
     Status, StoredRow,
 };
 use crate::query::{ContactFilter, Filter};
+use crate::store::dump::RowSource;
 use crate::store::{
-    Backend, Change, CountBy, EngagementLinks, Entity, HistoryEntry, ImportPlan, ImportWriter,
-    PartnerMatch, ReportRow, TextBatch, Verification,
+    Backend, Change, CountBy, DumpRow, EngagementLinks, Entity, HistoryEntry, ImportPlan,
+    ImportWriter, PartnerMatch, ReportRow, TextBatch, Verification,
 };
 
 /// An import's writer of new agreements: row by row, in the import's transaction.
@@ -302,53 +303,11 @@ impl Backend for Store {
         self.for_each_stored_agreement(f)
     }
 
-    /// Stop-gap until the PostgreSQL store reads the raw columns: each engagement as mou
-    /// reads it, its values rebuilt from that, with its link ids as stored.
     fn scan_stored_engagements(
         &self,
         f: &mut dyn FnMut(StoredRow, Engagement) -> Result<()>,
     ) -> Result<()> {
-        use crate::model::Stored;
-        let text = |s: &str| Stored::Text(s.to_string());
-        let opt = |s: &Option<String>| s.as_deref().map_or(Stored::Null, text);
-        let id = |i: Option<i64>| i.map_or(Stored::Null, Stored::Integer);
-        let mut all = Vec::new();
-        self.scan_engagements(&Filter::new(Date::default()), &mut |e, _| {
-            all.push(e);
-            Ok(())
-        })?;
-        all.sort_by_key(|e| e.id);
-        for e in all {
-            let links = self.engagement_links(e.id)?;
-            let values = vec![
-                ("ref", text(&e.reference)),
-                ("kind", text(e.kind.as_str())),
-                ("title", text(&e.title)),
-                ("starts_on", text(&crate::dates::iso(e.starts_on))),
-                ("ends_on", text(&crate::dates::iso(e.ends_on))),
-                ("place", opt(&e.place)),
-                ("country", opt(&e.country)),
-                ("agreement_id", id(links.agreement_id)),
-                ("part_of_id", id(links.part_of_id)),
-                ("sdgs", text(&crate::model::join_sdgs(&e.sdgs))),
-                ("tags", text(&e.tags.join(";"))),
-                ("participants", id(e.participants.map(i64::from))),
-                ("outcome", opt(&e.outcome)),
-                ("notes", opt(&e.notes)),
-                ("document", opt(&e.document)),
-                ("cancelled", Stored::Integer(i64::from(e.cancelled))),
-                ("public", Stored::Integer(i64::from(e.public))),
-                ("created_at", text(&e.created_at)),
-                ("updated_at", text(&e.updated_at)),
-            ];
-            let row = StoredRow {
-                id: e.id,
-                values,
-                aliases: Vec::new(),
-            };
-            f(row, e)?;
-        }
-        Ok(())
+        self.for_each_stored_engagement(f)
     }
 
     fn partner_norms_stale(&self, id: i64) -> Result<bool> {
@@ -564,5 +523,17 @@ impl Backend for Store {
 
     fn backup_to(&self, dest: &Path) -> Result<()> {
         Store::backup_to(self, dest)
+    }
+
+    fn dump(&self, f: &mut dyn FnMut(DumpRow) -> Result<()>) -> Result<()> {
+        Store::dump(self, f)
+    }
+
+    fn load(
+        &mut self,
+        rows: &mut RowSource<'_>,
+        check: &mut dyn FnMut(&dyn Backend) -> Result<()>,
+    ) -> Result<()> {
+        Store::load(self, rows, check)
     }
 }

@@ -138,11 +138,26 @@ impl Store {
         Ok(scored.into_iter().take(n).map(|(_, s)| s).collect())
     }
 
-    pub fn insert_contact(&self, c: &Contact) -> Result<i64> {
-        let mark: i64 = self
+    /// The largest contact id ever given, as meta keeps it (0 when none was).
+    pub(super) fn contact_id_mark(&self) -> Result<i64> {
+        Ok(self
             .opt("SELECT value FROM meta WHERE key = $1", &[&ID_MARK])?
             .and_then(|r| r.get::<_, String>(0).parse().ok())
-            .unwrap_or(0);
+            .unwrap_or(0))
+    }
+
+    /// Raises the largest contact id ever given to `id`; a lower `id` leaves it.
+    pub(super) fn raise_contact_id_mark(&self, id: i64) -> Result<()> {
+        self.exec(
+            "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key)
+             DO UPDATE SET value = greatest(meta.value::bigint, excluded.value::bigint)::text",
+            &[&ID_MARK, &id.to_string()],
+        )?;
+        Ok(())
+    }
+
+    pub fn insert_contact(&self, c: &Contact) -> Result<i64> {
+        let mark = self.contact_id_mark()?;
         let id = if c.id != 0 {
             c.id
         } else {
@@ -156,11 +171,7 @@ impl Store {
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             &p,
         )?;
-        self.exec(
-            "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key)
-             DO UPDATE SET value = greatest(meta.value::bigint, excluded.value::bigint)::text",
-            &[&ID_MARK, &id.to_string()],
-        )?;
+        self.raise_contact_id_mark(id)?;
         Ok(id)
     }
 

@@ -8,17 +8,22 @@ use super::filter::{
     engagement_order, engagement_status_params, engagement_where, ENGAGEMENT_STATUS_SQL,
 };
 use super::{Params, Store};
-use crate::dates::Date;
+use crate::dates::{iso, Date};
 use crate::error::{Error, Result};
 use crate::model::{
-    engagement_ref_mark, ref_key, split_list, Engagement, EngagementKind, EngagementStatus,
-    ENGAGEMENT_PREFIX,
+    engagement_ref_mark, ref_key, split_list, Engagement, EngagementKind, EngagementStatus, Stored,
+    StoredRow, ENGAGEMENT_PREFIX,
 };
 use crate::query::Filter;
 use crate::store::EngagementLinks;
 
 /// Engagement rows, with the status (column 21) at the date bound first, twice.
 fn select_sql() -> String {
+    select_sql_with("")
+}
+
+/// [`select_sql`] with `extra` columns after the status (`, e.x, e.y`).
+fn select_sql_with(extra: &str) -> String {
     format!(
         "SELECT e.id, e.ref, e.kind, e.title, \
            (SELECT string_agg(p.key, ';' ORDER BY ep.position) FROM engagement_partner ep \
@@ -27,7 +32,7 @@ fn select_sql() -> String {
            (SELECT g.ref FROM agreement g WHERE g.id = e.agreement_id), \
            (SELECT s.ref FROM engagement s WHERE s.id = e.part_of_id), \
            e.sdgs, e.tags, e.participants, e.outcome, e.notes, e.document, e.cancelled, e.public, \
-           e.created_at, e.updated_at, {ENGAGEMENT_STATUS_SQL} \
+           e.created_at, e.updated_at, {ENGAGEMENT_STATUS_SQL}{extra} \
          FROM engagement e"
     )
 }
@@ -190,6 +195,16 @@ impl Store {
 
     pub fn insert_engagement(&self, e: &Engagement, links: &EngagementLinks) -> Result<i64> {
         let id = self.next_id("engagement")?;
+        self.insert_engagement_as(id, e, links)
+    }
+
+    /// Inserts an engagement with id `id`.
+    pub(super) fn insert_engagement_as(
+        &self,
+        id: i64,
+        e: &Engagement,
+        links: &EngagementLinks,
+    ) -> Result<i64> {
         let mut p = columns(e, links);
         p.push(Box::new(id));
         let st = self.prepared(
@@ -343,6 +358,59 @@ impl Store {
         self.each(&sql, &params, |r| {
             let (e, s) = engagement_from_row(r);
             f(e, s)
+        })
+    }
+
+    /// Every engagement as stored, its link ids among the values, and as mou reads it, in
+    /// id order: one scan through a cursor (what `mou check` and a dump read).
+    pub fn for_each_stored_engagement(
+        &self,
+        f: &mut dyn FnMut(StoredRow, Engagement) -> Result<()>,
+    ) -> Result<()> {
+        let sql = format!(
+            "{} ORDER BY e.id",
+            select_sql_with(", e.agreement_id, e.part_of_id")
+        );
+        let mut params = Params::new();
+        engagement_status_params(Date::default(), &mut params);
+        self.each(&sql, &params, |r| {
+            let text = |i: usize| Stored::Text(r.get(i));
+            let opt = |i: usize| {
+                r.get::<_, Option<String>>(i)
+                    .map_or(Stored::Null, Stored::Text)
+            };
+            let int = |n: Option<i64>| n.map_or(Stored::Null, Stored::Integer);
+            let (e, _) = engagement_from_row(r);
+            let values = vec![
+                ("ref", text(1)),
+                ("kind", text(2)),
+                ("title", text(3)),
+                ("starts_on", Stored::Text(iso(e.starts_on))),
+                ("ends_on", Stored::Text(iso(e.ends_on))),
+                ("place", opt(7)),
+                ("country", opt(8)),
+                ("agreement_id", int(r.get(22))),
+                ("part_of_id", int(r.get(23))),
+                ("sdgs", text(11)),
+                ("tags", text(12)),
+                (
+                    "participants",
+                    int(r.get::<_, Option<i32>>(13).map(i64::from)),
+                ),
+                ("outcome", opt(14)),
+                ("notes", opt(15)),
+                ("document", opt(16)),
+                ("cancelled", Stored::Integer(i64::from(e.cancelled))),
+                ("public", Stored::Integer(i64::from(e.public))),
+                ("created_at", text(19)),
+                ("updated_at", text(20)),
+            ];
+            let row = StoredRow {
+                id: e.id,
+                values,
+                aliases: Vec::new(),
+            };
+            f(row, e)
         })
     }
 }

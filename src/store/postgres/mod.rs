@@ -9,12 +9,14 @@
 mod agreements;
 mod backend;
 mod contacts;
+mod dump;
 mod engagements;
 mod error;
 mod filter;
 mod history;
 mod import;
 pub(crate) mod location;
+mod norms;
 mod partners;
 mod reports;
 #[cfg(test)]
@@ -81,6 +83,20 @@ impl Store {
     /// Connects to the registry at `location`. Only [`Access::Init`] creates or migrates the
     /// schema; any other access to a database without it is exit 3 naming `mou init`.
     pub fn open(location: &PgLocation, access: Access, options: &Options) -> Result<Store> {
+        Ok(Store::open_found(location, access, options)?.0)
+    }
+
+    /// `mou init`: creates or upgrades the registry; true when there was none before.
+    pub fn init(location: &PgLocation, options: &Options) -> Result<bool> {
+        Ok(Store::open_found(location, Access::Init, options)?.1 == 0)
+    }
+
+    /// [`Store::open`], and the schema version found (0: no registry was there).
+    fn open_found(
+        location: &PgLocation,
+        access: Access,
+        options: &Options,
+    ) -> Result<(Store, i32)> {
         let client = location.connect(options)?;
         let mut store = Store {
             client: RefCell::new(client),
@@ -111,7 +127,8 @@ impl Store {
             .with_hint("run `mou init` to upgrade it (only init changes the schema)"));
         }
         store.exec("SET search_path TO mou, pg_catalog", &[])?;
-        Ok(store)
+        store.rebuild_norms_if_stale()?;
+        Ok((store, version))
     }
 
     /// The schema version in `mou.meta`, 0 when there is no registry yet.
@@ -145,6 +162,12 @@ impl Store {
                      ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     &[&to.to_string()],
                 )?;
+                if to == 1 {
+                    s.exec(
+                        "INSERT INTO mou.meta (key, value) VALUES ($1, $2)",
+                        &[&crate::store::norms::KEY, &crate::store::norms::version()],
+                    )?;
+                }
                 Ok(((), true))
             })?;
         }
@@ -212,14 +235,7 @@ impl Store {
         p: &Params,
         mut f: impl FnMut(&Row) -> Result<()>,
     ) -> Result<()> {
-        let own = !self.in_tx.get();
-        if own {
-            self.client
-                .borrow_mut()
-                .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
-            self.in_tx.set(true);
-        }
-        let result = (|| {
+        self.in_snapshot(|| {
             let n = self.cursors.get() + 1;
             self.cursors.set(n);
             let cursor = format!("mou_scan_{n}");
@@ -245,16 +261,26 @@ impl Store {
                 .borrow_mut()
                 .batch_execute(&format!("CLOSE {cursor}"))?;
             Ok(())
-        })();
-        if own {
-            self.in_tx.set(false);
-            let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
-            let ended = self.client.borrow_mut().batch_execute(end);
-            result?;
-            ended?;
-            return Ok(());
+        })
+    }
+
+    /// Runs `f` in the transaction under way, else in one of its own that reads one
+    /// snapshot (REPEATABLE READ READ ONLY): every read `f` makes sees the same registry.
+    pub(crate) fn in_snapshot<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        if self.in_tx.get() {
+            return f();
         }
-        result
+        self.client
+            .borrow_mut()
+            .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+        self.in_tx.set(true);
+        let result = f();
+        self.in_tx.set(false);
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        let ended = self.client.borrow_mut().batch_execute(end);
+        let v = result?;
+        ended?;
+        Ok(v)
     }
 
     /// Runs `f` in one transaction holding the writers' lock: all of it is written when it
@@ -301,11 +327,10 @@ impl Store {
         Ok(Vec::new())
     }
 
-    pub fn backup_to(&self, _dest: &std::path::Path) -> Result<()> {
-        Err(
-            Error::input("`mou backup` of a PostgreSQL registry is not built yet")
-                .with_hint("use pg_dump --schema mou for now"),
-        )
+    /// A registry file at `dest` (a new file) holding this registry as one snapshot shows
+    /// it, checked before its one transaction commits (see [`crate::store::dump::copy`]).
+    pub fn backup_to(&self, dest: &std::path::Path) -> Result<()> {
+        crate::store::dump::copy_to_new_file(self, dest, &self.options).map(|_| ())
     }
 
     /// Runs `sql` (several statements) as it is: for tests and administration.

@@ -200,6 +200,11 @@ impl Store {
 
     pub fn insert_partner(&self, p: &Partner) -> Result<Partner> {
         let id = self.next_id("partner")?;
+        self.insert_partner_as(id, p)
+    }
+
+    /// Inserts a partner with id `id`.
+    pub(super) fn insert_partner_as(&self, id: i64, p: &Partner) -> Result<Partner> {
         self.exec(
             "INSERT INTO partner (id, key, name, name_norm, name_loose, category, country, website,
                 notes, created_at, updated_at, public)

@@ -115,3 +115,47 @@ fn the_database_refuses_bad_rows_whoever_writes_them() {
         assert!(s.batch(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn stale_normalized_columns_are_rebuilt_on_open() {
+    let Some(scratch) = Scratch::new() else {
+        return;
+    };
+    let (_, loc) = scratch.database();
+    let s = Store::open(&loc, Access::Init, &Options::default()).unwrap();
+    s.batch(
+        "INSERT INTO partner (id, key, name, name_norm, name_loose, category, created_at, updated_at)
+         VALUES (1, 'a', 'Ali', 'stale-1', 'x', 'ngo', '', ''),
+                (2, 'b', 'ALI', 'stale-2', 'x', 'ngo', '', '');
+         INSERT INTO partner_alias (partner_id, position, alias, alias_norm, alias_loose)
+         VALUES (1, 0, 'Ali Org', 'stale', 'stale');
+         INSERT INTO agreement (id, ref, ref_key, kind, title, title_norm, created_at, updated_at)
+         VALUES (1, 'A', 'a', 'mou', 'Water', 'stale', '', '');
+         UPDATE meta SET value = '0' WHERE key = 'norm_version';",
+    )
+    .unwrap();
+    drop(s);
+    // Current rules: nothing is rebuilt.
+    let fresh = Store::open(&loc, Access::Read, &Options::default()).unwrap();
+    let version: String = fresh
+        .one("SELECT value FROM meta WHERE key = 'norm_version'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(version, crate::store::norms::version());
+    let norm = |sql: &str| -> String { fresh.one(sql, &[]).unwrap().get(0) };
+    let ali = crate::text::normalize("Ali");
+    assert_eq!(norm("SELECT name_norm FROM partner WHERE id = 1"), ali);
+    assert_eq!(
+        norm("SELECT name_norm FROM partner WHERE id = 2"),
+        format!("{ali}\u{1}2"),
+        "names that became one: the later keeps a form of its own"
+    );
+    assert_eq!(
+        norm("SELECT alias_norm FROM partner_alias"),
+        crate::text::normalize("Ali Org")
+    );
+    assert_eq!(
+        norm("SELECT title_norm FROM agreement"),
+        crate::text::normalize("Water")
+    );
+}

@@ -255,7 +255,7 @@ impl<'s> PartyScan<'s> {
 }
 
 /// Raises the mark of `prefix` (`MOU-2026`) to `seq`; a lower `seq` leaves it.
-fn raise_mark(conn: &rusqlite::Connection, prefix: &str, seq: u32) -> Result<()> {
+pub(super) fn raise_mark(conn: &rusqlite::Connection, prefix: &str, seq: u32) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO ref_mark (prefix, seq) VALUES (?1, ?2)
          ON CONFLICT (prefix) DO UPDATE SET seq = max(seq, excluded.seq)",
@@ -307,7 +307,18 @@ impl AgreementWriter<'_> {
     /// or None when an agreement with its ref exists already (then nothing is written).
     /// On the bulk path, party rows may wait for [`Self::flush`].
     pub fn insert_new(&mut self, a: &Agreement, party_ids: &[i64]) -> Result<Option<i64>> {
+        self.insert_new_as(None, a, party_ids)
+    }
+
+    /// [`Self::insert_new`] with id `id` (None: the next free one).
+    pub(super) fn insert_new_as(
+        &mut self,
+        id: Option<i64>,
+        a: &Agreement,
+        party_ids: &[i64],
+    ) -> Result<Option<i64>> {
         bind_columns(&mut self.insert, a)?;
+        self.insert.raw_bind_parameter(18, id)?;
         let inserted = self.insert.raw_execute()?;
         if inserted == 0 {
             return Ok(None);
@@ -570,8 +581,8 @@ impl Store {
     pub fn agreement_writer(&self, unindexed: bool) -> Result<AgreementWriter<'_>> {
         let insert = "INSERT INTO agreement (ref, kind, title, signed_on, effective_on, expires_on,
                 terminated_on, termination_reason, notice_days, renews, sdgs, tags, notes, document,
-                created_at, updated_at, ref_norm)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+                created_at, updated_at, ref_norm, id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
         let pending = if unindexed {
             Some((
                 Vec::with_capacity(2 * MANY_PARTIES),

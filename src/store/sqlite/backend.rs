@@ -12,9 +12,10 @@ use crate::model::{
     Status, StoredRow,
 };
 use crate::query::{ContactFilter, Filter};
+use crate::store::dump::RowSource;
 use crate::store::{
-    Backend, Change, CountBy, EngagementLinks, EngagementRow, Entity, HistoryEntry, ImportPlan,
-    ImportWriter, PartnerMatch, ReportRow, TextBatch, Verification,
+    Backend, Change, CountBy, DumpRow, EngagementLinks, EngagementRow, Entity, HistoryEntry,
+    ImportPlan, ImportWriter, PartnerMatch, ReportRow, TextBatch, Verification,
 };
 
 /// An import's writer of new agreements: the store's prepared statements, and on the bulk
@@ -529,5 +530,17 @@ impl Backend for Store {
 
     fn backup_to(&self, dest: &Path) -> Result<()> {
         Store::backup_to(self, dest)
+    }
+
+    fn dump(&self, f: &mut dyn FnMut(DumpRow) -> Result<()>) -> Result<()> {
+        Store::dump(self, f)
+    }
+
+    fn load(
+        &mut self,
+        rows: &mut RowSource<'_>,
+        check: &mut dyn FnMut(&dyn Backend) -> Result<()>,
+    ) -> Result<()> {
+        Store::load(self, rows, check)
     }
 }

@@ -254,15 +254,26 @@ impl Store {
 
     /// Inserts an engagement (its `id` is ignored) with its links; returns the new id.
     pub fn insert_engagement(&self, e: &Engagement, links: &EngagementLinks) -> Result<i64> {
+        self.insert_engagement_as(None, e, links)
+    }
+
+    /// Inserts an engagement with id `id` (None: the next free one).
+    pub(super) fn insert_engagement_as(
+        &self,
+        id: Option<i64>,
+        e: &Engagement,
+        links: &EngagementLinks,
+    ) -> Result<i64> {
         let mut st = self.conn.prepare_cached(
             "INSERT INTO engagement (ref, ref_norm, kind, title, starts_on, ends_on, place, country,
                 agreement_id, part_of_id, sdgs, tags, participants, outcome, notes, document,
-                cancelled, public, created_at, updated_at)
+                cancelled, public, created_at, updated_at, id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19, ?20)
+                ?18, ?19, ?20, ?21)
              ON CONFLICT (coalesce(ref_norm, lower(ref))) DO NOTHING",
         )?;
         bind_columns(&mut st, e, links)?;
+        st.raw_bind_parameter(21, id)?;
         if st.raw_execute()? == 0 {
             return Err(Error::field(
                 "ref",

@@ -5,6 +5,7 @@
 mod agreements;
 mod backend;
 mod contacts;
+mod dump;
 mod engagements;
 mod error;
 mod filter;
@@ -23,7 +24,7 @@ use rusqlite::{functions::FunctionFlags, Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::{Access, Options};
+use super::{norms, Access, Options};
 use crate::error::{Error, Result, StoreKind};
 use crate::text;
 
@@ -292,36 +293,40 @@ impl Store {
         Ok(())
     }
 
-    /// Normalized names are derived data: when the rules change, rebuild them.
+    /// Normalized names are derived data: when the rules change, rebuild them
+    /// (src/store/norms.rs).
     fn rebuild_norms_if_stale(&mut self) -> Result<()> {
         let stored: Option<String> = self
             .conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'norm_version'",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT value FROM meta WHERE key = ?1", [norms::KEY], |r| {
+                r.get(0)
+            })
             .ok();
-        if stored.as_deref() == Some(&text::NORM_VERSION.to_string()) {
+        if norms::current(stored.as_deref()) {
             return Ok(());
         }
         self.write(|s| {
-            // Names distinct under the old rules may be one under the new (ی and ي): the
-            // first keeps the name, the others get `norm NUL id`, which keeps name_norm
-            // unique and the registry open; `mou check` names them as near duplicates.
+            let names = s
+                .conn
+                .prepare("SELECT id, name FROM partner ORDER BY id")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<(i64, String)>>>()?;
             // Every row first takes a placeholder so that no row meets a stale value.
+            s.conn
+                .execute_batch("UPDATE partner SET name_norm = char(0) || id")?;
+            let mut set = s.conn.prepare(
+                "UPDATE partner SET name_norm = ?2, name_loose = ?3 WHERE id = ?1",
+            )?;
+            for (id, norm, loose) in norms::partner_norms(names, '\0') {
+                set.execute(rusqlite::params![id, norm, loose])?;
+            }
             s.conn.execute_batch(
-                "UPDATE partner SET name_norm = char(0) || id, name_loose = mou_loose(name);
-                 UPDATE partner SET name_norm = r.norm FROM (
-                     SELECT id, norm || CASE WHEN row_number() OVER (PARTITION BY norm ORDER BY id) = 1
-                                        THEN '' ELSE char(0) || id END AS norm
-                       FROM (SELECT id, mou_norm(name) AS norm FROM partner)) AS r
-                  WHERE r.id = partner.id;
-                 UPDATE partner_alias SET alias_norm = mou_norm(alias), alias_loose = mou_loose(alias);",
+                "UPDATE partner_alias SET alias_norm = mou_norm(alias), alias_loose = mou_loose(alias);
+                 UPDATE contact SET name_norm = mou_norm(name) WHERE forgotten IS NULL;",
             )?;
             s.conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('norm_version', ?1)",
-                [text::NORM_VERSION.to_string()],
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                [norms::KEY, &norms::version()],
             )?;
             Ok(())
         })

@@ -229,10 +229,15 @@ impl Store {
 
     /// Inserts a partner (its `id` is ignored) and returns it with the new id.
     pub fn insert_partner(&self, p: &Partner) -> Result<Partner> {
+        self.insert_partner_as(None, p)
+    }
+
+    /// Inserts a partner with id `id` (None: the next free one).
+    pub(super) fn insert_partner_as(&self, id: Option<i64>, p: &Partner) -> Result<Partner> {
         self.conn
             .prepare_cached(
-                "INSERT INTO partner (key, name, name_norm, name_loose, category, country, website, notes, created_at, updated_at, public)
-                 VALUES (?1, ?2, ?3, ?10, ?4, ?5, ?6, ?7, ?8, ?9, ?11)",
+                "INSERT INTO partner (key, name, name_norm, name_loose, category, country, website, notes, created_at, updated_at, public, id)
+                 VALUES (?1, ?2, ?3, ?10, ?4, ?5, ?6, ?7, ?8, ?9, ?11, ?12)",
             )?
             .execute(params![
                 p.key,
@@ -245,7 +250,8 @@ impl Store {
                 p.created_at,
                 p.updated_at,
                 loose(&p.name),
-                p.public
+                p.public,
+                id
             ])?;
         let id = self.conn.last_insert_rowid();
         self.write_aliases(id, &p.aliases)?;
