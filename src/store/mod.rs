@@ -14,7 +14,7 @@ mod renewals;
 mod rows;
 pub mod sqlite;
 
-pub use backend::{Backend, ImportPlan, ImportWriter};
+pub use backend::{Backend, EngagementWriter, ImportPlan, ImportWriter};
 pub use chain::{HistoryEntry, Verification, ERASED_ROWS};
 pub use change::{Action, Change, Entity};
 pub use due::scan_due;
