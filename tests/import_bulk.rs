@@ -24,7 +24,7 @@ fn engagements_csv(bad_at: Option<usize>) -> String {
         "ref,kind,title,partners,starts_on,ends_on,place,country,agreement,part_of,sdgs,tags,\
          participants,outcome,notes,document,cancelled,public,created_at,updated_at\n",
     );
-    let filler = "Notes, \"quoted\", ملاحظات طويلة; ".repeat(40);
+    let filler = "Notes, \"\"quoted\"\", ملاحظات طويلة; ".repeat(40);
     for i in 0..ROWS {
         let reference = if i % 10 == 9 {
             String::new()
