@@ -5,13 +5,16 @@
 //! which [`render()`] writes in every format.
 
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use ids::{IdMin, IdSet};
 
 use crate::dates::{Date, Period};
 use crate::model::{status_of, Category, EngagementKind, EngagementStatus, Kind, Status};
 
 pub mod engagements;
 pub mod html;
+pub mod ids;
 pub mod page;
 pub mod render;
 pub mod values;
@@ -128,7 +131,7 @@ pub struct SummaryAcc {
     as_of: Date,
     by_kind: Vec<(Kind, i64)>,
     by_status: Vec<(Status, i64)>,
-    mou_partners: HashSet<i64>,
+    mou_partners: IdSet,
 }
 
 impl SummaryAcc {
@@ -137,7 +140,7 @@ impl SummaryAcc {
             as_of,
             by_kind: Kind::ALL.iter().map(|k| (*k, 0)).collect(),
             by_status: Status::ALL.iter().map(|s| (*s, 0)).collect(),
-            mou_partners: HashSet::new(),
+            mou_partners: IdSet::new(),
         }
     }
 
@@ -169,7 +172,7 @@ impl SummaryAcc {
         let without_mou = engaged
             .partners
             .iter()
-            .filter(|p| !self.mou_partners.contains(p))
+            .filter(|p| !self.mou_partners.contains(**p))
             .count() as i64;
         Summary {
             partners: partners_by_category.iter().map(|(_, n)| n).sum(),
@@ -227,7 +230,7 @@ struct QuarterAcc {
     q: Period,
     next: Period,
     figures: QuarterFigures,
-    active_partners: HashSet<i64>,
+    active_partners: IdSet,
     /// Counts only: no goals and no partner set (the quarters a chart over time shows).
     counts_only: bool,
 }
@@ -242,7 +245,7 @@ impl QuarterAcc {
                 active_by_sdg: vec![0; 17],
                 ..Default::default()
             },
-            active_partners: HashSet::new(),
+            active_partners: IdSet::new(),
         }
     }
 
@@ -282,16 +285,15 @@ impl QuarterAcc {
 
     fn finish(
         mut self,
-        first_signed: &HashMap<i64, Date>,
+        first_signed: &IdMin<Date>,
         categories: &HashMap<i64, Category>,
     ) -> QuarterFigures {
         let q = self.q;
-        self.figures.new_partners =
-            first_signed.values().filter(|d| q.contains(**d)).count() as i64;
+        self.figures.new_partners = first_signed.values().filter(|d| q.contains(*d)).count() as i64;
         let mut by_cat: Vec<(Category, i64)> = Category::ALL.iter().map(|c| (*c, 0)).collect();
-        for p in &self.active_partners {
+        for p in self.active_partners.iter() {
             if let Some(slot) = categories
-                .get(p)
+                .get(&p)
                 .and_then(|c| by_cat.iter_mut().find(|(k, _)| k == c))
             {
                 slot.1 += 1;
@@ -305,7 +307,7 @@ impl QuarterAcc {
 /// The figures of several quarters (say, this one and the one before) in one pass.
 pub struct Quarterly {
     quarters: Vec<QuarterAcc>,
-    first_signed: HashMap<i64, Date>,
+    first_signed: IdMin<Date>,
 }
 
 impl Quarterly {
@@ -324,7 +326,7 @@ impl Quarterly {
                 .enumerate()
                 .map(|(i, (q, n))| QuarterAcc::new(*q, *n, i >= full))
                 .collect(),
-            first_signed: HashMap::new(),
+            first_signed: IdMin::new(),
         }
     }
 
@@ -334,10 +336,7 @@ impl Quarterly {
         }
         if let Some(s) = r.signed_on {
             for p in &r.parties {
-                let first = self.first_signed.entry(*p).or_insert(s);
-                if s < *first {
-                    *first = s;
-                }
+                self.first_signed.lower(*p, s);
             }
         }
     }

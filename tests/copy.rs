@@ -4,10 +4,6 @@
 mod common;
 use common::*;
 
-fn p(path: &std::path::Path) -> &str {
-    path.to_str().unwrap()
-}
-
 #[test]
 fn file_to_file_copies_every_record_and_the_history_unchanged() {
     let env = Env::sample();

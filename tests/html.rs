@@ -7,7 +7,6 @@ mod common;
 use common::*;
 
 use scraper::{ElementRef, Html, Selector};
-use serde_json::Value;
 
 use mou::dates::parse_stored;
 use mou::model::{Engagement, EngagementKind};
@@ -16,10 +15,6 @@ use mou::store::{self, Access, Location, Options};
 
 fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap_or_else(|e| panic!("selector {s}: {e:?}"))
-}
-
-fn json(s: &str) -> Value {
-    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}):\n{s}"))
 }
 
 fn text(e: ElementRef<'_>) -> String {

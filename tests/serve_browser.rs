@@ -251,7 +251,7 @@ impl Browser {
 }
 
 #[test]
-fn serve_in_chromium_searches_downloads_and_adds() {
+fn serve_in_chromium_searches_downloads_adds_and_edits() {
     let (Some(chrome), Some(driver)) = (
         program(
             "MOU_CHROMIUM",
@@ -370,6 +370,46 @@ fn serve_in_chromium_searches_downloads_and_adds() {
         b.text("main")
     );
     assert!(b.text("h1").contains("Browser Test Foundation"));
+
+    // Its page links to its edit form, which opens holding its values; sent unchanged it
+    // changes nothing, sent with a web site it records that one change.
+    let history = || {
+        env.run(&["history", "browser-test", "--format", "csv"])
+            .ok()
+            .lines()
+            .count()
+    };
+    let rows = history();
+    b.click("main a[href='/partners/browser-test/edit']");
+    b.url_when(|u| u.ends_with("/partners/browser-test/edit"));
+    assert_eq!(
+        b.property("form.edit input[name=name]", "value"),
+        "Browser Test Foundation"
+    );
+    assert_eq!(
+        b.property("form.edit input[name=alias]", "value"),
+        "مؤسسة اختبار المتصفح"
+    );
+    assert_eq!(
+        b.property("form.edit select[name=category]", "value"),
+        "ngo"
+    );
+    b.screenshot(&shots.join("edit-form-en.png"));
+    b.click("form.edit button[type=submit]");
+    b.url_when(|u| u.ends_with("/partners/browser-test"));
+    assert_eq!(history(), rows, "an unchanged form wrote history");
+    b.open(&format!("{base}/partners/browser-test/edit?lang=ar"));
+    assert_eq!(b.property("html", "dir"), "rtl");
+    b.type_in("form.edit input[name=website]", "https://browser.example");
+    b.screenshot(&shots.join("edit-form-ar.png"));
+    b.click("form.edit button[type=submit]");
+    let after = b.url_when(|u| u.ends_with("/partners/browser-test?lang=ar"));
+    assert!(
+        after.ends_with("/partners/browser-test?lang=ar"),
+        "{after}: {}",
+        b.text("main")
+    );
+    assert_eq!(history(), rows + 1);
     b.close();
 
     let shown = env.run(&["show", "browser-test"]);
@@ -377,6 +417,7 @@ fn serve_in_chromium_searches_downloads_and_adds() {
     assert!(out.contains("Browser Test Foundation"), "{out}");
     assert!(out.contains("ngo"), "{out}");
     assert!(out.contains("مؤسسة اختبار المتصفح"), "{out}");
+    assert!(out.contains("https://browser.example"), "{out}");
     drop(guard);
     println!(
         "browser test: {:.1} s, screenshots in {}",

@@ -31,6 +31,12 @@ pub struct Opts {
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_figure)]
     pub only: Vec<Figure>,
 
+    /// A PostgreSQL database (postgres://user:password@host:port/dbname): mou's figures run on
+    /// its schema mou (dropped and made afresh) against psql on the same database, instead of
+    /// a file against sqlite3. Figures import, export, report and writers only.
+    #[arg(long, value_name = "URL", value_parser = parse_url)]
+    pub db: Option<String>,
+
     /// Seconds of load for figure F (mou serve)
     #[arg(long, value_name = "S", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=600))]
@@ -58,12 +64,37 @@ pub enum Figure {
     Html,
     /// H: `mou serve` under 32 clients: p50 and p99 of two pages, peak memory.
     Serve,
+    /// W: 8 concurrent writers x 50 `mou add partner`, on a file and with `--db` on PostgreSQL.
+    #[value(alias = "writer")]
+    Writers,
 }
 
+/// The figures that run on PostgreSQL with `--db`.
+pub const ON_POSTGRES: [Figure; 4] = [
+    Figure::Import,
+    Figure::Export,
+    Figure::Report,
+    Figure::Writers,
+];
+
 impl Opts {
-    /// Whether `figure` is to be measured (all are without `--only`).
+    /// Whether `figure` is to be measured (all are without `--only`; with `--db`, those of
+    /// [`ON_POSTGRES`]).
     pub fn wants(&self, figure: Figure) -> bool {
+        if self.db.is_some() && !ON_POSTGRES.contains(&figure) {
+            return false;
+        }
         self.only.is_empty() || self.only.contains(&figure)
+    }
+}
+
+fn parse_url(s: &str) -> Result<String, String> {
+    if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "not a PostgreSQL URL: {s:?} (postgres://user:password@host:port/dbname)"
+        ))
     }
 }
 
@@ -76,7 +107,8 @@ fn parse_rows(s: &str) -> Result<u64, String> {
 fn parse_figure(s: &str) -> Result<Figure, String> {
     Figure::from_str(s.trim(), false).map_err(|_| {
         format!(
-            "unknown figure {s:?} (valid: import, export, report, eight, xlsx, engagements, html)"
+            "unknown figure {s:?} (valid: import, export, report, eight, xlsx, engagements, \
+             html, serve, writers)"
         )
     })
 }
@@ -116,12 +148,25 @@ mod tests {
     }
 
     #[test]
+    fn db_takes_a_postgres_url_and_keeps_the_figures_that_run_there() {
+        let url = "postgres://mou:pw@127.0.0.1:5432/postgres";
+        let opts = parse(&["--db", url]).unwrap();
+        assert_eq!(opts.db.as_deref(), Some(url));
+        assert!(opts.wants(Figure::Import) && opts.wants(Figure::Writers));
+        assert!(!opts.wants(Figure::Eight) && !opts.wants(Figure::Serve));
+        let opts = parse(&["--db", url, "--only", "report,xlsx"]).unwrap();
+        assert!(opts.wants(Figure::Report));
+        assert!(!opts.wants(Figure::Xlsx) && !opts.wants(Figure::Import));
+    }
+
+    #[test]
     fn bad_values_are_usage_errors_naming_the_value() {
         for (args, needle) in [
             (&["--only", "imports"][..], "\"imports\""),
             (&["--rows", "many"][..], "\"many\""),
             (&["--runs", "0"][..], "0"),
             (&["--bogus"][..], "--bogus"),
+            (&["--db", "bench.db"][..], "\"bench.db\""),
         ] {
             let e = parse(args).unwrap_err();
             assert_eq!(e.exit_code(), 2, "{args:?}");

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo build --release
-//! cargo run --release -p mou-bench -- [--rows N] [--dir DIR] [--runs K] [--only import,export,report,eight,xlsx,html,serve] [--serve-secs S]
+//! cargo run --release -p mou-bench -- [--rows N] [--dir DIR] [--runs K] [--only import,export,report,eight,xlsx,html,serve,writers] [--serve-secs S] [--db postgres://...]
 //! ```
 //!
 //! It generates a deterministic partners/agreements data set into DIR (once per row count), then
@@ -21,13 +21,20 @@
 //!   into an untyped table, `mou export` against `sqlite3 -csv` of that table, and
 //!   `mou report quarterly` against a bare GROUP BY of the quarter of signing on it;
 //! * figure E: `mou export agreements -o FILE.xlsx` beside mou's own CSV export;
-//! * figure G: `mou report quarterly 2026Q3 --format html` beside the same report as JSON.
+//! * figure G: `mou report quarterly 2026Q3 --format html` beside the same report as JSON;
+//! * figure W: 8 concurrent writers x 50 `mou add partner` on a fresh registry: adds per second,
+//!   then the partners counted and the history chain verified.
+//!
+//! With `--db postgres://...` the figures A, B, C and W run on that database (mou's registry in
+//! its schema `mou`, dropped and made afresh) against the psql client on the same database:
+//! `\copy` into a typed table, `\copy (SELECT ...) TO STDOUT CSV`, the same naive GROUP BY;
+//! figure W runs on a file and on PostgreSQL, side by side.
 //!
 //! It prints figures and ratios (mou / sqlite3, lower is better) and asserts nothing. The mou
 //! binary is `$MOU_BIN`, else `target/release/mou`; without it only the sqlite3 side runs.
 //!
 //! Modules: `args` the options, `data` the generated files (with `rng`), `tools` the commands
-//! of both sides, `measure` time and memory of a child process, `figures` one file per figure,
+//! of both sides (`psql` the PostgreSQL baseline), `measure` time and memory of a child process, `figures` one file per figure,
 //! `table` the final table.
 
 mod args;
@@ -35,6 +42,7 @@ mod data;
 mod error;
 mod figures;
 mod measure;
+mod psql;
 mod rng;
 mod table;
 mod tools;
@@ -70,7 +78,7 @@ fn run(opts: &Opts) -> Res<()> {
         opts.dir.display()
     );
     let files = data::generate(&opts.dir, opts.rows)?;
-    let tools = Tools::find();
+    let tools = Tools::find(opts.db.as_deref())?;
     let run_dir = opts.dir.join("run");
     fs::create_dir_all(&run_dir).ctx(|| format!("cannot create {}", run_dir.display()))?;
     let bench = Bench {
@@ -80,12 +88,12 @@ fn run(opts: &Opts) -> Res<()> {
         run_dir: &run_dir,
     };
     let rows = measure_figures(&bench)?;
-    print_table(&rows);
+    print_table(&rows, tools.base());
     print_footer(&tools);
     Ok(())
 }
 
-/// The figures asked for, in order A, B, C, D.
+/// The figures asked for, in order A, B, C, E, F, G, H, D, W.
 fn measure_figures(bench: &Bench) -> Res<Vec<Row>> {
     let opts = bench.opts;
     let mut rows = Vec::new();
@@ -100,24 +108,16 @@ fn measure_figures(bench: &Bench) -> Res<Vec<Row>> {
     let serve = opts.wants(Figure::Serve);
     if export || report || xlsx || engagements || html || serve {
         match figures::prepare_registry(bench, import)? {
-            Some(db) => {
+            Some(reg) => {
                 if export {
-                    rows.push(figures::export(bench, &db)?);
+                    rows.push(figures::export(bench, &reg)?);
                 }
                 if report {
-                    rows.extend(figures::report(bench, &db)?);
+                    rows.extend(figures::report(bench, &reg)?);
                 }
-                if xlsx {
-                    rows.push(figures::xlsx(bench, &db)?);
-                }
-                if engagements {
-                    rows.extend(figures::engagements(bench, &db)?);
-                }
-                if html {
-                    rows.push(figures::html(bench, &db)?);
-                }
-                if serve {
-                    figures::serve(bench, &db)?;
+                // The figures below read a file (wants() refuses them with --db).
+                if let tools::Db::File(db) = &reg {
+                    file_figures(bench, db, &mut rows)?;
                 }
             }
             None => println!("\nneither mou nor sqlite3 available: export and reports skipped"),
@@ -126,7 +126,28 @@ fn measure_figures(bench: &Bench) -> Res<Vec<Row>> {
     if opts.wants(Figure::Eight) {
         rows.extend(figures::eight(bench)?);
     }
+    if opts.wants(Figure::Writers) {
+        figures::writers(bench)?;
+    }
     Ok(rows)
+}
+
+/// The figures E, F, G and H, on the registry file `db`.
+fn file_figures(bench: &Bench, db: &std::path::Path, rows: &mut Vec<Row>) -> Res<()> {
+    let opts = bench.opts;
+    if opts.wants(Figure::Xlsx) {
+        rows.push(figures::xlsx(bench, db)?);
+    }
+    if opts.wants(Figure::Engagements) {
+        rows.extend(figures::engagements(bench, db)?);
+    }
+    if opts.wants(Figure::Html) {
+        rows.push(figures::html(bench, db)?);
+    }
+    if opts.wants(Figure::Serve) {
+        figures::serve(bench, db)?;
+    }
+    Ok(())
 }
 
 fn print_footer(tools: &Tools) {

@@ -62,10 +62,11 @@ pub fn fmt_size(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_000_000.0)
 }
 
-pub fn print_table(rows: &[Row]) {
+/// The table; `base` names the baseline's column (`sqlite3`, or `psql` with `--db`).
+pub fn print_table(rows: &[Row], base: &str) {
     println!(
         "\n{:<28} {:>8}  {:<10} {:<10} {:>6}  {:<7} {:>9}",
-        "figure", "rows", "mou", "sqlite3", "ratio ", "target", "peak RSS"
+        "figure", "rows", "mou", base, "ratio ", "target", "peak RSS"
     );
     let mut any_over = false;
     for r in rows {
@@ -85,7 +86,7 @@ pub fn print_table(rows: &[Row]) {
         );
     }
     println!(
-        "\nmou and sqlite3 are median wall times; ratio = mou / sqlite3 (lower is better); \
+        "\nmou and {base} are median wall times; ratio = mou / {base} (lower is better); \
          peak RSS is mou's (max over runs)."
     );
     if any_over {

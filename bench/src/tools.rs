@@ -1,5 +1,6 @@
-//! The two tools under test, found once: the mou binary and the sqlite3 shell, and the commands
-//! the figures run with them. A tool that is missing makes its side `None`.
+//! The tools under test, found once: the mou binary and the sqlite3 shell (or, with `--db`,
+//! the psql client), and the commands the figures run with them. A tool that is missing makes
+//! its side `None`.
 
 use std::ffi::OsStr;
 use std::fs;
@@ -9,23 +10,75 @@ use std::process::Command;
 
 use crate::error::Res;
 use crate::measure::{run_for_output, run_measured, Measure, Out};
+use crate::psql::Psql;
 
 /// The day the reports are made on (`MOU_TODAY`), so that they do not change with the date.
 pub const MOU_TODAY: &str = "2026-11-29";
+
+/// A registry mou works on: a file, or the database of a `postgres://` URL.
+pub enum Db {
+    File(PathBuf),
+    Pg(String),
+}
+
+impl Db {
+    /// What `mou --db` takes.
+    pub fn arg(&self) -> &OsStr {
+        match self {
+            Db::File(p) => p.as_os_str(),
+            Db::Pg(url) => OsStr::new(url),
+        }
+    }
+
+    /// For messages: the path, or the URL without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            Db::File(p) => p.display().to_string(),
+            Db::Pg(url) => hide_password(url),
+        }
+    }
+}
+
+/// `postgres://user:secret@host/db` as `postgres://user:***@host/db`.
+pub fn hide_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((user, host)) if user.contains(':') => {
+            let name = user.split(':').next().unwrap_or("");
+            format!("{scheme}://{name}:***@{host}")
+        }
+        _ => url.to_string(),
+    }
+}
 
 pub struct Tools {
     /// The mou binary, if found.
     pub mou: Option<PathBuf>,
     /// Whether the sqlite3 shell is on PATH.
     pub sqlite: bool,
+    /// With `--db`: psql on the database mou's PostgreSQL figures use, the baseline instead of
+    /// sqlite3.
+    pub psql: Option<Psql>,
 }
 
 impl Tools {
-    /// Looks for both tools and says what it found.
-    pub fn find() -> Tools {
-        Tools {
+    /// Looks for the tools and says what it found; with `pg_url`, psql must be there.
+    pub fn find(pg_url: Option<&str>) -> Res<Tools> {
+        Ok(Tools {
             sqlite: find_sqlite(),
             mou: find_mou(),
+            psql: pg_url.map(Psql::find).transpose()?,
+        })
+    }
+
+    /// The name of the baseline: `psql` with `--db`, else `sqlite3`.
+    pub fn base(&self) -> &'static str {
+        if self.psql.is_some() {
+            "psql"
+        } else {
+            "sqlite3"
         }
     }
 
@@ -38,16 +91,16 @@ impl Tools {
         }
     }
 
-    /// What a table cell shows for sqlite3's side when it has no figure.
+    /// What a table cell shows for the baseline's side when it has no figure.
     pub fn missing_sqlite(&self) -> &'static str {
-        if self.sqlite {
+        if self.sqlite || self.psql.is_some() {
             "-"
         } else {
             "not installed"
         }
     }
 
-    fn mou_cmd(&self, db: &Path) -> Option<Command> {
+    fn mou_cmd(&self, db: &OsStr) -> Option<Command> {
         let mou = self.mou.as_ref()?;
         let mut cmd = Command::new(mou);
         cmd.env_remove("MOU_DB")
@@ -57,31 +110,53 @@ impl Tools {
         Some(cmd)
     }
 
-    /// `mou --db DB ARGS...`, measured.
-    pub fn mou<I, S>(&self, db: &Path, args: I) -> Res<Option<Measure>>
+    /// `mou --db DB ARGS...` (DB a path or a URL), measured.
+    pub fn mou<D, I, S>(&self, db: D, args: I) -> Res<Option<Measure>>
     where
+        D: AsRef<OsStr>,
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        let Some(mut cmd) = self.mou_cmd(db) else {
+        let Some(mut cmd) = self.mou_cmd(db.as_ref()) else {
             return Ok(None);
         };
         cmd.args(args);
         run_measured(&mut cmd, None, Out::Null).map(Some)
     }
 
+    /// What `mou --db DB ARGS...` prints on stdout (untimed; a failure is an error).
+    pub fn mou_output<D, I, S>(&self, db: D, args: I) -> Res<String>
+    where
+        D: AsRef<OsStr>,
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = self.mou_cmd(db.as_ref()).ok_or("mou binary not found")?;
+        cmd.args(args);
+        run_for_output(&mut cmd)
+    }
+
+    /// Makes `db` an empty registry: the file removed, or on PostgreSQL the schema dropped and
+    /// `mou init` run. Untimed.
+    pub fn fresh_registry(&self, db: &Db) -> Res<()> {
+        match db {
+            Db::File(p) => remove_db(p),
+            Db::Pg(_) => {
+                let psql = self.psql.as_ref().ok_or("--db needs psql")?;
+                psql.drop_registry()?;
+                self.mou(db.arg(), ["init"]).map(|_| ())
+            }
+        }
+    }
+
     /// A fresh mou registry: the partners imported (untimed), then the agreements import
     /// measured.
-    pub fn mou_import(
-        &self,
-        db: &Path,
-        partners: &Path,
-        agreements: &Path,
-    ) -> Res<Option<Measure>> {
+    pub fn mou_import(&self, db: &Db, partners: &Path, agreements: &Path) -> Res<Option<Measure>> {
         if self.mou.is_none() {
             return Ok(None);
         }
-        remove_db(db)?;
+        self.fresh_registry(db)?;
+        let db = db.arg();
         let import = |kind: &str, file: &Path| {
             self.mou(
                 db,
@@ -210,6 +285,16 @@ pub fn dot_path(p: &Path) -> Res<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_are_shown_without_their_password() {
+        assert_eq!(
+            Db::Pg("postgres://mou:mou-test@127.0.0.1:5432/postgres".into()).describe(),
+            "postgres://mou:***@127.0.0.1:5432/postgres"
+        );
+        assert_eq!(hide_password("postgres://ann@h/db"), "postgres://ann@h/db");
+        assert_eq!(Db::File("a/b.db".into()).describe(), "a/b.db");
+    }
 
     #[test]
     fn dot_paths_are_quoted_and_quotes_in_them_refused() {

@@ -7,7 +7,7 @@ use crate::cli::{
     EditPartnerArgs, EngagementField,
 };
 use crate::error::Result;
-use crate::model::{Agreement, Partner};
+use crate::model::{Agreement, Contact, Engagement, Partner};
 use crate::registry;
 use crate::store::{Access, Backend};
 use crate::validate;
@@ -39,7 +39,13 @@ fn column_of(f: EngagementField) -> &'static str {
     }
 }
 
-fn edit_engagement(ctx: &Ctx, a: &EditEngagementArgs) -> Result<()> {
+/// Makes the change `a` gives to an engagement, in one transaction; returns the engagement
+/// and whether it changed.
+pub fn engagement_edit_record(
+    ctx: &Ctx,
+    store: &mut dyn Backend,
+    a: &EditEngagementArgs,
+) -> Result<(Engagement, bool)> {
     let edit = registry::EngagementEdit {
         title: a.title.clone(),
         starts: a.on,
@@ -57,11 +63,15 @@ fn edit_engagement(ctx: &Ctx, a: &EditEngagementArgs) -> Result<()> {
         values: super::engagement_values(&a.fields),
         clear: a.clear.iter().map(|f| column_of(*f)).collect(),
     };
-    let mut store = ctx.open(Access::Write)?;
-    let (e, changed) = store.write(|s| {
+    store.write(|s| {
         ctx.registry(s)
             .edit_engagement(&a.engagement, &edit, ctx.as_of)
-    })?;
+    })
+}
+
+fn edit_engagement(ctx: &Ctx, a: &EditEngagementArgs) -> Result<()> {
+    let mut store = ctx.open(Access::Write)?;
+    let (e, changed) = engagement_edit_record(ctx, &mut *store, a)?;
     if !changed {
         return say(format_args!(
             "nothing to change in engagement {}",
@@ -73,9 +83,14 @@ fn edit_engagement(ctx: &Ctx, a: &EditEngagementArgs) -> Result<()> {
     })
 }
 
-fn edit_contact(ctx: &Ctx, a: &EditContactArgs) -> Result<()> {
-    let mut store = ctx.open(Access::Write)?;
-    let (id, changed, demoted) = store.write(|s| {
+/// Makes the change `a` gives to a contact, in one transaction; returns the contact, whether
+/// it changed, and the contacts no longer primary because it now is.
+pub fn contact_edit_record(
+    ctx: &Ctx,
+    store: &mut dyn Backend,
+    a: &EditContactArgs,
+) -> Result<(Contact, bool, Vec<Contact>)> {
+    store.write(|s| {
         let r = ctx.registry(s);
         let before = r.find_contact(&a.contact)?;
         let mut c = before.clone();
@@ -102,12 +117,18 @@ fn edit_contact(ctx: &Ctx, a: &EditContactArgs) -> Result<()> {
         }
         validate::contact(&c)?;
         if c == before {
-            return Ok((c.id, false, Vec::new()));
+            return Ok((c, false, Vec::new()));
         }
         c.updated_at = ctx.now();
         let demoted = r.update_contact(&before, &c, ctx.today)?;
-        Ok((c.id, true, demoted))
-    })?;
+        Ok((c, true, demoted))
+    })
+}
+
+fn edit_contact(ctx: &Ctx, a: &EditContactArgs) -> Result<()> {
+    let mut store = ctx.open(Access::Write)?;
+    let (c, changed, demoted) = contact_edit_record(ctx, &mut *store, a)?;
+    let id = c.id;
     after_commit(&format!("the edit of contact {id}"), || {
         super::say_demoted(&demoted, id)?;
         if changed {

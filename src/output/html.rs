@@ -153,6 +153,9 @@ pub enum Draw {
 pub struct Page<'w> {
     out: &'w mut dyn Write,
     charts: usize,
+    /// Part of another page ([`Page::fragment`]): no head, and nothing that needs an inline
+    /// style, so that a page whose policy allows only its own style sheet shows it whole.
+    fragment: bool,
 }
 
 impl<'w> Page<'w> {
@@ -168,7 +171,37 @@ impl<'w> Page<'w> {
             escape(lang),
             escape(title)
         )?;
-        Ok(Page { out, charts: 0 })
+        Ok(Page {
+            out,
+            charts: 0,
+            fragment: false,
+        })
+    }
+
+    /// The body of a page to set inside another (the web view's): no head, no style; close
+    /// it with [`Page::finish`].
+    pub fn fragment(out: &'w mut dyn Write) -> Page<'w> {
+        Page {
+            out,
+            charts: 0,
+            fragment: true,
+        }
+    }
+
+    /// A colour swatch before a row's name: a styled `<span>` in a document, a small inline
+    /// SVG in a fragment (no `style` attribute, which a strict policy refuses).
+    pub fn swatch(&self, color: &str) -> String {
+        if self.fragment {
+            format!(
+                "<svg class=\"swatch\" width=\"12\" height=\"12\" aria-hidden=\"true\"><rect width=\"12\" height=\"12\" rx=\"2\" fill=\"{}\"/></svg>",
+                escape(color)
+            )
+        } else {
+            format!(
+                "<span class=\"swatch\" style=\"background:{}\"></span>",
+                escape(color)
+            )
+        }
     }
 
     pub fn heading(&mut self, level: u8, text: &str) -> io::Result<()> {
@@ -279,6 +312,11 @@ impl<'w> Page<'w> {
         writeln!(self.out)?;
         self.table(table)?;
         writeln!(self.out, "</figure>")
+    }
+
+    /// Ends a fragment.
+    pub fn finish(self) -> io::Result<()> {
+        self.out.flush()
     }
 
     /// Closes the document.

@@ -81,12 +81,7 @@ impl Figures<'_> {
                     .label_colors
                     .as_ref()
                     .and_then(|c| c.get(i))
-                    .map(|c| {
-                        format!(
-                            "<span class=\"swatch\" style=\"background:{}\"></span>",
-                            escape(c)
-                        )
-                    })
+                    .map(|c| page.swatch(c))
                     .unwrap_or_default();
                 Row {
                     key: key.clone(),
@@ -215,6 +210,18 @@ pub fn summary(out: &mut dyn Write, r: &SummaryReport, lang: Lang) -> Result<()>
             beside: None,
         },
     ])?;
+    summary_figures(&mut page, r, lang)?;
+    page.end()?;
+    Ok(())
+}
+
+/// The summary's figure groups, each a chart beside its table.
+fn summary_figures(page: &mut Page<'_>, r: &SummaryReport, lang: Lang) -> Result<()> {
+    let at = |en: &str, ar: &str| match lang {
+        Lang::En => format!("{en} at {}", r.as_of),
+        Lang::Ar => format!("{ar} في {}", r.as_of),
+    };
+    let s = &r.summary;
     counted(
         "partners_by_category",
         tr(lang, "Partners by category", "الشركاء حسب الفئة").to_string(),
@@ -223,7 +230,7 @@ pub fn summary(out: &mut dyn Write, r: &SummaryReport, lang: Lang) -> Result<()>
         |c| words::category(c, lang),
         lang,
     )
-    .write(&mut page, lang)?;
+    .write(page, lang)?;
     counted(
         "agreements_by_kind",
         tr(lang, "Agreements by kind", "الاتفاقيات حسب النوع").to_string(),
@@ -232,7 +239,7 @@ pub fn summary(out: &mut dyn Write, r: &SummaryReport, lang: Lang) -> Result<()>
         |k| words::kind(k, lang),
         lang,
     )
-    .write(&mut page, lang)?;
+    .write(page, lang)?;
     counted(
         "agreements_by_status",
         at("Agreements by status", "الاتفاقيات حسب الحالة"),
@@ -241,8 +248,16 @@ pub fn summary(out: &mut dyn Write, r: &SummaryReport, lang: Lang) -> Result<()>
         |k| words::status(k, lang),
         lang,
     )
-    .write(&mut page, lang)?;
-    page.end()?;
+    .write(page, lang)?;
+    Ok(())
+}
+
+/// The summary's charts (each beside its table) as a fragment of another page: the web
+/// view's dashboard.
+pub fn summary_charts(out: &mut dyn Write, r: &SummaryReport, lang: Lang) -> Result<()> {
+    let mut page = Page::fragment(out);
+    summary_figures(&mut page, r, lang)?;
+    page.finish()?;
     Ok(())
 }
 
@@ -293,11 +308,24 @@ pub fn quarterly(
     charts: &QuarterlyCharts,
     lang: Lang,
 ) -> Result<()> {
-    let h = &r.head;
     let (title, sub) = quarterly_title(r, lang);
     let mut page = Page::begin(out, lang.key(), &title)?;
     page.heading(1, &title)?;
     page.para("sub", None, &sub)?;
+    quarterly_body(&mut page, r, charts, lang)?;
+    page.end()?;
+    Ok(())
+}
+
+/// The quarterly page under its title: headline figures, the note on a quarter not over,
+/// and the charts.
+fn quarterly_body(
+    page: &mut Page<'_>,
+    r: &QuarterlyReport,
+    charts: &QuarterlyCharts,
+    lang: Lang,
+) -> Result<()> {
+    let h = &r.head;
     let previous = tr(lang, "previous quarter", "الربع السابق");
     let headlines: Vec<Headline<'_>> = r
         .figures
@@ -349,7 +377,7 @@ pub fn quarterly(
         }],
         label_colors: None,
     }
-    .write(&mut page, lang)?;
+    .write(page, lang)?;
     Figures {
         key: "signed_expired_by_quarter",
         draw: Draw::Columns,
@@ -376,7 +404,7 @@ pub fn quarterly(
         ],
         label_colors: None,
     }
-    .write(&mut page, lang)?;
+    .write(page, lang)?;
     let cats = &r.active_partners_by_category;
     Figures {
         key: "active_partners_by_category",
@@ -407,7 +435,7 @@ pub fn quarterly(
         ],
         label_colors: None,
     }
-    .write(&mut page, lang)?;
+    .write(page, lang)?;
     let goals = &r.active_by_sdg;
     Figures {
         key: "active_by_sdg",
@@ -462,8 +490,23 @@ pub fn quarterly(
                 .collect(),
         ),
     }
-    .write(&mut page, lang)?;
-    page.end()?;
+    .write(page, lang)?;
+    Ok(())
+}
+
+/// The quarterly page's line under the title, figures and charts as a fragment of another
+/// page (the web view's `/reports/quarterly/PERIOD`).
+pub fn quarterly_fragment(
+    out: &mut dyn Write,
+    r: &QuarterlyReport,
+    charts: &QuarterlyCharts,
+    lang: Lang,
+) -> Result<()> {
+    let (_, sub) = quarterly_title(r, lang);
+    let mut page = Page::fragment(out);
+    page.para("sub", None, &sub)?;
+    quarterly_body(&mut page, r, charts, lang)?;
+    page.finish()?;
     Ok(())
 }
 

@@ -14,21 +14,24 @@ mod renewals;
 mod rows;
 pub mod sqlite;
 
+pub use crate::report::engagements::EngagementRow;
+pub use crate::report::{CountBy, ReportRow};
 pub use backend::{Backend, EngagementWriter, ImportPlan, ImportWriter};
 pub use chain::{HistoryEntry, Verification, ERASED_ROWS};
 pub use change::{Action, Change, Entity};
 pub use due::scan_due;
 pub use postgres::PgLocation;
-pub use rows::TextBatch;
-pub use sqlite::{
-    CountBy, EngagementRow, PartnerMatch, ReportRow, APPLICATION_ID, FORGOTTEN_NAME, SCHEMA_VERSION,
-};
+pub use rows::{PartnerMatch, TextBatch};
+pub use sqlite::{APPLICATION_ID, SCHEMA_VERSION};
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use crate::error::StoreKind;
+
+/// What a forgotten contact's name reads as, in every store.
+pub const FORGOTTEN_NAME: &str = "(forgotten)";
 
 /// What an engagement points to, as the store keeps it: its partners (ids, in order), the
 /// agreement it was held under and the engagement (series) it is part of.

@@ -1,5 +1,15 @@
-//! Rows as a store hands them over in bulk: agreements' fields as text, many rows to one
-//! buffer (what a CSV export writes, with no record built per row).
+//! Rows as a store hands them over: another partner a name collides with, and in bulk,
+//! agreements' fields as text, many rows to one buffer (what a CSV export writes, with no
+//! record built per row).
+
+/// Another partner that a name would collide with.
+#[derive(Debug, Clone)]
+pub struct PartnerMatch {
+    pub key: String,
+    pub name: String,
+    /// The stored name or alias that matched.
+    pub matched: String,
+}
 
 /// Rows of agreement fields as text, one buffer for many rows.
 pub struct TextBatch {

@@ -26,14 +26,17 @@ use crate::store::Access;
 /// A form: the command it stands for, the field given as the command's positional argument
 /// (none when the record comes from the address), and its flags, in order.
 pub struct Spec {
-    title: &'static str,
-    words: &'static [&'static str],
-    positional: Option<&'static str>,
-    fields: &'static [&'static str],
+    pub title: &'static str,
+    pub words: &'static [&'static str],
+    pub positional: Option<&'static str>,
+    pub fields: &'static [&'static str],
+    /// What the page says above the form (the primary-contact rule), in English and Arabic.
+    pub notice: Option<(&'static str, &'static str)>,
 }
 
 const PARTNER: Spec = Spec {
     title: "Add a partner",
+    notice: None,
     words: &["add", "partner"],
     positional: Some("name"),
     fields: &[
@@ -43,6 +46,7 @@ const PARTNER: Spec = Spec {
 
 const AGREEMENT: Spec = Spec {
     title: "Add an agreement",
+    notice: None,
     words: &["add", "agreement"],
     positional: None,
     fields: &[
@@ -63,8 +67,15 @@ const AGREEMENT: Spec = Spec {
     ],
 };
 
+/// The one-current-primary rule, said where a contact is made primary.
+pub const PRIMARY_RULE: (&str, &str) = (
+    "A partner has at most one current primary contact: ticking primary here makes the partner's current primary contact no longer primary.",
+    "للشريك جهة اتصال رئيسية حالية واحدة على الأكثر: اختيار «رئيسي» هنا يجعل جهة الاتصال الرئيسية الحالية للشريك غير رئيسية.",
+);
+
 const CONTACT: Spec = Spec {
     title: "Add a contact",
+    notice: Some(PRIMARY_RULE),
     words: &["add", "contact"],
     positional: Some("name"),
     fields: &[
@@ -72,52 +83,9 @@ const CONTACT: Spec = Spec {
     ],
 };
 
-const EDIT_PARTNER: Spec = Spec {
-    title: "Edit a partner",
-    words: &["edit", "partner"],
-    positional: None,
-    fields: &[
-        "name",
-        "key",
-        "category",
-        "country",
-        "add-alias",
-        "remove-alias",
-        "website",
-        "note",
-        "public",
-        "clear",
-    ],
-};
-
-const EDIT_AGREEMENT: Spec = Spec {
-    title: "Edit an agreement",
-    words: &["edit", "agreement"],
-    positional: None,
-    fields: &[
-        "ref",
-        "kind",
-        "title",
-        "add-partner",
-        "remove-partner",
-        "signed",
-        "effective",
-        "expires",
-        "term",
-        "notice",
-        "add-sdg",
-        "remove-sdg",
-        "add-tag",
-        "remove-tag",
-        "note",
-        "document",
-        "renews",
-        "clear",
-    ],
-};
-
 const ENGAGEMENT: Spec = Spec {
     title: "Add an engagement",
+    notice: None,
     words: &["add", "engagement"],
     positional: Some("title"),
     fields: &[
@@ -143,6 +111,7 @@ const ENGAGEMENT: Spec = Spec {
 
 const TERMINATE: Spec = Spec {
     title: "Terminate",
+    notice: None,
     words: &["terminate"],
     positional: None,
     fields: &["on", "reason"],
@@ -150,6 +119,7 @@ const TERMINATE: Spec = Spec {
 
 const RENEW: Spec = Spec {
     title: "Renew",
+    notice: None,
     words: &["renew"],
     positional: None,
     fields: &["signed", "term", "expires", "ref"],
@@ -165,14 +135,6 @@ pub fn routes() -> Router<App> {
             get(engagement_form).post(engagement_sent),
         )
         .route(
-            "/partners/{key}/edit",
-            get(edit_partner_form).post(edit_partner_sent),
-        )
-        .route(
-            "/agreements/{reference}/edit",
-            get(edit_agreement_form).post(edit_agreement_sent),
-        )
-        .route(
             "/agreements/{reference}/terminate",
             get(terminate_form).post(terminate_sent),
         )
@@ -180,10 +142,11 @@ pub fn routes() -> Router<App> {
             "/agreements/{reference}/renew",
             get(renew_form).post(renew_sent),
         )
+        .merge(super::edit::routes())
 }
 
 /// How one flag of the command is asked for.
-enum Input {
+pub(super) enum Input {
     Text,
     Date,
     Check,
@@ -192,7 +155,7 @@ enum Input {
 
 /// The input of `flag` (a long name, or the positional's id) of `mou WORDS`, whether it is
 /// required, and whether it may be given more than once.
-fn input_of(words: &[&str], flag: &str) -> (Input, bool, bool) {
+pub(super) fn input_of(words: &[&str], flag: &str) -> (Input, bool, bool) {
     let mut cmd = crate::cli::command();
     for w in words {
         match cmd.find_subcommand(w) {
@@ -232,11 +195,16 @@ fn field_of(spec: &Spec, message: &str) -> Option<&'static str> {
             || message.contains(&format!("'--{f}"))
             || message.contains(&format!("<{}>", f.to_uppercase()))
             || message.contains(&format!("invalid {f} "))
+            || message.starts_with(&format!("mou: {f} "))
     })
 }
 
-/// The form page, holding `values`, with `error` beside its field (or above the form).
-fn form_page(
+/// Free text that may run over lines: a `<textarea>`, which keeps line breaks.
+const LONG: &[&str] = &["note", "outcome", "reason"];
+
+/// The form page, holding `values`, with `error` beside its field (or above the form). A
+/// repeatable field has a box for each value it holds and an empty one (two at least).
+pub(super) fn form_page(
     app: &App,
     spec: &Spec,
     action: &str,
@@ -253,7 +221,21 @@ fn form_page(
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
+    let boxes = |f: &str, many: bool| -> usize {
+        if many {
+            let held = values
+                .iter()
+                .filter(|(k, v)| k == f && !v.is_empty())
+                .count();
+            (held + 1).max(2)
+        } else {
+            1
+        }
+    };
     let body = html! {
+        @if let Some((en, ar)) = spec.notice {
+            p class="notice" { (if lang == Lang::Ar { ar } else { en }) }
+        }
         @if let (Some(e), None) = (error, at) { pre class="error" { bdi { (shown(e)) } } }
         form class="edit" method="post" action=(href(lang, action)) {
             input type="hidden" name="csrf" value=(app.csrf);
@@ -261,11 +243,17 @@ fn form_page(
                 @let (input, required, many) = input_of(spec.words, f);
                 label {
                     (t(lang, f)) @if required { " *" }
-                    @for n in 0..(if many { 2 } else { 1 }) {
+                    @for n in 0..boxes(f, many) {
                         @match &input {
-                            Input::Check => input type="checkbox" name=(f) checked[value(f, 0) == "on"];,
+                            Input::Check => {
+                                // Sent whether ticked or not, so that an unticked box reads
+                                // as "not so" rather than as a field the form left out.
+                                input type="hidden" name=(f) value="";
+                                input type="checkbox" name=(f) checked[values.iter().any(|(k, v)| k == f && v == "on")];
+                            },
                             Input::Date => input type="date" name=(f) value=(value(f, n)) required[required && n == 0];,
-                            Input::Text => input type="text" name=(f) value=(value(f, n)) required[required && n == 0];,
+                            Input::Text if LONG.contains(f) => textarea name=(f) rows="3" dir="auto" { "\n" (value(f, n)) },
+                            Input::Text => input type="text" name=(f) dir="auto" value=(value(f, n)) required[required && n == 0];,
                             Input::Choice(choices) => select name=(f) {
                                 @if !required { option value="" {} }
                                 @for c in choices { option value=(c) selected[value(f, 0) == *c] { (c) } }
@@ -280,10 +268,10 @@ fn form_page(
             button type="submit" { (t(lang, "save")) }
         }
     };
-    page(lang, spec.title, body)
+    page(lang, &t(lang, spec.title), body)
 }
 
-fn refuse_without_edit(app: &App, lang: Lang) -> Result<(), Failure> {
+pub(super) fn refuse_without_edit(app: &App, lang: Lang) -> Result<(), Failure> {
     if app.allow_edit {
         Ok(())
     } else {
@@ -313,7 +301,7 @@ fn command_line(spec: &Spec, target: Option<&str>, sent: &[(String, String)]) ->
             } else if matches!(input_of(spec.words, f).0, Input::Check) {
                 argv.push(format!("--{f}"));
             } else {
-                argv.push(format!("--{f}={v}"));
+                argv.push(format!("--{f}={}", v.replace("\r\n", "\n")));
             }
         }
     }
@@ -333,14 +321,28 @@ async fn sent(
     q: Query,
     sent: Vec<(String, String)>,
 ) -> Answer {
-    let lang = q.lang;
-    refuse_without_edit(&app, lang)?;
+    refuse_without_edit(&app, q.lang)?;
     check_csrf(&app, &sent)?;
+    let argv = command_line(spec, target.as_deref(), &sent);
+    record(app, spec, &action, argv, q.lang, &sent).await
+}
+
+/// Parses `argv` with the command line's parser and records it through the command's own
+/// record function: a 303 to the record's page, or the form again (`sent` kept) with the
+/// message beside the field it names.
+pub(super) async fn record(
+    app: App,
+    spec: &'static Spec,
+    action: &str,
+    argv: Vec<String>,
+    lang: Lang,
+    sent: &[(String, String)],
+) -> Answer {
     let again = |message: &str, status: StatusCode| -> Response {
-        let page = form_page(&app, spec, &action, lang, &sent, Some(message));
+        let page = form_page(&app, spec, action, lang, sent, Some(message));
         (status, page).into_response()
     };
-    let cli = match crate::cli::parse_from(command_line(spec, target.as_deref(), &sent)) {
+    let cli = match crate::cli::parse_from(argv) {
         Ok(cli) => cli,
         Err(e) => {
             let text = crate::cli::render_error(&e);
@@ -377,6 +379,14 @@ async fn sent(
             Command::Edit(EditCommand::Agreement(a)) => {
                 let (g, _) = edit::agreement_edit_record(ctx, store, &a)?;
                 format!("/agreements/{}", encode(&g.reference))
+            }
+            Command::Edit(EditCommand::Engagement(a)) => {
+                let (e, _) = edit::engagement_edit_record(ctx, store, &a)?;
+                format!("/engagements/{}", encode(&e.reference))
+            }
+            Command::Edit(EditCommand::Contact(a)) => {
+                let (c, _, _) = edit::contact_edit_record(ctx, store, &a)?;
+                format!("/partners/{}", encode(&c.partner))
             }
             Command::Terminate(a) => {
                 let g = lifecycle::terminate_record(ctx, store, &a)?;
@@ -481,38 +491,4 @@ async fn engagement_sent(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Answer {
     sent(app, &ENGAGEMENT, "/engagements/new".into(), None, q, f).await
-}
-
-async fn edit_partner_form(State(app): State<App>, Path(key): Path<String>, q: Query) -> Answer {
-    let action = format!("/partners/{}/edit", encode(&key));
-    show_form(&app, &EDIT_PARTNER, &action, &q)
-}
-
-async fn edit_partner_sent(
-    State(app): State<App>,
-    Path(key): Path<String>,
-    q: Query,
-    Form(f): Form<Vec<(String, String)>>,
-) -> Answer {
-    let action = format!("/partners/{}/edit", encode(&key));
-    sent(app, &EDIT_PARTNER, action, Some(key), q, f).await
-}
-
-async fn edit_agreement_form(
-    State(app): State<App>,
-    Path(reference): Path<String>,
-    q: Query,
-) -> Answer {
-    let action = format!("/agreements/{}/edit", encode(&reference));
-    show_form(&app, &EDIT_AGREEMENT, &action, &q)
-}
-
-async fn edit_agreement_sent(
-    State(app): State<App>,
-    Path(reference): Path<String>,
-    q: Query,
-    Form(f): Form<Vec<(String, String)>>,
-) -> Answer {
-    let action = format!("/agreements/{}/edit", encode(&reference));
-    sent(app, &EDIT_AGREEMENT, action, Some(reference), q, f).await
 }

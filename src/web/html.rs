@@ -53,6 +53,73 @@ fn en(key: &str) -> Option<&'static str> {
         "add" => "Add",
         "save" => "Save",
         "language" => "العربية",
+        "add contact" => "Add a contact",
+        "add agreement" => "Add an agreement",
+        "add engagement" => "Add an engagement",
+        "edit contact" => "Edit contact",
+        "renew" => "Renew",
+        "terminate" => "Terminate",
+        // Column headings (the export's column names) for people.
+        "id" => "Id",
+        "key" => "Key",
+        "name" => "Name",
+        "aliases" => "Aliases",
+        "category" => "Category",
+        "country" => "Country",
+        "website" => "Web site",
+        "notes" => "Notes",
+        "public" => "Public",
+        "created_at" => "Created",
+        "updated_at" => "Updated",
+        "ref" => "Ref",
+        "kind" => "Kind",
+        "title" => "Title",
+        "signed_on" => "Signed",
+        "effective_on" => "In effect from",
+        "expires_on" => "Expires",
+        "terminated_on" => "Terminated",
+        "termination_reason" => "Reason for termination",
+        "notice_days" => "Notice (days)",
+        "renews" => "Renews",
+        "sdgs" => "SDGs",
+        "tags" => "Tags",
+        "document" => "Document",
+        "status" => "Status",
+        "starts_on" => "Starts",
+        "ends_on" => "Ends",
+        "place" => "Place",
+        "agreement" => "Agreement",
+        "part_of" => "Part of",
+        "participants" => "Participants",
+        "outcome" => "Outcome",
+        "cancelled" => "Cancelled",
+        "partner" => "Partner",
+        "role" => "Role",
+        "email" => "Email",
+        "phone" => "Phone",
+        "languages" => "Languages",
+        "primary" => "Primary",
+        "since" => "Since",
+        "until" => "Until",
+        "days_left" => "Days left",
+        "due" => "Due",
+        "due_on" => "Due on",
+        "notice_on" => "Notice date",
+        // Form fields (named as the flags).
+        "alias" => "Alias",
+        "note" => "Note",
+        "signed" => "Signed on",
+        "effective" => "In effect from",
+        "expires" => "Expires on",
+        "term" => "Term (e.g. 3y)",
+        "notice" => "Notice (e.g. 90d)",
+        "sdg" => "SDG",
+        "tag" => "Tag",
+        "on" => "On",
+        "part-of" => "Part of",
+        "lang" => "Language",
+        "cancel" => "Cancelled",
+        "reason" => "Reason",
         _ => return None,
     })
 }
@@ -131,6 +198,62 @@ fn ar(key: &str) -> Option<&'static str> {
         "role" => "الدور",
         "email" => "البريد الإلكتروني",
         "phone" => "الهاتف",
+        "add engagement" => "إضافة نشاط مشترك",
+        "Add a partner" => "إضافة شريك",
+        "Add an agreement" => "إضافة اتفاقية",
+        "Add a contact" => "إضافة جهة اتصال",
+        "Add an engagement" => "إضافة نشاط مشترك",
+        "Edit a partner" => "تعديل شريك",
+        "Edit an agreement" => "تعديل اتفاقية",
+        "Edit an engagement" => "تعديل نشاط مشترك",
+        "Edit a contact" => "تعديل جهة اتصال",
+        "Terminate" => "إنهاء الاتفاقية",
+        "Renew" => "تجديد الاتفاقية",
+        "edit contact" => "تعديل جهة الاتصال",
+        "agreement" => "الاتفاقية",
+        "part_of" => "جزء من",
+        "since" => "منذ",
+        "until" => "حتى",
+        "due" => "المستحق",
+        "notice_on" => "تاريخ الإشعار",
+        "alias" => "اسم بديل",
+        "signed" => "تاريخ التوقيع",
+        "effective" => "تاريخ السريان",
+        "expires" => "تاريخ الانتهاء",
+        "term" => "المدة (مثل 3y)",
+        "notice" => "مهلة الإشعار (مثل 90d)",
+        "sdg" => "هدف التنمية المستدامة",
+        "tag" => "وسم",
+        "on" => "في",
+        "part-of" => "جزء من",
+        "lang" => "اللغة",
+        "cancel" => "ملغى",
+        "reason" => "السبب",
+        _ => return None,
+    })
+}
+
+/// A value of a closed vocabulary in `column` (why an agreement is due, a status, an
+/// agreement's kind) in Arabic; English pages show the words as the command line prints them.
+fn value_word(lang: Lang, column: &str, value: &str) -> Option<&'static str> {
+    if lang != Lang::Ar {
+        return None;
+    }
+    Some(match (column, value) {
+        ("due", "expires") => "ينتهي",
+        ("due", "notice date") => "موعد الإشعار",
+        ("due", "notice date passed") => "فات موعد الإشعار",
+        ("status", "draft") => "مسودة",
+        ("status", "pending") => "لم تدخل حيز النفاذ",
+        ("status", "active") => "سارية",
+        ("status", "expired") => "منتهية",
+        ("status", "terminated") => "مُنهاة",
+        ("status", "planned") => "مخطط له",
+        ("status", "ongoing") => "جارٍ",
+        ("status", "held") => "نُفّذ",
+        ("status", "cancelled") => "ملغى",
+        ("public" | "primary" | "cancelled", "true") => "نعم",
+        ("public" | "primary" | "cancelled", "false") => "لا",
         _ => return None,
     })
 }
@@ -199,6 +322,7 @@ fn class_of(column: &str) -> &'static str {
     match column {
         "status" => "status",
         "ref" | "key" | "signed_on" | "expires_on" | "starts_on" | "ends_on" | "due_on" => "word",
+        "days_left" | "count" | "participants" => "n",
         _ => "text",
     }
 }
@@ -222,9 +346,10 @@ pub fn cell(lang: Lang, column: &str, value: &Cell, refs_to: &str) -> Markup {
     html! {
         @for (n, item) in items.iter().enumerate() {
             @if n > 0 { (comma) }
-            @match record_link(link_column, item).filter(|_| !item.is_empty()) {
-                Some(to) => a href=(href(lang, &to)) { bdi { (shown(item)) } },
-                None => bdi { (shown(item)) },
+            @match (record_link(link_column, item).filter(|_| !item.is_empty()), value_word(lang, column, item)) {
+                (Some(to), _) => a href=(href(lang, &to)) { bdi { (shown(item)) } },
+                (None, Some(word)) => span title=(item) { (word) },
+                (None, None) => bdi { (shown(item)) },
             }
         }
     }

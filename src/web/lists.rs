@@ -10,11 +10,11 @@ use maud::{html, Markup};
 use super::html::{page, t, table};
 use super::params::{Query, FILTERS};
 use super::{with_store, Answer, App, Failure};
-use crate::cli::{Command, Entity, FilterArgs};
+use crate::cli::{Command, EngagementFilterArgs, Entity, FilterArgs};
 use crate::commands::rows::{write_rows, write_to, Target};
 use crate::error::Result;
 use crate::output::xlsx::{BookOptions, Workbook};
-use crate::output::{Cell, Format, RowWriter};
+use crate::output::{Cell, Format};
 use crate::query::{After, Filter};
 use crate::records::{
     agreement_cells, engagement_cells, partner_cells, AGREEMENT_COLUMNS, AGREEMENT_TABLE,
@@ -25,9 +25,19 @@ use crate::store::{Access, Backend};
 /// Rows on one page.
 pub const PAGE: usize = 50;
 
-/// The filters engagements take here (the rest are about agreements).
+/// The filters of `mou list engagements`.
 const ENGAGEMENT_FILTERS: &[&str] = &[
-    "category", "country", "sdg", "tag", "partner", "search", "as-of",
+    "category",
+    "country",
+    "kind",
+    "status",
+    "sdg",
+    "tag",
+    "partner",
+    "held-in",
+    "agreement",
+    "search",
+    "as-of",
 ];
 
 /// What a list shows.
@@ -39,7 +49,7 @@ pub enum ListOf {
 }
 
 impl ListOf {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             ListOf::Partners => "partners",
             ListOf::Agreements => "agreements",
@@ -65,10 +75,7 @@ impl ListOf {
 
 /// The filter flags and as-of date of `q`, read as `mou list agreements` reads them.
 pub fn filter_args(q: &Query, of: ListOf) -> std::result::Result<Request, Failure> {
-    let words = match of {
-        ListOf::Partners => ["list", "partners"],
-        _ => ["list", "agreements"],
-    };
+    let words = ["list", of.name()];
     let cli = q.parse_as(&words, of.allowed())?;
     let Command::List(list) = cli.command else {
         return Err(q.bad("mou: not a list"));
@@ -84,7 +91,9 @@ pub fn filter_args(q: &Query, of: ListOf) -> std::result::Result<Request, Failur
         })?)),
     };
     Ok(Request {
+        of,
         filters: list.filters,
+        engagement_filters: list.engagement_filters,
         as_of: cli.global.as_of,
         after,
     })
@@ -92,7 +101,10 @@ pub fn filter_args(q: &Query, of: ListOf) -> std::result::Result<Request, Failur
 
 /// A list request: its filters, the date of statuses, and where its page starts.
 pub struct Request {
+    pub of: ListOf,
     pub filters: FilterArgs,
+    /// `--held-in`, `--agreement`: only engagements take them.
+    pub engagement_filters: EngagementFilterArgs,
     pub as_of: Option<crate::dates::Date>,
     pub after: Option<After>,
 }
@@ -104,7 +116,12 @@ impl Request {
         if let Some(d) = self.as_of {
             ctx.as_of = d;
         }
-        ctx.filter(store, &self.filters)
+        match self.of {
+            ListOf::Engagements => {
+                ctx.engagement_filter(store, &self.filters, &self.engagement_filters)
+            }
+            _ => ctx.filter(store, &self.filters),
+        }
     }
 }
 
@@ -162,7 +179,7 @@ async fn list_page(app: App, q: Query, of: ListOf) -> Answer {
     let add = match of {
         ListOf::Partners => Some("/partners/new"),
         ListOf::Agreements => Some("/agreements/new"),
-        ListOf::Engagements => None,
+        ListOf::Engagements => Some("/engagements/new"),
     }
     .filter(|_| app.allow_edit);
     let body = html! {
@@ -192,7 +209,18 @@ fn refs_to(of: ListOf) -> &'static str {
 fn filter_form(q: &Query, of: ListOf) -> Markup {
     let lang = q.lang;
     let fields: &[&str] = match of {
-        ListOf::Engagements => &["search", "partner", "category", "country", "sdg", "tag"],
+        ListOf::Engagements => &[
+            "search",
+            "partner",
+            "category",
+            "country",
+            "kind",
+            "status",
+            "sdg",
+            "tag",
+            "held-in",
+            "agreement",
+        ],
         _ => &[
             "search",
             "partner",
@@ -222,10 +250,7 @@ fn downloads(q: &Query, of: ListOf) -> Markup {
     let view = q.with("after", None);
     let view = view.replace("lang=ar", "").replace("?&", "?");
     let view = if view == "?" { String::new() } else { view };
-    let formats: &[&str] = match of {
-        ListOf::Engagements => &["csv", "json"],
-        _ => &["csv", "json", "xlsx"],
-    };
+    let formats: &[&str] = &["csv", "json", "xlsx"];
     html! {
         p class="downloads" {
             (t(q.lang, "download")) ": "
@@ -250,9 +275,8 @@ async fn download(app: App, q: Query, of: ListOf, format: Format) -> Answer {
         },
         move |(ctx, mut store, filter), out| {
             let store = &mut *store;
-            match (of, format) {
-                (ListOf::Engagements, _) => write_engagements(store, &filter, out, format),
-                (_, Format::Xlsx) => {
+            match format {
+                Format::Xlsx => {
                     let mut book = Workbook::new(BookOptions {
                         rtl: lang == super::Lang::Ar,
                         sheet_rows: ctx.xlsx_sheet_rows,
@@ -288,20 +312,9 @@ async fn download(app: App, q: Query, of: ListOf, format: Format) -> Answer {
 fn entity(of: ListOf) -> Entity {
     match of {
         ListOf::Partners => Entity::Partners,
-        _ => Entity::Agreements,
+        ListOf::Agreements => Entity::Agreements,
+        ListOf::Engagements => Entity::Engagements,
     }
-}
-
-/// Engagements as csv or json, every column (export's row writer).
-fn write_engagements(
-    store: &dyn Backend,
-    filter: &Filter,
-    out: &mut dyn std::io::Write,
-    format: Format,
-) -> Result<()> {
-    let mut w = RowWriter::new(out, format, false, ENGAGEMENT_COLUMNS, None)?;
-    store.scan_engagements(filter, &mut |e, s| w.row(engagement_cells(e, s)))?;
-    w.finish()
 }
 
 macro_rules! handlers {
@@ -330,4 +343,8 @@ pub async fn partners_xlsx(State(app): State<App>, q: Query) -> Answer {
 
 pub async fn agreements_xlsx(State(app): State<App>, q: Query) -> Answer {
     download(app, q, ListOf::Agreements, Format::Xlsx).await
+}
+
+pub async fn engagements_xlsx(State(app): State<App>, q: Query) -> Answer {
+    download(app, q, ListOf::Engagements, Format::Xlsx).await
 }

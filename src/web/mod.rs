@@ -10,6 +10,7 @@
 //! - [`overview`]: the dashboard, what is due, the quarterly report, the calendar
 //! - [`forms`]: adding and changing records, only with `--allow-edit`
 
+mod edit;
 mod forms;
 mod guard;
 mod html;
@@ -141,6 +142,7 @@ pub fn router(config: Config) -> Router {
         .route("/engagements", get(lists::engagements))
         .route("/engagements.csv", get(lists::engagements_csv))
         .route("/engagements.json", get(lists::engagements_json))
+        .route("/engagements.xlsx", get(lists::engagements_xlsx))
         .route("/partners/{key}", get(records::partner))
         .route("/agreements/{reference}", get(records::agreement))
         .route("/engagements/{reference}", get(records::engagement))
@@ -259,3 +261,5 @@ pub type Answer = std::result::Result<Response, Failure>;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_forms;

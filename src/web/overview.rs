@@ -52,6 +52,18 @@ fn report_markup(lang: Lang, report: &impl Render) -> Markup {
     }
 }
 
+/// What `write` writes (a report's charts: the same SVG and tables as `mou report --format
+/// html`, built from escaped parts), to set inside a page.
+fn fragment(
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+) -> std::result::Result<maud::PreEscaped<String>, Failure> {
+    let mut out = Vec::new();
+    write(&mut out).map_err(|e| Failure::of(e, Lang::En))?;
+    let text = String::from_utf8(out)
+        .map_err(|_| Failure::of(Error::registry("a chart was not UTF-8"), Lang::En))?;
+    Ok(maud::PreEscaped(text))
+}
+
 /// What is due by `until` among the agreements `filter` matches, as `mou due` lists it.
 fn due_report(store: &dyn Backend, filter: &Filter, until: Date) -> Result<DueReport> {
     let mut report = DueReport::default();
@@ -77,6 +89,7 @@ pub async fn dashboard(State(app): State<App>, q: Query) -> Answer {
     })
     .await
     .map_err(|e| Failure::of(e, lang))?;
+    let charts = fragment(|out| crate::report::html::summary_charts(out, &summary, lang))?;
     let s = &summary.summary;
     let figures = [
         (t(lang, "partners"), s.partners),
@@ -96,7 +109,7 @@ pub async fn dashboard(State(app): State<App>, q: Query) -> Answer {
         }
         h2 { (t(lang, "due_soon")) }
         (report_markup(lang, &due))
-        (report_markup(lang, &summary))
+        div class="charts" { (charts) }
         p class="downloads" {
             a href=(super::html::href(lang, "/reports/quarterly/this-quarter")) { (t(lang, "quarterly")) }
             a href="/calendar.ics" download { (t(lang, "calendar")) " (ICS)" }
@@ -146,14 +159,16 @@ pub async fn quarterly(State(app): State<App>, Path(period): Path<String>, q: Qu
     let Some(ReportCommand::Quarterly(qa)) = r.which else {
         return Err(q.bad("mou: not a quarterly report"));
     };
-    let report = with_store(&app, Access::Read, move |ctx, store| {
+    let (report, trend) = with_store(&app, Access::Read, move |ctx, store| {
         let f = crate::commands::report::merged_filters(&r.filters, &qa.filters);
-        crate::commands::report::quarterly_report(ctx, store, &qa, &f, false).map(|(r, _)| r)
+        crate::commands::report::quarterly_report(ctx, store, &qa, &f, true)
     })
     .await
     .map_err(|e| Failure::of(e, lang))?;
     let title = format!("{} {}", t(lang, "quarterly"), report.head.label);
-    Ok(page(lang, &title, report_markup(lang, &report)).into_response())
+    let body = fragment(|out| crate::report::html::quarterly_fragment(out, &report, &trend, lang))?;
+    let body = html! { div class="charts" { (body) } };
+    Ok(page(lang, &title, body).into_response())
 }
 
 pub async fn calendar(State(app): State<App>, q: Query) -> Answer {

@@ -81,10 +81,16 @@ pub async fn partner(State(app): State<App>, Path(key): Path<String>, q: Query) 
     };
     let k = encode(&p.key);
     let title = shown(&p.name);
+    let contact_name = CONTACT_COLUMNS
+        .iter()
+        .position(|c| *c == "name")
+        .unwrap_or(0);
     let body = html! {
         (edit_links(&app, &q, &[
+            ("edit", format!("/partners/{k}/edit")),
             ("add contact", format!("/contacts/new?partner={k}")),
             ("add agreement", format!("/agreements/new?partner={k}")),
+            ("add engagement", format!("/engagements/new?partner={k}")),
         ]))
         (fields(lang, PARTNER_COLUMNS, &partner_cells(p.clone())))
         p class="downloads" {
@@ -103,6 +109,15 @@ pub async fn partner(State(app): State<App>, Path(key): Path<String>, q: Query) 
         }
         h2 { (t(lang, "contacts")) " (" (contacts.len()) ")" }
         (table(lang, CONTACT_COLUMNS, CONTACT_TABLE, &contacts, ""))
+        @if app.allow_edit && !contacts.is_empty() {
+            ul class="edit-links" {
+                @for c in &contacts {
+                    li { a href=(href(lang, &format!("/contacts/{}/edit", c[0].display_joined("")))) {
+                        (t(lang, "edit contact")) " " bdi { (shown(&c[contact_name].display_joined(""))) }
+                    } }
+                }
+            }
+        }
     };
     Ok(page(lang, &title, body).into_response())
 }
@@ -136,6 +151,7 @@ pub async fn agreement(State(app): State<App>, Path(reference): Path<String>, q:
     let e = encode(&r);
     let body = html! {
         (edit_links(&app, &q, &[
+            ("edit", format!("/agreements/{e}/edit")),
             ("renew", format!("/agreements/{e}/renew")),
             ("terminate", format!("/agreements/{e}/terminate")),
         ]))
@@ -171,6 +187,7 @@ pub async fn engagement(State(app): State<App>, Path(reference): Path<String>, q
     };
     let r = cells[0].display_joined("");
     let body = html! {
+        (edit_links(&app, &q, &[("edit", format!("/engagements/{}/edit", encode(&r)))]))
         (fields(lang, ENGAGEMENT_COLUMNS, &cells))
         @if !parts.is_empty() {
             h2 { (t(lang, "engagements")) }

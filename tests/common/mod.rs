@@ -5,6 +5,16 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod engagement_model;
+pub mod find;
+pub mod import;
+pub mod report_model;
+pub mod robustness;
+pub mod text;
+
+/// The refs of the sample's agreements with UNICEF (data/).
+pub const UNICEF: &[&str] = &["MOU-2015-001", "MOU-2022-002", "MOU-2026-004"];
+
 pub const TODAY: &str = "2026-11-29";
 pub const NOW: &str = "2026-11-29T10:00:00Z";
 
@@ -197,4 +207,29 @@ impl Env {
         );
         r
     }
+}
+
+/// What a command printed, parsed as JSON; a panic shows the text when it is not JSON.
+pub fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}):\n{s}"))
+}
+
+/// A date written `YYYY-MM-DD`.
+pub fn d(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// A date, or none for an empty cell.
+pub fn od(s: &str) -> Option<chrono::NaiveDate> {
+    (!s.is_empty()).then(|| d(s))
+}
+
+/// A path as the argument of a command.
+pub fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// Owned strings, to compare with what a command printed.
+pub fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
 }

@@ -8,6 +8,7 @@ use crate::data::EIGHT_COLUMNS;
 use crate::error::Res;
 use crate::measure::Out;
 use crate::table::Row;
+use crate::tools::Db;
 
 /// The untyped table sqlite3 imports the eight-column file into.
 fn create_table() -> String {
@@ -28,19 +29,20 @@ pub fn figure(bench: &Bench) -> Res<Vec<Row>> {
     );
     let mou_db = bench.run_dir.join("mou-eight.db");
     let raw_db = bench.run_dir.join("raw-eight.db");
+    let (mou_reg, raw_reg) = (Db::File(mou_db.clone()), Db::File(raw_db.clone()));
     let create = create_table();
     let import = time_pair(
         opts.runs,
         "import, ",
         ("mou", "sqlite3"),
-        &mut || tools.mou_import(&mou_db, &files.partners, &files.eight),
+        &mut || tools.mou_import(&mou_reg, &files.partners, &files.eight),
         &mut || tools.sqlite_import(&raw_db, &create, "agreement", &files.eight),
     )?;
     let export = export::time(
         bench,
         &export::Export {
-            mou_db: &mou_db,
-            sqlite_db: &raw_db,
+            mou_db: &mou_reg,
+            sqlite_db: &raw_reg,
             sql: "SELECT * FROM agreement",
             out_prefix: "eight-",
             line_prefix: "export, ",

@@ -1,5 +1,6 @@
 //! Figure B: `mou export agreements -o FILE` against `sqlite3 -csv DB 'SELECT * FROM agreement'`
-//! on the same registry; and the export timing the eight-column figure shares.
+//! on the same registry (with `--db`: against `psql -c "\copy (SELECT * FROM mou.agreement) TO
+//! STDOUT CSV"`); and the export timing the eight-column figure shares.
 
 use std::path::Path;
 
@@ -8,12 +9,14 @@ use crate::data::file_len;
 use crate::error::{Context, Res};
 use crate::measure::{Out, Series};
 use crate::table::{fmt_size, Row};
+use crate::tools::Db;
 
 /// One export compared: what each side reads, and the prefix of the files they write.
 pub(super) struct Export<'a> {
-    pub mou_db: &'a Path,
-    pub sqlite_db: &'a Path,
-    /// The query sqlite3 exports with `-csv`.
+    pub mou_db: &'a Db,
+    /// The baseline's database: a file for sqlite3, a URL for psql.
+    pub sqlite_db: &'a Db,
+    /// The query the baseline exports as CSV.
     pub sql: &'a str,
     /// Before `out.csv` and `sqlite-out.csv` in the scratch directory.
     pub out_prefix: &'a str,
@@ -21,27 +24,32 @@ pub(super) struct Export<'a> {
     pub line_prefix: &'a str,
 }
 
-pub fn figure(bench: &Bench, db: &Path) -> Res<Row> {
+pub fn figure(bench: &Bench, db: &Db) -> Res<Row> {
     println!(
         "\n== B. export agreements ({} runs) from {}",
         bench.opts.runs,
-        db.display()
+        db.describe()
     );
     let export = Export {
         mou_db: db,
         sqlite_db: db,
-        sql: "SELECT * FROM agreement",
+        sql: match db {
+            Db::File(_) => "SELECT * FROM agreement",
+            Db::Pg(_) => "SELECT * FROM mou.agreement",
+        },
         out_prefix: "",
         line_prefix: "",
     };
     let (mou, sqlite) = time(bench, &export)?;
     let rows = bench.opts.rows;
+    // On PostgreSQL the target is psql's own COPY: at most as long.
+    let target = if bench.tools.psql.is_some() { 1.0 } else { 0.9 };
     Ok(Row::new(
         "export agreements",
         rows,
         (&mou, &sqlite),
         bench.tools,
-        Some(0.9),
+        Some(target),
     ))
 }
 
@@ -49,13 +57,14 @@ pub fn figure(bench: &Bench, db: &Path) -> Res<Row> {
 pub(super) fn time(bench: &Bench, export: &Export) -> Res<(Series, Series)> {
     let tools = bench.tools;
     let mou_out = bench.run_dir.join(format!("{}out.csv", export.out_prefix));
+    let base = tools.base();
     let sqlite_out = bench
         .run_dir
-        .join(format!("{}sqlite-out.csv", export.out_prefix));
+        .join(format!("{}{base}-out.csv", export.out_prefix));
     let series = time_pair(
         bench.opts.runs,
         export.line_prefix,
-        ("mou", "sqlite3"),
+        ("mou", base),
         &mut || {
             let args = [
                 "export".as_ref(),
@@ -63,9 +72,16 @@ pub(super) fn time(bench: &Bench, export: &Export) -> Res<(Series, Series)> {
                 "-o".as_ref(),
                 mou_out.as_os_str(),
             ];
-            tools.mou(export.mou_db, args)
+            tools.mou(export.mou_db.arg(), args)
         },
-        &mut || tools.sqlite_query(export.sqlite_db, true, export.sql, Out::File(&sqlite_out)),
+        &mut || match (export.sqlite_db, &tools.psql) {
+            (Db::Pg(_), Some(psql)) => {
+                let copy = format!("\\copy ({}) TO STDOUT CSV", export.sql);
+                psql.command(&copy, Out::File(&sqlite_out)).map(Some)
+            }
+            (Db::Pg(_), None) => Err("--db needs psql".into()),
+            (Db::File(db), _) => tools.sqlite_query(db, true, export.sql, Out::File(&sqlite_out)),
+        },
     )?;
     if tools.mou.is_some() {
         println!(
@@ -74,9 +90,9 @@ pub(super) fn time(bench: &Bench, export: &Export) -> Res<(Series, Series)> {
             count_records(&mou_out, true)?
         );
     }
-    if tools.sqlite {
+    if tools.sqlite || tools.psql.is_some() {
         println!(
-            "  sqlite3 wrote {} ({} records, no header)",
+            "  {base:<7} wrote {} ({} records, no header)",
             fmt_size(file_len(&sqlite_out)?),
             count_records(&sqlite_out, false)?
         );

@@ -1,5 +1,6 @@
-//! Figure A: `mou import agreements` against the sqlite3 shell's `.import` into a typed table,
-//! at N/10 and N rows (mou's peak RSS should stay flat).
+//! Figure A: `mou import agreements` against the sqlite3 shell's `.import` into a typed table
+//! (with `--db`: against psql's `\copy` into a typed table of the same database), at N/10 and
+//! N rows (mou's peak RSS should stay flat).
 
 use super::{time_pair, Bench};
 use crate::error::Res;
@@ -9,6 +10,12 @@ use crate::table::{fmt_rss, Row};
 pub(super) const AGREEMENT_RAW_TABLE: &str = "CREATE TABLE agreement_raw(ref TEXT, kind TEXT, \
 title TEXT, parties TEXT, signed_on TEXT, effective_on TEXT, expires_on TEXT, \
 terminated_on TEXT, termination_reason TEXT, notice_days INTEGER, renews TEXT, sdgs TEXT, \
+tags TEXT, notes TEXT, document TEXT);";
+
+/// The typed table psql copies the agreements file into: the same columns, dates as DATE.
+const PG_AGREEMENT_RAW_TABLE: &str = "CREATE TABLE agreement_raw(ref TEXT, kind TEXT, \
+title TEXT, parties TEXT, signed_on DATE, effective_on DATE, expires_on DATE, \
+terminated_on DATE, termination_reason TEXT, notice_days INTEGER, renews TEXT, sdgs TEXT, \
 tags TEXT, notes TEXT, document TEXT);";
 
 pub fn figure(bench: &Bench) -> Res<Vec<Row>> {
@@ -32,18 +39,29 @@ pub fn figure(bench: &Bench) -> Res<Vec<Row>> {
         ),
     ] {
         let tools = bench.tools;
+        let mou_db = bench.registry(mou_db);
         let (mou, sqlite) = time_pair(
             opts.runs,
             &format!("{n} rows, "),
-            ("mou", "sqlite3"),
+            ("mou", tools.base()),
             &mut || tools.mou_import(&mou_db, &files.partners, agreements),
-            &mut || tools.sqlite_import(&raw_db, AGREEMENT_RAW_TABLE, "agreement_raw", agreements),
+            &mut || match &tools.psql {
+                Some(psql) => psql
+                    .import(PG_AGREEMENT_RAW_TABLE, "agreement_raw", agreements)
+                    .map(Some),
+                None => {
+                    tools.sqlite_import(&raw_db, AGREEMENT_RAW_TABLE, "agreement_raw", agreements)
+                }
+            },
         )?;
         // The N/10 import is there for the memory comparison; its ratio is shown, untargeted.
         let target = (n == opts.rows).then_some(1.0);
         rows.push(Row::new(label, n, (&mou, &sqlite), tools, target));
     }
     print_memory(&rows);
+    if let Some(psql) = &bench.tools.psql {
+        psql.command("DROP TABLE agreement_raw", crate::measure::Out::Null)?;
+    }
     Ok(rows)
 }
 

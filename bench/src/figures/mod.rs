@@ -1,5 +1,5 @@
-//! The figures: each times mou and the sqlite3 shell doing the same work, in paired runs, and
-//! gives lines of the final table.
+//! The figures: each times mou and the sqlite3 shell (psql with `--db`) doing the same work,
+//! in paired runs, and gives lines of the final table.
 
 mod eight;
 mod engagements;
@@ -9,16 +9,17 @@ mod import;
 mod registry;
 mod report;
 mod serve;
+mod writers;
 mod xlsx;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::args::Opts;
 use crate::data::DataFiles;
 use crate::error::Res;
 use crate::measure::{Measure, Series};
 use crate::table::{fmt_rss, fmt_secs};
-use crate::tools::Tools;
+use crate::tools::{Db, Tools};
 
 pub use eight::figure as eight;
 pub use engagements::figure as engagements;
@@ -28,6 +29,7 @@ pub use import::figure as import;
 pub use registry::prepare as prepare_registry;
 pub use report::figure as report;
 pub use serve::figure as serve;
+pub use writers::figure as writers;
 pub use xlsx::figure as xlsx;
 
 /// What every figure works with.
@@ -37,6 +39,16 @@ pub struct Bench<'a> {
     pub files: &'a DataFiles,
     /// The scratch directory for registries and outputs.
     pub run_dir: &'a Path,
+}
+
+impl Bench<'_> {
+    /// The registry mou writes: the database of `--db`, else the file `file`.
+    pub fn registry(&self, file: PathBuf) -> Db {
+        match &self.opts.db {
+            Some(url) => Db::Pg(url.clone()),
+            None => Db::File(file),
+        }
+    }
 }
 
 /// A command of one side: `None` when its tool is missing.

@@ -1,22 +1,24 @@
-//! The registry file the export and report figures read: mou's own when mou is there, else a
-//! stand-in with mou's tables built by the sqlite3 shell (so the sqlite3 side can still run).
-
-use std::path::PathBuf;
+//! The registry the export and report figures read: mou's own when mou is there (a file, or the
+//! database of `--db`), else a stand-in file with mou's tables built by the sqlite3 shell (so the
+//! sqlite3 side can still run).
 
 use super::import::AGREEMENT_RAW_TABLE;
 use super::Bench;
 use crate::error::Res;
-use crate::tools::{dot_path, remove_db, MOU_TODAY};
+use crate::tools::{dot_path, remove_db, Db, MOU_TODAY};
 
 /// The registry; `imported` when figure A has just left one. `None` without either tool.
-pub fn prepare(bench: &Bench, imported: bool) -> Res<Option<PathBuf>> {
+pub fn prepare(bench: &Bench, imported: bool) -> Res<Option<Db>> {
     let (tools, files, run_dir) = (bench.tools, bench.files, bench.run_dir);
     if tools.mou.is_some() {
-        let db = run_dir.join("mou.db");
+        let reg = bench.registry(run_dir.join("mou.db"));
         if !imported {
-            println!("\nbuilding {} with mou (untimed)", db.display());
-            tools.mou_import(&db, &files.partners, &files.agreements)?;
+            println!("\nbuilding {} with mou (untimed)", reg.describe());
+            tools.mou_import(&reg, &files.partners, &files.agreements)?;
         }
+        let Db::File(db) = reg else {
+            return Ok(Some(reg));
+        };
         if !db.is_file() {
             return Err(format!(
                 "mou's imports succeeded but left no registry at {}: is `mou import` implemented?",
@@ -24,9 +26,9 @@ pub fn prepare(bench: &Bench, imported: bool) -> Res<Option<PathBuf>> {
             )
             .into());
         }
-        return Ok(Some(db));
+        return Ok(Some(Db::File(db)));
     }
-    if !tools.sqlite {
+    if !tools.sqlite || bench.opts.db.is_some() {
         return Ok(None);
     }
     let db = run_dir.join("standin.db");
@@ -72,5 +74,5 @@ DROP TABLE agreement_raw;
         agreements = dot_path(&files.agreements)?,
     );
     tools.sqlite_script(&db, &script)?;
-    Ok(Some(db))
+    Ok(Some(Db::File(db)))
 }

@@ -9,7 +9,7 @@ use std::sync::mpsc::sync_channel;
 
 use super::parse::{col_err, shown, slot, Bad, ParseResult, Row, Slot};
 use super::read::{input_name, Item, Source};
-use super::{bad_rows_error, RowError, Tally, MAX_REPORTED};
+use super::{bad_rows_error, say_done, RowError, Tally, MAX_REPORTED};
 use crate::cli::ImportArgs;
 use crate::commands::Ctx;
 use crate::dates::parse_stored;
@@ -251,12 +251,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             return Ok((Err(bad_rows_error(&file_name, bad, &errors, more)), false));
         }
         if !a.dry_run && tally.added + tally.updated > 0 {
-            let summary = serde_json::json!({
-                "file": file_name,
-                "added": tally.added,
-                "updated": tally.updated,
-                "unchanged": tally.unchanged,
-            });
+            let summary = tally.summary(&file_name);
             r.record_import(Entity::Contact, &file_name, summary)?;
         }
         Ok((Ok((tally, demoted)), !a.dry_run))
@@ -269,20 +264,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                 d.id, d.partner
             ))?;
         }
-        crate::commands::say(format_args!(
-            "{}{} added, {} updated, {} unchanged",
-            if a.dry_run {
-                "dry run, nothing written: "
-            } else {
-                ""
-            },
-            t.added,
-            t.updated,
-            t.unchanged
-        ))
+        t.say(a.dry_run)
     };
-    if a.dry_run {
-        return summary();
-    }
-    crate::commands::after_commit(&format!("the import of {file_name}"), summary)
+    say_done(&file_name, a.dry_run, summary)
 }

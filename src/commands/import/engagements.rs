@@ -15,7 +15,7 @@ use chrono::Datelike;
 
 use super::parse::{col_err, flag, shown, slot, Bad, ParseResult, Row, Slot};
 use super::read::{input_name, Item, Source};
-use super::{bad_rows_error, RowError, Tally, MAX_REPORTED};
+use super::{bad_rows_error, say_done, RowError, Tally, MAX_REPORTED};
 use crate::cli::ImportArgs;
 use crate::commands::Ctx;
 use crate::dates::parse_stored;
@@ -534,12 +534,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             return Ok(false);
         }
         if !a.dry_run && tally.added + tally.updated > 0 {
-            let summary = serde_json::json!({
-                "file": file_name,
-                "added": tally.added,
-                "updated": tally.updated,
-                "unchanged": tally.unchanged,
-            });
+            let summary = tally.summary(&file_name);
             r.record_import(Entity::Engagement, &file_name, summary)?;
         }
         outcome = Some(Ok(tally));
@@ -551,21 +546,5 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         return Err(Error::registry("the import wrote nothing and said nothing"));
     };
     let t = outcome?;
-    let summary = || {
-        crate::commands::say(format_args!(
-            "{}{} added, {} updated, {} unchanged",
-            if a.dry_run {
-                "dry run, nothing written: "
-            } else {
-                ""
-            },
-            t.added,
-            t.updated,
-            t.unchanged
-        ))
-    };
-    if a.dry_run {
-        return summary();
-    }
-    crate::commands::after_commit(&format!("the import of {file_name}"), summary)
+    say_done(&file_name, a.dry_run, || t.say(a.dry_run))
 }

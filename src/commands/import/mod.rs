@@ -55,6 +55,41 @@ pub struct Tally {
     pub unchanged: u64,
 }
 
+impl Tally {
+    /// What the history row of an import of `file_name` says.
+    pub fn summary(&self, file_name: &str) -> serde_json::Value {
+        serde_json::json!({
+            "file": file_name,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        })
+    }
+
+    /// The line an import ends with on stderr.
+    pub fn say(&self, dry_run: bool) -> Result<()> {
+        super::say(format_args!(
+            "{}{} added, {} updated, {} unchanged",
+            if dry_run {
+                "dry run, nothing written: "
+            } else {
+                ""
+            },
+            self.added,
+            self.updated,
+            self.unchanged
+        ))
+    }
+}
+
+/// Prints what an import did: at once after a dry run, else as words after its commit.
+pub fn say_done(file_name: &str, dry_run: bool, print: impl FnOnce() -> Result<()>) -> Result<()> {
+    if dry_run {
+        return print();
+    }
+    super::after_commit(&format!("the import of {file_name}"), print)
+}
+
 /// A problem with one row (or the file), with the line it starts on.
 #[derive(Default)]
 pub struct RowError {
@@ -174,12 +209,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                 Entity::Contacts => store::Entity::Contact,
                 Entity::Engagements => store::Entity::Engagement,
             };
-            let summary = serde_json::json!({
-                "file": file_name,
-                "added": tally.added,
-                "updated": tally.updated,
-                "unchanged": tally.unchanged,
-            });
+            let summary = tally.summary(&file_name);
             ctx.registry(s).record_import(entity, &file_name, summary)?;
         }
         outcome = Some(Ok(tally));
@@ -192,25 +222,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         bar.finish_and_clear();
     }
     match outcome {
-        Ok(t) => {
-            let summary = || {
-                super::say(format_args!(
-                    "{}{} added, {} updated, {} unchanged",
-                    if a.dry_run {
-                        "dry run, nothing written: "
-                    } else {
-                        ""
-                    },
-                    t.added,
-                    t.updated,
-                    t.unchanged
-                ))
-            };
-            if a.dry_run {
-                return summary();
-            }
-            super::after_commit(&format!("the import of {file_name}"), summary)
-        }
+        Ok(t) => say_done(&file_name, a.dry_run, || t.say(a.dry_run)),
         Err((errors, more, bad_rows)) => {
             let mut msg = format!("{file_name}: {bad_rows} bad row(s); nothing was imported");
             for e in &errors {

@@ -26,6 +26,20 @@ const SELECT: &str = "SELECT a.id, a.ref, a.kind, a.title, \
        a.notice_days, a.renews, a.sdgs, a.tags, a.notes, a.document, a.created_at, a.updated_at, \
        a.ref_key";
 
+/// The columns of [`SELECT`] for a scan of many agreements, with their FROM: the parties' keys
+/// come from one ordered pass over `agreement_party` merged with the agreements (a merge join on
+/// the id), not from a lookup per agreement, which made scans twice as long.
+const SCAN_FROM: &str = "SELECT a.id, a.ref, a.kind, a.title, k.keys, \
+       a.signed_on, a.effective_on, a.expires_on, a.terminated_on, a.termination_reason, \
+       a.notice_days, a.renews, a.sdgs, a.tags, a.notes, a.document, a.created_at, a.updated_at, \
+       a.ref_key";
+
+/// The FROM of [`SCAN_FROM`].
+const SCAN_JOIN: &str = "FROM agreement a LEFT JOIN \
+       (SELECT ap.agreement_id, string_agg(p.key, ';' ORDER BY ap.position) AS keys \
+          FROM agreement_party ap JOIN partner p ON p.id = ap.partner_id GROUP BY 1) k \
+       ON k.agreement_id = a.id";
+
 fn agreement_from_row(r: &Row) -> Agreement {
     let sdgs: String = r.get(12);
     let tags: String = r.get(13);
@@ -450,7 +464,7 @@ impl Store {
         params.extend(where_params);
         let order = agreement_order(filter, &mut params)?;
         Ok((
-            format!("{SELECT}, {STATUS_SQL} FROM agreement a WHERE {clause}{order}"),
+            format!("{SCAN_FROM}, {STATUS_SQL} {SCAN_JOIN} WHERE {clause}{order}"),
             params,
         ))
     }
@@ -568,7 +582,7 @@ impl Store {
         &self,
         f: &mut dyn FnMut(StoredRow, Agreement) -> Result<()>,
     ) -> Result<()> {
-        let sql = format!("{SELECT} FROM agreement a ORDER BY a.id");
+        let sql = format!("{SCAN_FROM} {SCAN_JOIN} ORDER BY a.id");
         self.each(&sql, &Params::new(), |r| {
             let a = agreement_from_row(r);
             let date = |d: Option<Date>| d.map(|d| Stored::Text(iso(d))).unwrap_or(Stored::Null);

@@ -10,10 +10,8 @@ use crate::dates::{iso, parse_stored};
 use crate::error::{Error, Result};
 use crate::model::{split_list, Contact};
 use crate::query::ContactFilter;
+use crate::store::FORGOTTEN_NAME;
 use crate::text::normalize;
-
-/// What a forgotten contact's name reads as.
-pub const FORGOTTEN_NAME: &str = "(forgotten)";
 
 const SELECT: &str =
     "SELECT c.id, c.partner_id, p.key, c.name, c.role, c.email, c.phone, c.languages,

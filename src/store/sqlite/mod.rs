@@ -17,9 +17,7 @@ mod reports;
 mod store_tests;
 
 pub use agreements::AgreementWriter;
-pub use contacts::FORGOTTEN_NAME;
 pub use history::{HistoryEntry, Verification, ERASED_ROWS};
-pub use partners::PartnerMatch;
 pub use reports::{CountBy, EngagementRow, ReportRow};
 
 use rusqlite::{functions::FunctionFlags, Connection, OpenFlags};

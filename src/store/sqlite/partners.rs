@@ -7,6 +7,7 @@ use super::Store;
 use crate::error::{Error, Result};
 use crate::model::{Category, Partner, StoredRow};
 use crate::query::Filter;
+use crate::store::PartnerMatch;
 use crate::text::{loose, normalize};
 
 const PARTNER_COLUMNS: &str = "p.id, p.key, p.name, p.category, p.country, p.website, p.notes, \
@@ -47,15 +48,6 @@ const STORED_COLUMNS: &[(usize, &str)] = &[
     (7, "created_at"),
     (8, "updated_at"),
 ];
-
-/// Another partner that a name would collide with.
-#[derive(Debug, Clone)]
-pub struct PartnerMatch {
-    pub key: String,
-    pub name: String,
-    /// The stored name or alias that matched.
-    pub matched: String,
-}
 
 impl Store {
     pub fn partner_by_id(&self, id: i64) -> Result<Option<Partner>> {
