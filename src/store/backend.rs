@@ -51,6 +51,61 @@ pub trait ImportWriter {
     fn finish(&mut self) -> Result<Vec<String>>;
 }
 
+/// Where an engagement import writes new engagements, inside its transaction (see
+/// [`Backend::import_engagements`]); lookups by ref go through its prepared statements.
+/// Updates and history go through the store as usual.
+pub trait EngagementWriter {
+    /// Whether the store writes these rows on its bulk path.
+    fn bulk(&self) -> bool;
+    /// The (id, ref) of the agreement this ref or id names (any case).
+    fn agreement(&mut self, name: &str) -> Result<Option<(i64, String)>>;
+    /// The (id, ref) of the engagement this ref or id names (any case), among those in the
+    /// registry and those written so far.
+    fn engagement(&mut self, name: &str) -> Result<Option<(i64, String)>>;
+    /// Writes a new engagement (its `id` is ignored) and its partners; returns its id, or
+    /// `None` when an engagement with its ref exists already (then nothing is written).
+    fn insert_new(&mut self, e: &Engagement, links: &EngagementLinks) -> Result<Option<i64>>;
+    /// Writes what is held back and restores what the bulk path set aside. Call once, when
+    /// the rows are done.
+    fn finish(&mut self) -> Result<()>;
+}
+
+/// The engagement writer of a store without a bulk path: each call one of the store's own.
+struct PlainEngagementWriter<'a> {
+    store: &'a dyn Backend,
+}
+
+impl EngagementWriter for PlainEngagementWriter<'_> {
+    fn bulk(&self) -> bool {
+        false
+    }
+
+    fn agreement(&mut self, name: &str) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .store
+            .try_find_agreement(name, Date::default())?
+            .map(|(a, _)| (a.id, a.reference)))
+    }
+
+    fn engagement(&mut self, name: &str) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .store
+            .try_find_engagement(name, Date::default())?
+            .map(|(e, _)| (e.id, e.reference)))
+    }
+
+    fn insert_new(&mut self, e: &Engagement, links: &EngagementLinks) -> Result<Option<i64>> {
+        if self.store.engagement_ref_taken(&e.reference, None)? {
+            return Ok(None);
+        }
+        self.store.insert_engagement(e, links).map(Some)
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
 pub trait Backend: Send {
     /// Runs `f` in one transaction: all of it is written when it returns `Ok(true)`, none of
     /// it when it returns `Ok(false)` (a dry run) or an error.
@@ -318,6 +373,20 @@ pub trait Backend: Send {
         plan: &ImportPlan,
         f: &mut dyn FnMut(&dyn Backend, &mut dyn ImportWriter) -> Result<bool>,
     ) -> Result<()>;
+    /// An import of engagements in one transaction: `f` writes through the store and the
+    /// [`EngagementWriter`] it is given, and returns whether to commit. `file_bytes` is the
+    /// size of a regular file (`None` for a stream); the store chooses from it how to write
+    /// (for SQLite, a large file drops and rebuilds indexes, and a first load writes through
+    /// a rollback journal); the result is the same either way.
+    fn import_engagements(
+        &mut self,
+        file_bytes: Option<u64>,
+        dry_run: bool,
+        f: &mut dyn FnMut(&dyn Backend, &mut dyn EngagementWriter) -> Result<bool>,
+    ) -> Result<()> {
+        let _ = (file_bytes, dry_run);
+        self.transact(&mut |s| f(s, &mut PlainEngagementWriter { store: s }))
+    }
     /// What is wrong with the store's files, empty when they are sound.
     fn integrity_problems(&self) -> Result<Vec<String>>;
     /// A consistent copy of the registry into the file `dest`, checked.

@@ -18,7 +18,7 @@ pub mod sqlite;
 
 pub use crate::report::engagements::EngagementRow;
 pub use crate::report::{CountBy, ReportRow};
-pub use backend::{Backend, ImportPlan, ImportWriter};
+pub use backend::{Backend, EngagementWriter, ImportPlan, ImportWriter};
 pub use chain::{HistoryEntry, Verification, ERASED_ROWS};
 pub use change::{Action, Change, Entity};
 pub use due::scan_due;

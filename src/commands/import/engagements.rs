@@ -8,6 +8,7 @@
 //! a later row of the file holds: such rows are tried again once the others are written, and
 //! rows whose series never comes are bad rows.
 
+use std::collections::HashMap;
 use std::sync::mpsc::sync_channel;
 
 use chrono::Datelike;
@@ -19,10 +20,13 @@ use crate::cli::ImportArgs;
 use crate::commands::Ctx;
 use crate::dates::parse_stored;
 use crate::error::{Error, Result};
-use crate::model::{parse_sdg, parse_tag, split_list, Engagement, EngagementKind};
+use crate::model::{
+    engagement_ref_mark, parse_sdg, parse_tag, split_list, Engagement, EngagementKind,
+    ENGAGEMENT_PREFIX,
+};
 use crate::records::ENGAGEMENT_COLUMNS;
 use crate::registry::{check_engagement, Registry};
-use crate::store::{Access, Backend, Entity};
+use crate::store::{Access, Backend, EngagementLinks, EngagementWriter, Entity};
 use crate::validate;
 
 /// The slots of the file's columns, in [`ENGAGEMENT_COLUMNS`] order.
@@ -205,67 +209,63 @@ enum Done {
     Unchanged,
 }
 
-/// Writes one row; an input error is the row's.
-fn write_row(
+/// A row whose ref the registry (or an earlier row) holds: unchanged, or updated with
+/// `--update`; an input error is the row's.
+fn write_existing(
     ctx: &Ctx,
     a: &ImportArgs,
-    store: &dyn Backend,
     r: &Registry,
+    old: Engagement,
     mut e: Engagement,
 ) -> Result<Done> {
-    let existing = if e.reference.is_empty() {
-        None
-    } else {
-        e.reference = validate::reference(&e.reference)?;
-        store.try_find_engagement(&e.reference, ctx.as_of)?
-    };
-    match existing {
-        Some((old, _)) => {
-            e.id = old.id;
-            let links = r.resolve_engagement(&mut e, ctx.as_of)?;
-            if same(&old, &e) {
-                return Ok(Done::Unchanged);
-            }
-            if !a.update {
-                return Err(Error::field(
-                    "ref",
-                    &old.reference,
-                    "it differs from the registry's; give --update to change it",
-                ));
-            }
-            if !a.force && old.updated_at > e.updated_at {
-                return Err(Error::field(
-                    "updated_at",
-                    &e.updated_at,
-                    format!(
-                        "{} was changed in the registry at {}, after the file's copy; give --force to overwrite it",
-                        old.reference, old.updated_at
-                    ),
-                ));
-            }
-            e.created_at = old.created_at.clone();
-            e.updated_at = r.now();
-            r.update_engagement(&old, &e, &links)?;
-            Ok(Done::Updated)
-        }
-        None => {
-            let given = Some(e.reference.clone()).filter(|r| !r.is_empty());
-            e.reference = r.new_engagement_ref(given.as_deref(), e.starts_on.year())?;
-            let links = r.resolve_engagement(&mut e, ctx.as_of)?;
-            e.id = r.add_engagement(&e, &links)?;
-            Ok(Done::Added)
-        }
+    e.id = old.id;
+    let links = r.resolve_engagement(&mut e, ctx.as_of)?;
+    if same(&old, &e) {
+        return Ok(Done::Unchanged);
     }
+    if !a.update {
+        return Err(Error::field(
+            "ref",
+            &old.reference,
+            "it differs from the registry's; give --update to change it",
+        ));
+    }
+    if !a.force && old.updated_at > e.updated_at {
+        return Err(Error::field(
+            "updated_at",
+            &e.updated_at,
+            format!(
+                "{} was changed in the registry at {}, after the file's copy; give --force to overwrite it",
+                old.reference, old.updated_at
+            ),
+        ));
+    }
+    e.created_at = old.created_at.clone();
+    e.updated_at = r.now();
+    r.update_engagement(&old, &e, &links)?;
+    Ok(Done::Updated)
 }
 
 /// The rows of an import so far: what they did, the errors of bad rows (the first
-/// [`MAX_REPORTED`] of them), and the rows waiting for their series.
+/// [`MAX_REPORTED`] of them), the rows waiting for their series, and what the rows asked of
+/// the registry that the next rows will ask again (partner ids by name, the next generated
+/// ref per year).
 #[derive(Default)]
 struct Rows {
     tally: Tally,
     errors: Vec<RowError>,
     bad: u64,
     waiting: Vec<(u64, Engagement)>,
+    partners: foldhash::HashMap<String, i64>,
+    next_seq: HashMap<i32, u32>,
+}
+
+/// What a row needs of the registry and the import's writer.
+struct Env<'a> {
+    ctx: &'a Ctx,
+    args: &'a ImportArgs,
+    store: &'a dyn Backend,
+    registry: &'a Registry<'a>,
 }
 
 impl Rows {
@@ -286,26 +286,157 @@ impl Rows {
         self.errors.extend(es.take(room));
     }
 
+    /// The partners' ids, each once, in order; an unknown or ambiguous name is an error.
+    fn partner_ids(&mut self, s: &dyn Backend, names: &[String]) -> Result<Vec<i64>> {
+        let mut ids = Vec::with_capacity(names.len());
+        for n in names {
+            let id = match self.partners.get(n.as_str()) {
+                Some(id) => *id,
+                None => {
+                    let id = s.find_partner(n)?.id;
+                    self.partners.insert(n.clone(), id);
+                    id
+                }
+            };
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// The next generated ref of `year`, after every one the registry and this file gave.
+    fn next_ref(&mut self, s: &dyn Backend, year: i32) -> Result<String> {
+        let seq = match self.next_seq.get(&year) {
+            Some(n) => *n,
+            None => {
+                let r = s.next_engagement_ref(year)?;
+                engagement_ref_mark(&r).map_or(1, |(_, seq)| seq)
+            }
+        };
+        if seq > crate::model::MAX_REF_SEQ {
+            // The store's message names the way out.
+            return s.next_engagement_ref(year);
+        }
+        self.next_seq.insert(year, seq + 1);
+        Ok(format!("{ENGAGEMENT_PREFIX}-{year:04}-{seq:03}"))
+    }
+
+    /// Writes one row; an input error is the row's. A new row (the common case) costs its
+    /// lookups by ref and one insert; a row whose ref exists is compared with it.
+    fn write_row(
+        &mut self,
+        env: &Env,
+        w: &mut dyn EngagementWriter,
+        mut e: Engagement,
+    ) -> Result<Done> {
+        let s = env.store;
+        let given = !e.reference.is_empty();
+        if given {
+            e.reference = validate::reference(&e.reference)?;
+            if w.agreement(&e.reference)?.is_some() {
+                if let Some((old, _)) = s.try_find_engagement(&e.reference, env.ctx.as_of)? {
+                    return write_existing(env.ctx, env.args, env.registry, old, e);
+                }
+                return Err(Error::field(
+                    "ref",
+                    &e.reference,
+                    "an agreement has this ref; choose another or leave --ref out",
+                ));
+            }
+        } else {
+            e.reference = self.next_ref(s, e.starts_on.year())?;
+        }
+        let links = self.links(env, w, &e)?;
+        if w.insert_new(&e, &links)?.is_some() {
+            if let Some((year, seq)) = engagement_ref_mark(&e.reference) {
+                let next = self.next_seq.entry(i32::from(year)).or_insert(seq + 1);
+                *next = (*next).max(seq + 1);
+            }
+            return Ok(Done::Added);
+        }
+        if !given {
+            // A generated ref that a row of the file took meanwhile: the store's next one.
+            e.reference = s.next_engagement_ref(e.starts_on.year())?;
+            self.next_seq.remove(&e.starts_on.year());
+            return match w.insert_new(&e, &links)? {
+                Some(_) => Ok(Done::Added),
+                None => Err(Error::field(
+                    "ref",
+                    &e.reference,
+                    "another engagement has this ref; choose another",
+                )),
+            };
+        }
+        match s.try_find_engagement(&e.reference, env.ctx.as_of)? {
+            Some((old, _)) => write_existing(env.ctx, env.args, env.registry, old, e),
+            None => Err(Error::field(
+                "ref",
+                &e.reference,
+                "another engagement has this ref; choose another",
+            )),
+        }
+    }
+
+    /// A new engagement's links: partners by key, id, name or alias; the agreement and the
+    /// series by ref or id.
+    fn links(
+        &mut self,
+        env: &Env,
+        w: &mut dyn EngagementWriter,
+        e: &Engagement,
+    ) -> Result<EngagementLinks> {
+        if e.partners.is_empty() {
+            return Err(Error::input(
+                "an engagement needs at least one partner: give --partner",
+            ));
+        }
+        let partner_ids = self.partner_ids(env.store, &e.partners)?;
+        let agreement_id = match e.agreement.as_deref() {
+            None => None,
+            Some(name) => Some(w.agreement(name)?.ok_or_else(|| {
+                Error::field(
+                    "agreement",
+                    name,
+                    "no agreement has this ref; give the ref of a recorded agreement (mou list agreements)",
+                )
+            })?.0),
+        };
+        let part_of_id = match e.part_of.as_deref() {
+            None => None,
+            Some(name) => Some(w.engagement(name)?.ok_or_else(|| {
+                Error::field(
+                    "part_of",
+                    name,
+                    "no engagement has this ref; give the ref of the series it belongs to (mou list engagements)",
+                )
+            })?.0),
+        };
+        Ok(EngagementLinks {
+            partner_ids,
+            agreement_id,
+            part_of_id,
+        })
+    }
+
     /// Writes one row; a row whose series is not (yet) in the registry waits.
-    #[allow(clippy::too_many_arguments)]
     fn try_row(
         &mut self,
-        ctx: &Ctx,
-        a: &ImportArgs,
-        s: &dyn Backend,
-        r: &Registry,
+        env: &Env,
+        w: &mut dyn EngagementWriter,
         line: u64,
         e: Engagement,
     ) -> Result<()> {
-        match write_row(ctx, a, s, r, e.clone()) {
+        let part_of = e.part_of.clone();
+        let held = part_of.is_some().then(|| e.clone());
+        match self.write_row(env, w, e) {
             Ok(Done::Added) => self.tally.added += 1,
             Ok(Done::Updated) => self.tally.updated += 1,
             Ok(Done::Unchanged) => self.tally.unchanged += 1,
             Err(err) if err.kind == crate::error::Kind::Input => {
                 let column = column_of(&err);
-                if column == "part_of" {
-                    let series = e.part_of.as_deref().unwrap_or_default();
-                    if s.try_find_engagement(series, ctx.as_of)?.is_none() {
+                if let (Some(series), Some(e)) = (part_of.filter(|_| column == "part_of"), held) {
+                    if w.engagement(&series)?.is_none() {
                         self.waiting.push((line, e));
                         return Ok(());
                     }
@@ -339,8 +470,20 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             .collect(),
     );
     let mut store = ctx.open(Access::Write)?;
-    let outcome = store.transaction(|s| {
+    let file_bytes = source.size;
+    let mut source = Some(source);
+    let mut outcome = None;
+    store.import_engagements(file_bytes, a.dry_run, &mut |s, w| {
+        let Some(source) = source.take() else {
+            return Err(Error::registry("the import's rows were read already"));
+        };
         let r = ctx.registry(s);
+        let env = Env {
+            ctx,
+            args: a,
+            store: s,
+            registry: &r,
+        };
         let mut rows = Rows::default();
         // Rows are checked and written as they are read, in file order; a row naming a
         // series that no row before it gave waits for the end (only those rows are held).
@@ -354,7 +497,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                 for item in batch.drain(..) {
                     match item {
                         Item::Bad(es) => rows.bad_row(es),
-                        Item::Row(line, e) => rows.try_row(ctx, a, s, &r, line, e)?,
+                        Item::Row(line, e) => rows.try_row(&env, w, line, e)?,
                     }
                 }
                 let _ = back.try_send(batch);
@@ -366,7 +509,7 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
             let waiting = std::mem::take(&mut rows.waiting);
             let before = waiting.len();
             for (line, e) in waiting {
-                rows.try_row(ctx, a, s, &r, line, e)?;
+                rows.try_row(&env, w, line, e)?;
             }
             if rows.waiting.is_empty() || rows.waiting.len() == before {
                 break;
@@ -383,17 +526,25 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
                 ),
             });
         }
+        w.finish()?;
         let Rows { errors, bad, tally, .. } = rows;
         if bad > 0 {
             let more = (bad as usize).saturating_sub(errors.len());
-            return Ok((Err(bad_rows_error(&file_name, bad, &errors, more)), false));
+            outcome = Some(Err(bad_rows_error(&file_name, bad, &errors, more)));
+            return Ok(false);
         }
         if !a.dry_run && tally.added + tally.updated > 0 {
             let summary = tally.summary(&file_name);
             r.record_import(Entity::Engagement, &file_name, summary)?;
         }
-        Ok((Ok(tally), !a.dry_run))
+        outcome = Some(Ok(tally));
+        // A file that changes nothing commits nothing (on the bulk path, not even the
+        // indexes it rebuilt).
+        Ok(!a.dry_run && tally.added + tally.updated > 0)
     })?;
+    let Some(outcome) = outcome else {
+        return Err(Error::registry("the import wrote nothing and said nothing"));
+    };
     let t = outcome?;
     say_done(&file_name, a.dry_run, || t.say(a.dry_run))
 }

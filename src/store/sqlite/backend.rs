@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::engagement_import::EngagementImport;
 use super::{AgreementWriter, Store};
 use crate::dates::{Date, Period};
 use crate::error::{Error, Result};
@@ -14,8 +15,8 @@ use crate::model::{
 use crate::query::{ContactFilter, Filter};
 use crate::store::dump::RowSource;
 use crate::store::{
-    Backend, Change, CountBy, DumpRow, EngagementLinks, EngagementRow, Entity, HistoryEntry,
-    ImportPlan, ImportWriter, PartnerMatch, ReportRow, TextBatch, Verification,
+    Backend, Change, CountBy, DumpRow, EngagementLinks, EngagementRow, EngagementWriter, Entity,
+    HistoryEntry, ImportPlan, ImportWriter, PartnerMatch, ReportRow, TextBatch, Verification,
 };
 
 /// An import's writer of new agreements: the store's prepared statements, and on the bulk
@@ -518,7 +519,32 @@ impl Backend for Store {
             Ok(((), commit))
         };
         if bulk {
-            self.bulk_transaction(plan.dry_run, body)
+            let first_load = !self.has_agreements()?;
+            self.bulk_transaction(plan.dry_run, first_load, body)
+        } else {
+            self.transaction(body)
+        }
+    }
+
+    fn import_engagements(
+        &mut self,
+        file_bytes: Option<u64>,
+        dry_run: bool,
+        f: &mut dyn FnMut(&dyn Backend, &mut dyn EngagementWriter) -> Result<bool>,
+    ) -> Result<()> {
+        let bulk = self.takes_engagement_bulk_path(file_bytes)?;
+        let body = |s: &Store| {
+            let mut w = EngagementImport::new(s, bulk)?;
+            let commit = f(s, &mut w)?;
+            // Never commit without what the bulk path set aside (its indexes).
+            if commit && !w.finished {
+                w.finish()?;
+            }
+            Ok(((), commit))
+        };
+        if bulk {
+            let first_load = self.engagement_count()? == 0;
+            self.bulk_transaction(dry_run, first_load, body)
         } else {
             self.transaction(body)
         }

@@ -85,7 +85,7 @@ fn engagement_from_row(r: &Row) -> rusqlite::Result<(Engagement, EngagementStatu
 }
 
 /// Binds an engagement's stored columns as INSERT and UPDATE number them (?1..?21).
-fn bind_columns(
+pub(super) fn bind_columns(
     st: &mut rusqlite::Statement,
     e: &Engagement,
     links: &EngagementLinks,

@@ -6,6 +6,7 @@ mod agreements;
 mod backend;
 mod contacts;
 mod dump;
+mod engagement_import;
 mod engagements;
 mod error;
 mod filter;
@@ -385,14 +386,18 @@ impl Store {
     /// acceptable (a first load; not a `dry_run`, since switching modes and back is itself a
     /// change to the file's header). When another
     /// connection holds the WAL open the mode cannot change, and the import stays in WAL mode.
+    ///
+    /// `first_load`: the registry holds none of the records written yet (no agreements for
+    /// an import of agreements, no engagements for one of engagements).
     pub fn bulk_transaction<T>(
         &mut self,
         dry_run: bool,
+        first_load: bool,
         f: impl FnOnce(&Store) -> Result<(T, bool)>,
     ) -> Result<T> {
-        // Only a first load (no agreements yet) trades readers' access for a rollback
-        // journal: a registry already in use keeps the WAL, and its readers.
-        let rollback_journal = !dry_run && !self.has_agreements()?;
+        // Only a first load trades readers' access for a rollback journal: a registry
+        // already in use keeps the WAL, and its readers.
+        let rollback_journal = !dry_run && first_load;
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
         self.conn.pragma_update(None, "cache_size", -1_024)?;
         self.conn.pragma_update(None, "threads", 2)?;
@@ -437,6 +442,15 @@ impl Store {
             return Ok(false);
         };
         Ok(self.agreement_count()? < size / 150)
+    }
+
+    /// Whether a file of engagements of `file_bytes` is written on the bulk path: as for
+    /// agreements ([`Store::takes_bulk_path`]), beside the engagements the registry holds.
+    pub fn takes_engagement_bulk_path(&self, file_bytes: Option<u64>) -> Result<bool> {
+        let Some(size) = file_bytes.filter(|size| *size >= BULK_BYTES) else {
+            return Ok(false);
+        };
+        Ok(self.engagement_count()? < size / 150)
     }
 
     /// Drops the indexes that a bulk write maintains faster by rebuilding them at the end:
