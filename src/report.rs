@@ -12,6 +12,7 @@ use ids::{IdMin, IdSet};
 use crate::dates::{Date, Period};
 use crate::model::{status_of, Category, EngagementKind, EngagementStatus, Kind, Status};
 
+pub mod aggregate;
 pub mod engagements;
 pub mod html;
 pub mod ids;

@@ -331,11 +331,21 @@ pub fn quarterly_report(
     let mut filter = ctx.filter(store, f)?;
     filter.as_of = q.end;
     // The older quarters are only counted: the charts show their counts, nothing else.
-    let mut acc = crate::report::Quarterly::with_counts_after(&quarters, 2);
-    store.scan_report_rows(&filter, &mut |r| {
-        acc.add(r);
-        Ok(())
-    })?;
+    const FULL: usize = 2;
+    let aggregated = store
+        .quarter_aggregate(&filter, &quarters, FULL)?
+        .and_then(|agg| crate::report::Quarterly::from_aggregate(&quarters, FULL, agg));
+    let acc = match aggregated {
+        Some(acc) => acc,
+        None => {
+            let mut acc = crate::report::Quarterly::with_counts_after(&quarters, FULL);
+            store.scan_report_rows(&filter, &mut |r| {
+                acc.add(r);
+                Ok(())
+            })?;
+            acc
+        }
+    };
     let (mut cur_eng, mut old_eng) = (EngagementTally::new(q), EngagementTally::new(prev));
     let both_quarters = Period {
         start: prev.start,

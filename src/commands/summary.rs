@@ -25,11 +25,17 @@ pub fn summary_report(
     filter: &Filter,
     langs: &[Lang],
 ) -> Result<SummaryReport> {
-    let mut acc = crate::report::SummaryAcc::new(filter.as_of);
-    store.scan_report_rows(filter, &mut |r| {
-        acc.add(r);
-        Ok(())
-    })?;
+    let acc = match store.summary_aggregate(filter)? {
+        Some(agg) => crate::report::SummaryAcc::from_aggregate(filter.as_of, &agg),
+        None => {
+            let mut acc = crate::report::SummaryAcc::new(filter.as_of);
+            store.scan_report_rows(filter, &mut |r| {
+                acc.add(r);
+                Ok(())
+            })?;
+            acc
+        }
+    };
     let window = months_up_to(filter.as_of, 12).ok_or_else(|| {
         Error::field(
             "as-of",

@@ -19,6 +19,7 @@ use crate::model::{
     Status, StoredRow,
 };
 use crate::query::{ContactFilter, Filter};
+use crate::report::aggregate::{QuarterAggregate, SummaryAggregate};
 
 /// What an import asks of the store before it writes: the store decides from it how to
 /// write (a large file of agreements into a registry smaller than it takes the store's bulk
@@ -221,6 +222,22 @@ pub trait Backend: Send {
         filter: &Filter,
         f: &mut dyn FnMut(&ReportRow) -> Result<()>,
     ) -> Result<()>;
+    /// The summary's counts and partner ids for the agreements matching `filter`, when the
+    /// store aggregates them itself; None (the default): the caller scans the rows.
+    fn summary_aggregate(&self, _filter: &Filter) -> Result<Option<SummaryAggregate>> {
+        Ok(None)
+    }
+    /// The figures of `quarters` (each with the one after it) for the agreements matching
+    /// `filter`, the first `full` with their goals and partners, when the store aggregates them
+    /// itself; None (the default): the caller scans the rows.
+    fn quarter_aggregate(
+        &self,
+        _filter: &Filter,
+        _quarters: &[(Period, Period)],
+        _full: usize,
+    ) -> Result<Option<QuarterAggregate>> {
+        Ok(None)
+    }
     /// Agreements matching `filter` counted per value of `by`, by value (see
     /// [`CountBy`]); an agreement counts once under each of its goals, categories, countries.
     fn count_by(&self, by: CountBy, filter: &Filter) -> Result<Vec<(String, i64)>>;

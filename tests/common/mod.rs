@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 pub mod engagement_model;
 pub mod find;
 pub mod import;
+pub mod pg;
 pub mod report_model;
 pub mod robustness;
 pub mod text;

@@ -5,13 +5,14 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::Store;
-use crate::dates::Date;
+use crate::dates::{Date, Period};
 use crate::error::Result;
 use crate::model::{
     Agreement, Category, Contact, Engagement, EngagementStatus, Kind, Partner, RenewalProblem,
     Status, StoredRow,
 };
 use crate::query::{ContactFilter, Filter};
+use crate::report::aggregate::{QuarterAggregate, SummaryAggregate};
 use crate::store::dump::RowSource;
 use crate::store::{
     Backend, Change, CountBy, DumpRow, EngagementLinks, Entity, HistoryEntry, ImportPlan,
@@ -261,6 +262,19 @@ impl Backend for Store {
         f: &mut dyn FnMut(&ReportRow) -> Result<()>,
     ) -> Result<()> {
         self.for_each_report_row(filter, f)
+    }
+
+    fn summary_aggregate(&self, filter: &Filter) -> Result<Option<SummaryAggregate>> {
+        Store::summary_aggregate(self, filter).map(Some)
+    }
+
+    fn quarter_aggregate(
+        &self,
+        filter: &Filter,
+        quarters: &[(Period, Period)],
+        full: usize,
+    ) -> Result<Option<QuarterAggregate>> {
+        Store::quarter_aggregate(self, filter, quarters, full).map(Some)
     }
 
     fn count_by(&self, by: CountBy, filter: &Filter) -> Result<Vec<(String, i64)>> {

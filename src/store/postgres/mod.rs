@@ -6,6 +6,7 @@
 //! turns and the history chain stays linear (each row hashes the one before it); readers take
 //! no lock and never wait. Ids are the largest + 1 under that lock, as SQLite gives them.
 
+mod aggregates;
 mod agreements;
 mod backend;
 mod contacts;

@@ -15,7 +15,7 @@ use crate::query::Filter;
 use crate::store::{CountBy, EngagementRow, ReportRow};
 
 /// `;`-joined goals as a bit set (bit n-1 for SDG n).
-fn sdg_bits(stored: &str) -> u32 {
+pub(super) fn sdg_bits(stored: &str) -> u32 {
     stored
         .split(';')
         .filter_map(|n| n.parse::<u32>().ok())
