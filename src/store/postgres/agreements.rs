@@ -34,6 +34,13 @@ const SCAN_FROM: &str = "SELECT a.id, a.ref, a.kind, a.title, k.keys, \
        a.notice_days, a.renews, a.sdgs, a.tags, a.notes, a.document, a.created_at, a.updated_at, \
        a.ref_key";
 
+/// The columns of [`SCAN_FROM`] without the parties' keys (column 4 is NULL), over the
+/// agreements alone.
+const SCAN_NO_KEYS: &str = "SELECT a.id, a.ref, a.kind, a.title, NULL::text, \
+       a.signed_on, a.effective_on, a.expires_on, a.terminated_on, a.termination_reason, \
+       a.notice_days, a.renews, a.sdgs, a.tags, a.notes, a.document, a.created_at, a.updated_at, \
+       a.ref_key";
+
 /// The FROM of [`SCAN_FROM`].
 const SCAN_JOIN: &str = "FROM agreement a LEFT JOIN \
        (SELECT ap.agreement_id, string_agg(p.key, ';' ORDER BY ap.position) AS keys \
@@ -498,7 +505,6 @@ impl Store {
         batch: usize,
         f: &mut dyn FnMut(TextBatch) -> Result<()>,
     ) -> Result<()> {
-        let (sql, params) = self.agreement_sql(filter)?;
         let mut out = TextBatch::with_capacity(batch);
         let text = |out: &mut TextBatch, v: Option<&str>| {
             out.text_mut().push_str(v.unwrap_or(""));
@@ -510,10 +516,11 @@ impl Store {
             }
             out.end_field();
         };
-        self.each(&sql, &params, |r| {
-            for i in 1..=4 {
+        let mut row = |r: &Row, keys: Option<&str>| {
+            for i in 1..=3 {
                 text(&mut out, r.get(i));
             }
+            text(&mut out, keys);
             for i in 5..=8 {
                 date(&mut out, r.get(i));
             }
@@ -531,11 +538,97 @@ impl Store {
                 f(std::mem::replace(&mut out, TextBatch::with_capacity(batch)))?;
             }
             Ok(())
-        })?;
+        };
+        let whole = filter.terms.is_empty()
+            && filter.sort.is_empty()
+            && filter.limit.is_none()
+            && filter.after.is_none();
+        if whole {
+            self.each_with_party_keys(filter.as_of, &mut row)?;
+        } else {
+            let (sql, params) = self.agreement_sql(filter)?;
+            self.each(&sql, &params, |r| row(r, r.get(4)))?;
+        }
         if out.rows() > 0 {
             f(out)?;
         }
         Ok(())
+    }
+
+    /// Every agreement in id order (the columns of [`agreement_sql`](Self::agreement_sql),
+    /// column 4 left empty) with its parties' keys, `;`-joined in order (None: no party).
+    /// The keys come from a second cursor over `agreement_party` in the same order, merged
+    /// here with the partners' keys (one map of the partners): the server only reads both
+    /// tables in order, with no join and no aggregation, which took longer than reading the
+    /// agreements alone (0.47 s against 0.26 s at 100,000 agreements, psql's `\copy`).
+    fn each_with_party_keys(
+        &self,
+        as_of: Date,
+        f: &mut dyn FnMut(&Row, Option<&str>) -> Result<()>,
+    ) -> Result<()> {
+        let mut params: Params = Vec::new();
+        status_params(as_of, &mut params);
+        let sql = format!("{SCAN_NO_KEYS}, {STATUS_SQL} FROM agreement a ORDER BY a.id");
+        self.in_snapshot(|| {
+            let keys: HashMap<i64, String> = self
+                .all("SELECT id, key FROM partner", &[])?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
+            let mut agreements = self.declare(&sql, &params)?;
+            let mut parties = self.declare(
+                "SELECT agreement_id, partner_id FROM agreement_party
+                  ORDER BY agreement_id, position",
+                &Vec::new(),
+            )?;
+            let mut party_rows = Vec::new().into_iter();
+            let mut next: Option<(i64, i64)> = None;
+            let mut joined = String::new();
+            loop {
+                let rows = self.fetch(&mut agreements)?;
+                if rows.is_empty() {
+                    break;
+                }
+                for r in &rows {
+                    let id: i64 = r.get(0);
+                    joined.clear();
+                    let mut any = false;
+                    loop {
+                        if next.is_none() {
+                            next = match party_rows.next() {
+                                Some(p) => Some(p),
+                                None => {
+                                    party_rows = self
+                                        .fetch(&mut parties)?
+                                        .iter()
+                                        .map(|p| (p.get::<_, i64>(0), p.get::<_, i64>(1)))
+                                        .collect::<Vec<_>>()
+                                        .into_iter();
+                                    party_rows.next()
+                                }
+                            };
+                        }
+                        match next {
+                            Some((a, _)) if a < id => next = None,
+                            Some((a, partner)) if a == id => {
+                                if let Some(key) = keys.get(&partner) {
+                                    if any {
+                                        joined.push(';');
+                                    }
+                                    joined.push_str(key);
+                                    any = true;
+                                }
+                                next = None;
+                            }
+                            _ => break,
+                        }
+                    }
+                    f(r, any.then_some(joined.as_str()))?;
+                }
+            }
+            self.close(parties)?;
+            self.close(agreements)
+        })
     }
 
     pub fn is_unused(&self) -> Result<bool> {

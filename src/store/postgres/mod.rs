@@ -49,6 +49,13 @@ pub(crate) type Params = Vec<Box<dyn ToSql + Sync + Send>>;
 /// agreements spent most of its time waiting between fetches).
 const FETCH: usize = 10_000;
 
+/// An open cursor of [`Store::declare`].
+pub(crate) struct Cursor {
+    name: String,
+    fetch: Statement,
+    done: bool,
+}
+
 pub struct Store {
     client: RefCell<Client>,
     statements: RefCell<HashMap<String, Statement>>,
@@ -227,8 +234,8 @@ impl Store {
         Ok(self.one(sql, p)?.get(0))
     }
 
-    /// Calls `f` with each row of a query (`?` placeholders), fetched through a cursor a
-    /// thousand rows at a time, so that `f` may call the store again and memory stays flat.
+    /// Calls `f` with each row of a query (`?` placeholders), fetched through a cursor
+    /// [`FETCH`] rows at a time, so that `f` may call the store again and memory stays flat.
     /// Outside a transaction the cursor gets one of its own (one snapshot for the scan).
     pub(crate) fn each(
         &self,
@@ -237,32 +244,57 @@ impl Store {
         mut f: impl FnMut(&Row) -> Result<()>,
     ) -> Result<()> {
         self.in_snapshot(|| {
-            let n = self.cursors.get() + 1;
-            self.cursors.set(n);
-            let cursor = format!("mou_scan_{n}");
-            self.client.borrow_mut().execute(
-                &format!("DECLARE {cursor} NO SCROLL CURSOR FOR {}", numbered(sql)),
-                &refs(p),
-            )?;
-            // Prepared once per scan, not at every fetch.
-            let fetch = self
-                .client
-                .borrow_mut()
-                .prepare(&format!("FETCH {FETCH} FROM {cursor}"))?;
+            let mut cursor = self.declare(sql, p)?;
             loop {
-                let rows = self.client.borrow_mut().query(&fetch, &[])?;
+                let rows = self.fetch(&mut cursor)?;
+                if rows.is_empty() {
+                    break;
+                }
                 for r in &rows {
                     f(r)?;
                 }
-                if rows.len() < FETCH {
-                    break;
-                }
             }
-            self.client
-                .borrow_mut()
-                .batch_execute(&format!("CLOSE {cursor}"))?;
-            Ok(())
+            self.close(cursor)
         })
+    }
+
+    /// A cursor over a query (`?` placeholders), in the transaction under way (see
+    /// [`Store::in_snapshot`]): several may be read in turn, merging ordered scans.
+    pub(crate) fn declare(&self, sql: &str, p: &Params) -> Result<Cursor> {
+        let n = self.cursors.get() + 1;
+        self.cursors.set(n);
+        let name = format!("mou_scan_{n}");
+        self.client.borrow_mut().execute(
+            &format!("DECLARE {name} NO SCROLL CURSOR FOR {}", numbered(sql)),
+            &refs(p),
+        )?;
+        // Prepared once per scan, not at every fetch.
+        let fetch = self
+            .client
+            .borrow_mut()
+            .prepare(&format!("FETCH {FETCH} FROM {name}"))?;
+        Ok(Cursor {
+            name,
+            fetch,
+            done: false,
+        })
+    }
+
+    /// The next rows of a cursor, up to [`FETCH`]; none once it is read to the end.
+    pub(crate) fn fetch(&self, c: &mut Cursor) -> Result<Vec<Row>> {
+        if c.done {
+            return Ok(Vec::new());
+        }
+        let rows = self.client.borrow_mut().query(&c.fetch, &[])?;
+        c.done = rows.len() < FETCH;
+        Ok(rows)
+    }
+
+    pub(crate) fn close(&self, c: Cursor) -> Result<()> {
+        Ok(self
+            .client
+            .borrow_mut()
+            .batch_execute(&format!("CLOSE {}", c.name))?)
     }
 
     /// Runs `f` in the transaction under way, else in one of its own that reads one
