@@ -155,6 +155,17 @@ fn both(tag: &str) -> Option<(Env, Database)> {
         for file in [sample.as_path(), agreements.as_path()] {
             env.run(&["--db", db, "import", "agreements", p(file)]).ok();
         }
+        // A partner new in 2026Q3, and one whose first agreement is a draft.
+        for (name, signed) in [("First Signed Org", "2026-08-01"), ("Drafts Only Org", "")] {
+            env.run(&["--db", db, "add", "partner", name, "--category", "ngo"])
+                .ok();
+            let key = name.to_lowercase().replace(' ', "-");
+            let mut add = vec!["--db", db, "add", "agreement", "--partner", &key];
+            if !signed.is_empty() {
+                add.extend(["--signed", signed]);
+            }
+            env.run(&add).ok();
+        }
         let engagements = data_dir().join("engagements.csv");
         env.run(&["--db", db, "import", "engagements", p(&engagements)])
             .ok();
@@ -279,7 +290,7 @@ fn the_agreements_export_is_the_file_store_s_byte_for_byte() {
         .unwrap()
         .records()
         .count();
-    assert_eq!(rows.len(), sample + 360 + 7);
+    assert_eq!(rows.len(), sample + 360 + 7 + 2);
     assert!(
         rows.iter().any(|r| r[3].split(';').count() == 3),
         "several parties, in order"
