@@ -11,7 +11,7 @@ use crate::query::{After, Cond, Filter};
 /// twin of `model::status_of`.
 pub const STATUS_SQL: &str = "CASE WHEN a.signed_on IS NULL THEN 'draft' \
      WHEN a.terminated_on IS NOT NULL AND a.terminated_on <= ? THEN 'terminated' \
-     WHEN a.effective_on > ? THEN 'pending' \
+     WHEN coalesce(a.effective_on, a.signed_on) > ? THEN 'pending' \
      WHEN a.expires_on < ? THEN 'expired' \
      ELSE 'active' END";
 
@@ -24,7 +24,7 @@ pub fn status_params(as_of: Date, params: &mut Params) {
 /// Active on a date: signed, in effect, not ended. Binds the date three times.
 pub const ACTIVE_ON_SQL: &str = "(a.signed_on IS NOT NULL \
      AND (a.terminated_on IS NULL OR a.terminated_on > ?) \
-     AND a.effective_on <= ? AND (a.expires_on IS NULL OR a.expires_on >= ?))";
+     AND coalesce(a.effective_on, a.signed_on) <= ? AND (a.expires_on IS NULL OR a.expires_on >= ?))";
 
 pub fn active_params(d: Date, params: &mut Params) {
     for _ in 0..3 {

@@ -15,6 +15,8 @@ mod partners;
 mod renewals;
 mod reports;
 #[cfg(test)]
+mod status_tests;
+#[cfg(test)]
 mod store_tests;
 
 pub use agreements::AgreementWriter;
